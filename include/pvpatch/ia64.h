@@ -1,0 +1,243 @@
+/* pvpatch IA-64 codec: bundles, slots, the instruction-format table and the
+ * operations the engine needs on them (IP-relative operands, movl, nops,
+ * branches, sensitive-instruction classes, text).
+ *
+ * Freestanding C11: stdint.h and stddef.h only; no allocation; bundles are
+ * read and written as little-endian bytes whatever the host is. */
+#ifndef PVPATCH_IA64_H
+#define PVPATCH_IA64_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pvpatch/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PVP_IA64_BUNDLE_SIZE 16u
+#define PVP_IA64_SLOT_BITS   41u
+#define PVP_IA64_SLOT_MASK   ((UINT64_C(1) << 41) - 1)
+
+/* Execution unit of a slot. A is the table's name for instructions that run
+ * on either an M or an I slot; a decoded slot is never of unit A. */
+typedef enum pvp_ia64_unit {
+    PVP_IA64_UNIT_NONE = 0,
+    PVP_IA64_UNIT_M,
+    PVP_IA64_UNIT_I,
+    PVP_IA64_UNIT_F,
+    PVP_IA64_UNIT_B,
+    PVP_IA64_UNIT_L,
+    PVP_IA64_UNIT_X,
+    PVP_IA64_UNIT_A
+} pvp_ia64_unit;
+
+/* One of the 32 template values: the unit of each slot and where stops are. */
+typedef struct pvp_ia64_template {
+    uint8_t units[3];   /* pvp_ia64_unit per slot; NONE for reserved templates */
+    uint8_t stops;      /* bit i set: a stop follows slot i */
+    uint8_t reserved;   /* 1 for 06, 07, 14, 15, 1A, 1B, 1E, 1F */
+} pvp_ia64_template;
+
+/* A bundle split into its template and three 41-bit slots. */
+typedef struct pvp_ia64_bundle {
+    uint8_t tmpl;
+    uint64_t slot[3];
+} pvp_ia64_bundle;
+
+/* ---- The ISA as data --------------------------------------------------- */
+
+/* What an operand field holds, which decides how it is printed and checked. */
+typedef enum pvp_ia64_kind {
+    PVP_IA64_K_NONE = 0,
+    PVP_IA64_K_GR, PVP_IA64_K_FR, PVP_IA64_K_BR, PVP_IA64_K_PR,
+    PVP_IA64_K_CR, PVP_IA64_K_AR,
+    PVP_IA64_K_IMM,      /* unsigned immediate, printed in hex */
+    PVP_IA64_K_NUM,      /* small unsigned number (position, length, sf), printed in decimal */
+    PVP_IA64_K_SIMM,     /* signed immediate */
+    PVP_IA64_K_TARGET,   /* IP-relative branch or check target */
+    PVP_IA64_K_TAG,      /* IP-relative brp tag */
+    PVP_IA64_K_WH,       /* branch whether hint: sptk spnt dptk dpnt */
+    PVP_IA64_K_WH3,      /* 3-bit whether hint of indirect calls */
+    PVP_IA64_K_WHBRP,    /* brp hint: sptk loop dptk exit */
+    PVP_IA64_K_PH,       /* prefetch hint: few many */
+    PVP_IA64_K_DH,       /* deallocation hint: none clr */
+    PVP_IA64_K_IH,       /* importance hint: none imp */
+    PVP_IA64_K_LDH,      /* load/store locality hint: none nt1 - nta */
+    PVP_IA64_K_SZ,       /* access size: 1 2 4 8 */
+    PVP_IA64_K_COUNT
+} pvp_ia64_kind;
+
+/* One run of bits inside a slot; in_l selects the L slot of an MLX bundle. */
+typedef struct pvp_ia64_piece {
+    uint8_t in_l;
+    uint8_t lsb;
+    uint8_t width;
+} pvp_ia64_piece;
+
+#define PVP_IA64_MAX_PIECES 6
+#define PVP_IA64_MAX_FIELDS 8
+
+/* An operand field: pieces concatenated from most to least significant,
+ * optionally sign-extended, scaled by 1 << shift; then value = bias + encoded
+ * (len-1 fields) or, when inverted, bias - encoded (63-pos fields). */
+typedef struct pvp_ia64_field {
+    char tag;                 /* letter naming the field in syntax strings */
+    uint8_t kind;             /* pvp_ia64_kind */
+    uint8_t is_signed;
+    uint8_t shift;            /* 4 for bundle displacements */
+    int8_t bias;
+    uint8_t invert;
+    uint8_t npieces;
+    pvp_ia64_piece piece[PVP_IA64_MAX_PIECES];
+} pvp_ia64_field;
+
+/* An instruction format of the architecture (B1, M20, X2, ...). */
+typedef struct pvp_ia64_format {
+    const char *name;
+    uint8_t has_qp;           /* qualifying predicate in bits 0-5 */
+    uint8_t nfields;
+    pvp_ia64_field field[PVP_IA64_MAX_FIELDS];
+} pvp_ia64_format;
+
+/* Classes of virtualization-sensitive instructions. */
+typedef enum pvp_ia64_sensitive {
+    PVP_IA64_SENS_NONE = 0,
+    PVP_IA64_SENS_MOV_FROM_CR, PVP_IA64_SENS_MOV_TO_CR,
+    PVP_IA64_SENS_MOV_FROM_PSR, PVP_IA64_SENS_MOV_TO_PSR_L,
+    PVP_IA64_SENS_SSM, PVP_IA64_SENS_RSM,
+    PVP_IA64_SENS_ITC_I, PVP_IA64_SENS_ITC_D,
+    PVP_IA64_SENS_ITR, PVP_IA64_SENS_PTC_L, PVP_IA64_SENS_PTC_G,
+    PVP_IA64_SENS_PTC_GA, PVP_IA64_SENS_PTC_E, PVP_IA64_SENS_PTR,
+    PVP_IA64_SENS_THASH, PVP_IA64_SENS_TTAG, PVP_IA64_SENS_TPA, PVP_IA64_SENS_TAK,
+    PVP_IA64_SENS_COVER, PVP_IA64_SENS_BSW_0, PVP_IA64_SENS_BSW_1,
+    PVP_IA64_SENS_RFI, PVP_IA64_SENS_FC,
+    PVP_IA64_SENS_MOV_FROM_ITC, PVP_IA64_SENS_MOV_TO_ITC, PVP_IA64_SENS_MOV_EFLAG, PVP_IA64_SENS_MOV_TO_KR,
+    PVP_IA64_SENS_MOV_FROM_CPUID, PVP_IA64_SENS_MOV_FROM_PMD,
+    PVP_IA64_SENS_MOV_TO_IND,     /* rr, dbr, ibr, pkr, pmc, pmd writes */
+    PVP_IA64_SENS_MOV_FROM_IND,   /* rr, dbr, ibr, pkr, pmc reads */
+    PVP_IA64_SENS_AR,             /* table marker: class depends on the ar number */
+    PVP_IA64_SENS_COUNT
+} pvp_ia64_sensitive;
+
+/* Opcode flags. */
+#define PVP_IA64_F_READS_IP  0x01u  /* result depends on IP without a displacement */
+#define PVP_IA64_F_NOP       0x02u
+#define PVP_IA64_F_BREAK     0x04u
+#define PVP_IA64_F_LAST      0x08u  /* must end an instruction group */
+
+/* One row of the instruction table: the bits that tell it apart (mask and
+ * match over the 41-bit slot), its format and how it prints. */
+typedef struct pvp_ia64_opcode {
+    const char *syntax;     /* mnemonic and operands; %x prints field x */
+    uint8_t unit;           /* M I F B X, or A for M-or-I */
+    uint8_t format;         /* index into pvp_ia64_formats() */
+    uint8_t sensitive;      /* pvp_ia64_sensitive */
+    uint8_t flags;          /* PVP_IA64_F_* */
+    uint64_t mask;
+    uint64_t match;
+} pvp_ia64_opcode;
+
+/* The instruction-format table and its length. */
+const pvp_ia64_format *pvp_ia64_formats(size_t *count);
+/* The instruction table and its length. */
+const pvp_ia64_opcode *pvp_ia64_opcodes(size_t *count);
+/* The format a row uses. */
+const pvp_ia64_format *pvp_ia64_opcode_format(const pvp_ia64_opcode *op);
+/* The field of a format with the given tag letter, or NULL. */
+const pvp_ia64_field *pvp_ia64_format_field(const pvp_ia64_format *fmt, char tag);
+
+/* ---- Bundles ------------------------------------------------------------ */
+
+/* Template t (0-31); NULL if t > 31. */
+const pvp_ia64_template *pvp_ia64_template_info(unsigned t);
+/* The template with these slot units and stop bits, or -1 if none. */
+int pvp_ia64_template_find(const uint8_t units[3], unsigned stops);
+/* Split 16 little-endian bytes into template and slots; fails on reserved templates
+ * (out is still filled). */
+int pvp_ia64_bundle_unpack(const uint8_t bytes[16], pvp_ia64_bundle *out);
+/* Join template and slots into 16 little-endian bytes; fails on reserved templates
+ * or slots wider than 41 bits. */
+int pvp_ia64_bundle_pack(const pvp_ia64_bundle *b, uint8_t bytes[16]);
+/* The unit of a slot under the bundle's template. */
+pvp_ia64_unit pvp_ia64_slot_unit(const pvp_ia64_bundle *b, unsigned slot);
+/* One-letter name of a unit ("M", "I", "F", "B", "L", "X", "A"; "?" otherwise). */
+const char *pvp_ia64_unit_name(unsigned unit);
+
+/* ---- Decoding and operands --------------------------------------------- */
+
+/* A decoded slot. op is NULL when the bits match no row of the table. */
+typedef struct pvp_ia64_insn {
+    const pvp_ia64_opcode *op;
+    uint8_t unit;       /* unit of the slot under its template */
+    uint8_t slot;
+    uint64_t bits;      /* the slot */
+    uint64_t lbits;     /* the L slot when unit is X, else 0 */
+} pvp_ia64_insn;
+
+/* Decode slot 0-2 of a bundle; the L slot decodes with op NULL. */
+int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out);
+/* The row matching a slot's bits on a unit, or NULL. */
+const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits);
+/* Read a field from slot bits (and L slot bits): sign-extended, scaled, biased. */
+uint64_t pvp_ia64_field_get(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits);
+/* Write value into a field; PVP_E_OUT_OF_RANGE or PVP_E_MISALIGNED if it does not fit. */
+int pvp_ia64_field_set(const pvp_ia64_field *f, uint64_t *bits, uint64_t *lbits, uint64_t value);
+/* The value of an instruction's operand by tag; 0 with *found = 0 if absent. */
+uint64_t pvp_ia64_operand(const pvp_ia64_insn *in, char tag, int *found);
+/* Build the slot bits of a row with the given tagged operand values (tags[i], vals[i]). */
+int pvp_ia64_encode(const pvp_ia64_opcode *op, const char *tags, const uint64_t *vals,
+                    uint64_t *bits, uint64_t *lbits);
+
+/* ---- IP-relative operands ---------------------------------------------- */
+
+/* An IP-relative operand: the format that holds it and its absolute target. */
+typedef struct pvp_ia64_iprel {
+    const char *form;     /* "B1", "B2", "B3", "B6", "X3", "X4", "M20"..."M23", "I20", "F14" */
+    uint8_t kind;         /* PVP_IA64_K_TARGET or PVP_IA64_K_TAG */
+    uint8_t bits;         /* width of the displacement in bundles, sign included */
+    uint64_t target;
+} pvp_ia64_iprel;
+
+/* List the IP-relative operands of a slot at bundle address ip (0, 1 or 2). */
+unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t ip,
+                             pvp_ia64_iprel out[2]);
+/* Point operand `which` (index in the list) of a slot at target, from bundle address ip. */
+int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
+                       uint64_t target);
+
+/* ---- movl, nop, break, branch ------------------------------------------ */
+
+/* The immediate and destination register of a movl (X2) in slot 2. */
+int pvp_ia64_movl_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm, unsigned *reg);
+/* Replace the immediate of a movl (X2) in slot 2. */
+int pvp_ia64_movl_set(pvp_ia64_bundle *b, unsigned slot, uint64_t imm);
+/* Write a nop of the slot's unit (an MLX X slot gets nop.x and a zero L slot). */
+int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot);
+/* Write `break imm` of the slot's unit (imm21; imm62 for X). */
+int pvp_ia64_put_break(pvp_ia64_bundle *b, unsigned slot, uint64_t imm);
+/* The immediate of a break in a slot, or PVP_E_UNKNOWN_OP if it is not a break. */
+int pvp_ia64_break_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm);
+/* Write a B1 `(qp) br.cond.sptk.many target` into a B slot of a bundle at ip. */
+int pvp_ia64_put_branch(pvp_ia64_bundle *b, unsigned slot, uint64_t ip, uint64_t target,
+                        unsigned qp);
+
+/* ---- Classes ------------------------------------------------------------ */
+
+/* The sensitive class of a decoded instruction (NONE if harmless). */
+pvp_ia64_sensitive pvp_ia64_sensitive_class(const pvp_ia64_insn *in);
+/* A short name for a sensitive class ("mov from cr", "itc.d", ...). */
+const char *pvp_ia64_sensitive_name(unsigned cls);
+/* Nonzero if the instruction reads IP without a displacement (mov r=ip). */
+int pvp_ia64_reads_ip(const pvp_ia64_insn *in);
+
+/* ---- Text --------------------------------------------------------------- */
+
+/* Print a decoded instruction of a bundle at ip, NUL-terminated, truncated to
+ * size; returns the length it needed. Unknown slots print as their unit and bits. */
+size_t pvp_ia64_print(const pvp_ia64_insn *in, uint64_t ip, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

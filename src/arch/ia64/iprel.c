@@ -1,0 +1,68 @@
+/* IP-relative operands: any field of kind TARGET or TAG, read as an absolute
+ * address and re-targeted with a range check. One mechanism for every form. */
+#include "formats.h"
+
+static int is_iprel(const pvp_ia64_field *f)
+{
+    return f->kind == PVP_IA64_K_TARGET || f->kind == PVP_IA64_K_TAG;
+}
+
+static unsigned displacement_bits(const pvp_ia64_field *f)
+{
+    unsigned total = 0;
+    for (unsigned i = 0; i < f->npieces; i++)
+        total += f->piece[i].width;
+    return total;
+}
+
+/* The i-th IP-relative field of a decoded slot, or NULL. */
+static const pvp_ia64_field *iprel_field(const pvp_ia64_insn *in, unsigned which)
+{
+    if (!in->op)
+        return NULL;
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
+    for (unsigned i = 0; i < fmt->nfields; i++)
+        if (is_iprel(&fmt->field[i]) && which-- == 0)
+            return &fmt->field[i];
+    return NULL;
+}
+
+unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t ip,
+                             pvp_ia64_iprel out[2])
+{
+    pvp_ia64_insn in;
+    if (pvp_ia64_decode(b, slot, &in) != PVP_OK)
+        return 0;
+    unsigned n = 0;
+    const pvp_ia64_field *f;
+    while (n < 2 && (f = iprel_field(&in, n)) != NULL) {
+        out[n].form = pvp_ia64_opcode_format(in.op)->name;
+        out[n].kind = f->kind;
+        out[n].bits = (uint8_t)displacement_bits(f);
+        out[n].target = ip + pvp_ia64_field_get(f, in.bits, in.lbits);
+        n++;
+    }
+    return n;
+}
+
+int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
+                       uint64_t target)
+{
+    pvp_ia64_insn in;
+    int rc = pvp_ia64_decode(b, slot, &in);
+    if (rc)
+        return rc;
+    const pvp_ia64_field *f = iprel_field(&in, which);
+    if (!f)
+        return PVP_E_NOT_IPREL;
+    if ((ip | target) & 15)
+        return PVP_E_MISALIGNED;
+    uint64_t bits = in.bits, lbits = in.lbits;
+    rc = pvp_ia64_field_set(f, &bits, &lbits, target - ip);
+    if (rc)
+        return rc;
+    b->slot[slot] = bits;
+    if (in.unit == PVP_IA64_UNIT_X)
+        b->slot[1] = lbits;
+    return PVP_OK;
+}
