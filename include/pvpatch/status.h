@@ -28,6 +28,8 @@ typedef enum pvp_status {
     PVP_E_UNKNOWN_OP,          /* unknown operation or record kind */
     PVP_E_VERIFY,              /* independent verification found a mismatch */
     PVP_E_UNSUPPORTED,         /* valid input this build cannot handle */
+    PVP_E_ALREADY_DONE,        /* the instance was installed already */
+    PVP_E_TRANSLATE,           /* the caller's address translation refused an address */
     PVP_STATUS_COUNT
 } pvp_status;
 

@@ -21,6 +21,8 @@ static const char *const messages[PVP_STATUS_COUNT] = {
     [PVP_E_UNKNOWN_OP] = "unknown operation",
     [PVP_E_VERIFY] = "verification mismatch",
     [PVP_E_UNSUPPORTED] = "unsupported",
+    [PVP_E_ALREADY_DONE] = "instance already installed",
+    [PVP_E_TRANSLATE] = "address has no translation",
 };
 
 const char *pvp_strerror(int status)

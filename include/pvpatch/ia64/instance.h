@@ -1,0 +1,91 @@
+/* pvpatch for IA-64 assembler sources (.S, through cpp): instance brackets
+ * and fixup records. One source file is assembled once per mode; each build
+ * brackets its code with PVP_INSTANCE_BEGIN/END and marks every place the
+ * install must fix with one of the fixup macros below.
+ *
+ *   PVP_INSTANCE_BEGIN(xen, PVP_MODE_XEN, ia64_ivt, 0x8000)
+ *   ...   PVP_LOAD_PHYSICAL(p0, r17, swapper_pg_dir) ...
+ *   ...   PVP_MOVL_SELF(p0, r18, nested_continue) ...
+ *   PVP_INSTANCE_END(xen)
+ *
+ * Records are described in include/pvpatch/records.h and docs/records.md. */
+#ifndef PVPATCH_IA64_INSTANCE_H
+#define PVPATCH_IA64_INSTANCE_H
+
+#include "pvpatch/records.h"
+
+#ifdef __ASSEMBLER__
+
+/* Emit one fixup record for `where` into .pvpatch.fixups. .xdata writes to
+ * another section without leaving the current one, so the code's bundling
+ * is not disturbed (a .pushsection would close the current bundle). */
+.macro pvp_fixup kind, where
+    .xdata8 ".pvpatch.fixups", \where
+    .xdata4 ".pvpatch.fixups", \kind
+    .xdata4 ".pvpatch.fixups", 0
+.endm
+
+/* Open an instance: its code starts here; its fixup list starts here too
+ * (records between BEGIN and END of this object belong to it). */
+.macro pvp_instance_begin name, mode, canonical, slot_size
+    .pushsection .pvpatch.fixups, "a"
+    .align 8
+.Lpvp_fixups_begin_\name:
+    .popsection
+\name\()_pvp_start:
+.endm
+
+/* Close an instance and emit its descriptor. */
+.macro pvp_instance_end name, mode, canonical, slot_size
+\name\()_pvp_end:
+    .pushsection .pvpatch.fixups, "a"
+.Lpvp_fixups_end_\name:
+    .popsection
+    .pushsection .pvpatch.instances, "a"
+    .align 8
+    data4 PVP_INSTANCE_MAGIC
+    data2 PVP_RECORDS_VERSION
+    data2 PVP_INSTANCE_RECSIZE
+    data4 \mode
+    data4 0
+.Lpvp_name_\name:
+    .ascii "\name"
+    .skip PVP_INSTANCE_NAMELEN - (. - .Lpvp_name_\name)
+    data8 \name\()_pvp_start
+    data8 \canonical
+    data8 \name\()_pvp_end - \name\()_pvp_start
+    data8 \slot_size
+    data8 .Lpvp_fixups_begin_\name
+    data8 .Lpvp_fixups_end_\name
+    .popsection
+.endm
+
+/* LOAD_PHYSICAL: load the physical address of `sym` (a vtop fixup). */
+.macro pvp_load_physical pr, reg, sym
+[.Lpvp_vtop_\@:] (\pr) movl \reg = \sym
+    pvp_fixup PVP_FIX_VTOP_MOVL, .Lpvp_vtop_\@
+.endm
+
+/* Load the address of a label inside the instance (an absolute self-reference). */
+.macro pvp_movl_self pr, reg, label
+[.Lpvp_self_\@:] (\pr) movl \reg = \label
+    pvp_fixup PVP_FIX_SELF_MOVL, .Lpvp_self_\@
+.endm
+
+/* An 8-byte pointer to `label` that must follow the instance when it moves. */
+.macro pvp_data8_self label
+.Lpvp_ptr_\@:
+    data8 \label
+    pvp_fixup PVP_FIX_PTR64, .Lpvp_ptr_\@
+.endm
+
+#define PVP_INSTANCE_BEGIN(name, mode, canonical, slot_size) \
+    pvp_instance_begin name, mode, canonical, slot_size
+#define PVP_INSTANCE_END(name, mode, canonical, slot_size) \
+    pvp_instance_end name, mode, canonical, slot_size
+#define PVP_LOAD_PHYSICAL(pr, reg, sym)  pvp_load_physical pr, reg, sym
+#define PVP_MOVL_SELF(pr, reg, label)    pvp_movl_self pr, reg, label
+#define PVP_DATA8_SELF(label)            pvp_data8_self label
+
+#endif /* __ASSEMBLER__ */
+#endif

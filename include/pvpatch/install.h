@@ -1,0 +1,114 @@
+/* Install by copy: put the chosen instance over the canonical one and make it
+ * behave as if it had been linked there. Freestanding; no allocation. */
+#ifndef PVPATCH_INSTALL_H
+#define PVPATCH_INSTALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pvpatch/arch.h"
+#include "pvpatch/image.h"
+#include "pvpatch/records.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What went wrong and where: every engine error names an address. */
+typedef struct pvp_error {
+    int status;            /* pvp_status */
+    uint64_t addr;         /* the record, bundle or word concerned */
+    int sub;               /* slot inside a bundle, or -1 */
+    int64_t distance;      /* for out-of-range displacements: target - new address */
+    const char *what;      /* a few words on which check failed */
+} pvp_error;
+
+/* An instance descriptor, read from the image. */
+typedef struct pvp_instance {
+    uint64_t record;       /* address of the descriptor */
+    char name[PVP_INSTANCE_NAMELEN + 1];
+    uint32_t mode;
+    uint32_t flags;
+    uint64_t copy;         /* where its code is */
+    uint64_t canonical;    /* where the running system expects it */
+    uint64_t size;
+    uint64_t slot_size;    /* bytes of the canonical slot */
+    uint64_t fixups;       /* first fixup record */
+    uint64_t fixups_end;
+} pvp_instance;
+
+/* A fixup record, read from the image. */
+typedef struct pvp_fixup {
+    uint64_t record;       /* address of the record */
+    uint64_t where;
+    uint32_t kind;         /* PVP_FIX_* */
+} pvp_fixup;
+
+/* Translate a virtual address to a physical one; nonzero status to refuse. */
+typedef int (*pvp_vtop_fn)(void *ctx, uint64_t vaddr, uint64_t *paddr);
+/* Make written code visible to instruction fetch (IA-64: fc.i, sync.i, srlz.i). */
+typedef void (*pvp_flush_fn)(void *ctx, uint64_t addr, uint64_t size);
+
+/* Read every descriptor of the table at [addr, addr+size). */
+int pvp_instances_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_instance *out,
+                       size_t max, size_t *count, pvp_error *err);
+/* The descriptor named `name`, or NULL. */
+const pvp_instance *pvp_instance_find(const pvp_instance *set, size_t n, const char *name);
+/* Read fixup record i of an instance. */
+int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp_fixup *out,
+                   pvp_error *err);
+/* Number of fixup records of an instance. */
+size_t pvp_fixup_count(const pvp_instance *inst);
+/* A short name for a fixup kind ("vtop", "self", "ptr64"). */
+const char *pvp_fixup_kind_name(unsigned kind);
+
+#define PVP_MAX_FORMS 16
+
+/* What an install did. */
+typedef struct pvp_install_report {
+    uint64_t from, to, size;
+    uint64_t units_copied;                  /* bundles on IA-64 */
+    uint64_t retargeted[PVP_MAX_FORMS];     /* outside references, per arch form */
+    uint64_t moved_inside;                  /* inside references that moved with the code */
+    uint64_t fixups[4];                     /* applied, per PVP_FIX_* kind */
+    uint64_t pc_reads;                      /* instructions reading PC without displacement */
+    uint64_t freeable_code;                 /* bytes of instance copies no longer needed */
+    uint64_t freeable_meta;                 /* bytes of descriptors and fixup records */
+} pvp_install_report;
+
+/* Everything an install needs from its caller. */
+typedef struct pvp_install_req {
+    const pvp_arch *arch;
+    const pvp_instance *set;                /* every instance of the image */
+    size_t count;
+    size_t chosen;                          /* index into set */
+    pvp_vtop_fn vtop;                       /* required when the instance has vtop fixups */
+    void *vtop_ctx;
+    pvp_flush_fn flush;                     /* may be NULL offline */
+    void *flush_ctx;
+} pvp_install_req;
+
+/* Check, plan and commit the install of req->set[req->chosen]. On any error
+ * nothing in the image has been written. */
+int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_report *report,
+                pvp_error *err);
+
+/* One disagreement found by the verifier. */
+typedef struct pvp_mismatch {
+    uint64_t addr;          /* installed address of the unit (or of the fixed word) */
+    int sub;                /* slot, or -1 */
+    const char *what;       /* "target", "instruction", "fixup", ... */
+    uint64_t expected, actual;
+} pvp_mismatch;
+
+/* Verify an install independently of the installer: decode the original copy
+ * in `orig` and the installed code in `inst`; every PC-relative target and
+ * every fixup must agree. Returns PVP_OK or PVP_E_VERIFY with up to `max`
+ * mismatches in out (the total in *count). */
+int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
+                       const pvp_instance *instance, pvp_vtop_fn vtop, void *vtop_ctx,
+                       pvp_mismatch *out, size_t max, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

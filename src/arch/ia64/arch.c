@@ -1,0 +1,155 @@
+/* The IA-64 backend of the arch interface: a code unit is a bundle. */
+#include "pvpatch/arch.h"
+#include "formats.h"
+
+/* Forms the engine counts: every IP-relative format, brp's tag apart. */
+static const char *const form_names[] = {
+    "B1", "B2", "B3", "B6", "B6.tag", "X3", "X4", "M20", "M21", "M22", "M23", "I20", "F14",
+};
+#define NFORMS (sizeof(form_names) / sizeof(form_names[0]))
+
+static int same_name(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* brp is the only format with a tag; its tag is counted as its own form. */
+static unsigned form_id(const pvp_ia64_iprel *r)
+{
+    for (unsigned i = 0; i < NFORMS; i++)
+        if (r->kind == PVP_IA64_K_TAG ? same_name(form_names[i], "B6.tag")
+                                      : same_name(form_names[i], r->form))
+            return i;
+    return 0;
+}
+
+static int unpack(const uint8_t *code, size_t len, pvp_ia64_bundle *b)
+{
+    if (len < PVP_IA64_BUNDLE_SIZE)
+        return PVP_E_TRUNCATED;
+    return pvp_ia64_bundle_unpack(code, b);
+}
+
+static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
+                     pvp_pcrel *ops, unsigned *nops)
+{
+    pvp_ia64_bundle b;
+    int rc = unpack(code, avail, &b);
+    *len = PVP_IA64_BUNDLE_SIZE;
+    *nops = 0;
+    if (rc)
+        return rc;
+    for (unsigned slot = 0; slot < 3; slot++) {
+        pvp_ia64_iprel r[2];
+        unsigned n = pvp_ia64_iprel_list(&b, slot, addr, r);
+        for (unsigned i = 0; i < n && *nops < PVP_MAX_PCREL; i++) {
+            pvp_pcrel *o = &ops[(*nops)++];
+            o->form = (uint8_t)form_id(&r[i]);
+            o->sub = (uint8_t)slot;
+            o->index = (uint8_t)i;
+            o->bits = r[i].bits;
+            o->target = r[i].target;
+        }
+    }
+    return PVP_OK;
+}
+
+static int ia64_retarget(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,
+                         uint64_t target)
+{
+    pvp_ia64_bundle b;
+    int rc = unpack(code, len, &b);
+    if (!rc)
+        rc = pvp_ia64_iprel_set(&b, op->sub, op->index, addr, target);
+    return rc ? rc : pvp_ia64_bundle_pack(&b, code);
+}
+
+static int ia64_load_imm_get(const uint8_t *code, size_t len, unsigned sub, uint64_t *imm)
+{
+    pvp_ia64_bundle b;
+    int rc = unpack(code, len, &b);
+    /* GNU as tags a movl as slot 1 (its L half) or 2: both name the X slot. */
+    return rc ? rc : sub == 1 || sub == 2 ? pvp_ia64_movl_get(&b, 2, imm, NULL) : PVP_E_NOT_MOVL;
+}
+
+static int ia64_load_imm_set(uint8_t *code, size_t len, unsigned sub, uint64_t imm)
+{
+    pvp_ia64_bundle b;
+    int rc = unpack(code, len, &b);
+    if (!rc)
+        rc = sub == 1 || sub == 2 ? pvp_ia64_movl_set(&b, 2, imm) : PVP_E_NOT_MOVL;
+    return rc ? rc : pvp_ia64_bundle_pack(&b, code);
+}
+
+static unsigned ia64_reads_pc(const uint8_t *code, size_t len)
+{
+    pvp_ia64_bundle b;
+    unsigned n = 0;
+    if (unpack(code, len, &b))
+        return 0;
+    for (unsigned slot = 0; slot < 3; slot++) {
+        pvp_ia64_insn in;
+        if (pvp_ia64_decode(&b, slot, &in) == PVP_OK && pvp_ia64_reads_ip(&in))
+            n++;
+    }
+    return n;
+}
+
+/* Bits of a slot that hold IP-relative displacements (or the movl immediate). */
+static void ignored_bits(const pvp_ia64_insn *in, int skip_imm, uint64_t *mask, uint64_t *lmask)
+{
+    *mask = *lmask = 0;
+    if (!in->op)
+        return;
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
+    for (unsigned i = 0; i < fmt->nfields; i++) {
+        const pvp_ia64_field *f = &fmt->field[i];
+        int ignore = f->kind == PVP_IA64_K_TARGET || f->kind == PVP_IA64_K_TAG ||
+                     (skip_imm && in->op->format == FMT_X2 && f->tag == 'i');
+        for (unsigned p = 0; ignore && p < f->npieces; p++) {
+            uint64_t m = ((UINT64_C(1) << f->piece[p].width) - 1) << f->piece[p].lsb;
+            *(f->piece[p].in_l ? lmask : mask) |= m;
+        }
+    }
+}
+
+static int ia64_same_except_pcrel(const uint8_t *a, const uint8_t *b, size_t len, int skip_imm_sub)
+{
+    pvp_ia64_bundle x, y;
+    if (unpack(a, len, &x) || unpack(b, len, &y) || x.tmpl != y.tmpl)
+        return PVP_E_VERIFY;
+    uint64_t lmask_all = 0;
+    for (unsigned slot = 0; slot < 3; slot++) {
+        pvp_ia64_insn ix, iy;
+        pvp_ia64_decode(&x, slot, &ix);
+        pvp_ia64_decode(&y, slot, &iy);
+        if (ix.unit == PVP_IA64_UNIT_L)
+            continue;                 /* compared with its X slot below */
+        if (ix.op != iy.op)
+            return PVP_E_VERIFY;
+        uint64_t mask, lmask;
+        ignored_bits(&ix, skip_imm_sub == 1 || skip_imm_sub == 2, &mask, &lmask);
+        lmask_all |= lmask;
+        if ((ix.bits ^ iy.bits) & ~mask)
+            return PVP_E_VERIFY;
+    }
+    const pvp_ia64_template *t = pvp_ia64_template_info(x.tmpl);
+    if (t->units[1] == PVP_IA64_UNIT_L && ((x.slot[1] ^ y.slot[1]) & ~lmask_all))
+        return PVP_E_VERIFY;
+    return PVP_OK;
+}
+
+const pvp_arch pvp_arch_ia64 = {
+    .name = "ia64",
+    .code_align = PVP_IA64_BUNDLE_SIZE,
+    .nforms = NFORMS,
+    .form_names = form_names,
+    .scan = ia64_scan,
+    .retarget = ia64_retarget,
+    .load_imm_get = ia64_load_imm_get,
+    .load_imm_set = ia64_load_imm_set,
+    .reads_pc = ia64_reads_pc,
+    .same_except_pcrel = ia64_same_except_pcrel,
+};

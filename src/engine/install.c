@@ -1,0 +1,271 @@
+/* Install by copy. The chosen instance is copied over the canonical one, every
+ * PC-relative reference that leaves it is re-targeted, and its fixup list is
+ * applied and re-based.
+ *
+ * The same walk runs twice: first as a plan that only checks (nothing is
+ * written), then as the commit. The walk is deterministic and never reads a
+ * byte it wrote earlier (copies do not overlap their slot; fixups in place
+ * name distinct places), so a walk that planned clean cannot fail while
+ * writing: a failed install leaves the image byte-identical. */
+#include "pvpatch/install.h"
+
+#define MAX_UNIT 32
+
+typedef struct install_ctx {
+    const pvp_image *img;
+    const pvp_install_req *req;
+    const pvp_instance *inst;
+    const pvp_arch *arch;
+    uint64_t delta;               /* canonical - copy, modulo 2^64 */
+    int commit;
+    pvp_install_report *rep;
+    pvp_error *err;
+} install_ctx;
+
+static int fail(install_ctx *c, int status, uint64_t addr, int sub, const char *what)
+{
+    if (c->err) {
+        c->err->status = status;
+        c->err->addr = addr;
+        c->err->sub = sub;
+        c->err->distance = 0;
+        c->err->what = what;
+    }
+    return status;
+}
+
+static int inside(const pvp_instance *i, uint64_t addr)
+{
+    return addr - i->copy < i->size;
+}
+
+static int ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return alen && blen && (a - b < blen || b - a < alen);
+}
+
+/* Everything that can be checked before looking at a single instruction. */
+static int check_layout(install_ctx *c)
+{
+    const pvp_instance *i = c->inst;
+    unsigned align = c->arch->code_align;
+    if (i->flags & PVP_INSTANCE_F_INSTALLED)
+        return fail(c, PVP_E_ALREADY_DONE, i->record, -1, "instance was installed already");
+    if (i->copy % align || i->canonical % align || i->size % align)
+        return fail(c, PVP_E_MISALIGNED, i->record, -1, "instance not aligned to whole code units");
+    if (i->size != i->slot_size)
+        return fail(c, PVP_E_SIZE_MISMATCH, i->record, -1, "instance size differs from its canonical slot");
+    if (!pvp_image_at(c->img, i->copy, i->size))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, i->copy, -1, "instance code outside the image");
+    if (!pvp_image_at(c->img, i->canonical, i->size))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, i->canonical, -1, "canonical slot outside the image");
+    if (i->copy != i->canonical && ranges_overlap(i->copy, i->size, i->canonical, i->size))
+        return fail(c, PVP_E_OVERLAP, i->copy, -1, "instance overlaps its canonical slot");
+    for (size_t k = 0; k < c->req->count; k++) {
+        const pvp_instance *o = &c->req->set[k];
+        if (o == i || o->canonical != i->canonical)
+            continue;
+        if (o->slot_size != i->slot_size || (o->copy == o->canonical && o->size != i->slot_size))
+            return fail(c, PVP_E_SIZE_MISMATCH, o->record, -1,
+                        "instances of one canonical slot disagree on its size");
+        if (o->copy != i->copy && ranges_overlap(o->copy, o->size, i->copy, i->size))
+            return fail(c, PVP_E_OVERLAP, o->copy, -1, "two instances overlap");
+    }
+    return PVP_OK;
+}
+
+/* Copy one code unit to its new place, re-targeting references that leave the instance. */
+static int move_unit(install_ctx *c, uint64_t off, size_t *len)
+{
+    const pvp_instance *i = c->inst;
+    uint64_t from = i->copy + off, to = i->canonical + off;
+    const uint8_t *src = pvp_image_at(c->img, from, i->size - off);
+    pvp_pcrel ops[PVP_MAX_PCREL];
+    unsigned nops;
+    int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops);
+    if (rc)
+        return fail(c, rc, from, -1, "cannot decode the instance's code");
+    if (*len > MAX_UNIT || *len > i->size - off)
+        return fail(c, PVP_E_TRUNCATED, from, -1, "code unit runs past the instance");
+    uint8_t unit[MAX_UNIT];
+    for (size_t b = 0; b < *len; b++)
+        unit[b] = src[b];
+    for (unsigned k = 0; k < nops; k++) {
+        if (inside(i, ops[k].target)) {
+            c->rep->moved_inside++;        /* moves with the code: displacement unchanged */
+            continue;
+        }
+        rc = c->arch->retarget(unit, *len, to, &ops[k], ops[k].target);
+        if (rc) {
+            fail(c, rc, from, ops[k].sub, "re-targeted displacement does not fit its field");
+            if (c->err)
+                c->err->distance = (int64_t)(ops[k].target - to);
+            return rc;
+        }
+        if (ops[k].form < PVP_MAX_FORMS)
+            c->rep->retargeted[ops[k].form]++;
+    }
+    c->rep->pc_reads += c->arch->reads_pc(unit, *len);
+    if (c->commit) {
+        uint8_t *dst = pvp_image_at(c->img, to, *len);
+        for (size_t b = 0; b < *len; b++)
+            dst[b] = unit[b];
+    }
+    return PVP_OK;
+}
+
+static int move_code(install_ctx *c)
+{
+    if (c->delta == 0)
+        return PVP_OK;                     /* the canonical instance stays where it is */
+    size_t len;
+    for (uint64_t off = 0; off < c->inst->size; off += len) {
+        int rc = move_unit(c, off, &len);
+        if (rc)
+            return rc;
+        c->rep->units_copied++;
+    }
+    return PVP_OK;
+}
+
+/* The value a fixed-up word or immediate must hold after the install. */
+static int fixed_value(install_ctx *c, const pvp_fixup *f, uint64_t old, uint64_t *out)
+{
+    int in = inside(c->inst, old);
+    uint64_t v = in ? old + c->delta : old;
+    if (f->kind == PVP_FIX_SELF_MOVL && !in)
+        return fail(c, PVP_E_OUTSIDE_IMAGE, f->where, -1,
+                    "self-reference does not point into the instance");
+    if (f->kind == PVP_FIX_VTOP_MOVL) {
+        if (!c->req->vtop)
+            return fail(c, PVP_E_TRANSLATE, f->where, -1, "vtop fixup but no translation given");
+        if (c->req->vtop(c->req->vtop_ctx, v, &v))
+            return fail(c, PVP_E_TRANSLATE, f->where, -1, "address has no physical translation");
+    }
+    *out = v;
+    return PVP_OK;
+}
+
+/* A movl-style fixup: rewrite the immediate of the load at `where`, now moved. */
+static int fix_load(install_ctx *c, const pvp_fixup *f)
+{
+    unsigned align = c->arch->code_align;
+    uint64_t unit = f->where - f->where % align;
+    unsigned sub = (unsigned)(f->where % align);
+    if (!inside(c->inst, f->where) || !pvp_image_at(c->img, unit, align))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, f->record, -1, "fixup names code outside the instance");
+    uint64_t imm, v;
+    uint8_t tmp[MAX_UNIT];
+    const uint8_t *src = pvp_image_at(c->img, unit, align);
+    int rc = c->arch->load_imm_get(src, align, sub, &imm);
+    if (rc)
+        return fail(c, rc, f->where, (int)sub, "fixup does not name an address load (movl)");
+    rc = fixed_value(c, f, imm, &v);
+    if (rc)
+        return rc;
+    uint8_t *dst = c->commit ? pvp_image_at(c->img, unit + c->delta, align) : tmp;
+    if (!c->commit)
+        for (unsigned b = 0; b < align; b++)
+            tmp[b] = src[b];
+    return c->arch->load_imm_set(dst, align, sub, v);
+}
+
+/* A pointer-word fixup: re-base the 8-byte word at `where` if it points into the instance. */
+static int fix_pointer(install_ctx *c, const pvp_fixup *f)
+{
+    uint64_t old, v;
+    if (pvp_image_read_le(c->img, f->where, 8, &old))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, f->record, -1, "pointer fixup outside the image");
+    int rc = fixed_value(c, f, old, &v);
+    uint64_t word = inside(c->inst, f->where) ? f->where + c->delta : f->where;
+    if (!rc && c->commit)
+        rc = pvp_image_write_le(c->img, word, 8, v);
+    return rc;
+}
+
+/* Two records for one place would apply twice where code does not move. */
+static int check_duplicates(install_ctx *c, size_t n)
+{
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n; b++) {
+            pvp_fixup fa, fb;
+            pvp_fixup_read(c->img, c->inst, a, &fa, NULL);
+            pvp_fixup_read(c->img, c->inst, b, &fb, NULL);
+            if (fa.where == fb.where)
+                return fail(c, PVP_E_OVERLAP, fb.record, -1, "two fixup records name one place");
+        }
+    return PVP_OK;
+}
+
+static int apply_fixups(install_ctx *c)
+{
+    size_t n = pvp_fixup_count(c->inst);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
+        if (!rc)
+            rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f) : fix_load(c, &f);
+        if (rc)
+            return rc;
+        c->rep->fixups[f.kind]++;
+    }
+    return c->commit ? PVP_OK : check_duplicates(c, n);
+}
+
+/* After the commit the list describes the installed code; mark the instance. */
+static void rebase_records(install_ctx *c)
+{
+    size_t n = pvp_fixup_count(c->inst);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        pvp_fixup_read(c->img, c->inst, k, &f, NULL);
+        if (inside(c->inst, f.where))
+            pvp_image_write_le(c->img, f.record + PVP_FIX_OFF_WHERE, 8, f.where + c->delta);
+    }
+    pvp_image_write_le(c->img, c->inst->record + PVP_INST_OFF_FLAGS, 4,
+                       c->inst->flags | PVP_INSTANCE_F_INSTALLED);
+}
+
+static void count_freeable(install_ctx *c)
+{
+    for (size_t k = 0; k < c->req->count; k++) {
+        const pvp_instance *o = &c->req->set[k];
+        if (o->copy != o->canonical)
+            c->rep->freeable_code += o->size;
+        c->rep->freeable_meta += PVP_INSTANCE_RECSIZE + (o->fixups_end - o->fixups);
+    }
+}
+
+static int walk(install_ctx *c)
+{
+    pvp_install_report *rep = c->rep;
+    *rep = (pvp_install_report){ .from = c->inst->copy, .to = c->inst->canonical,
+                                 .size = c->inst->size };
+    int rc = move_code(c);
+    return rc ? rc : apply_fixups(c);
+}
+
+int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_report *report,
+                pvp_error *err)
+{
+    pvp_install_report scratch;
+    install_ctx c = { img, req, NULL, req->arch, 0, 0, report ? report : &scratch, err };
+    if (req->chosen >= req->count)
+        return fail(&c, PVP_E_UNKNOWN_OP, 0, -1, "no such instance");
+    c.inst = &req->set[req->chosen];
+    c.delta = c.inst->canonical - c.inst->copy;
+    int rc = check_layout(&c);
+    if (!rc)
+        rc = walk(&c);                 /* plan: checks everything, writes nothing */
+    if (rc)
+        return rc;
+    c.commit = 1;
+    rc = walk(&c);
+    if (rc)
+        return rc;                     /* unreachable: the plan checked the same walk */
+    rebase_records(&c);
+    count_freeable(&c);
+    if (req->flush && c.delta)
+        req->flush(req->flush_ctx, c.inst->canonical, c.inst->size);
+    return PVP_OK;
+}
