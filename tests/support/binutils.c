@@ -188,7 +188,7 @@ int tas_insn_target(const char *insn, int index, uint64_t *target)
         while (*p == ' ' || *p == ',' || *p == '=')
             p++;
         const char *start = p;
-        while (*p && *p != ' ' && *p != ',' && *p != ';')
+        while (*p && *p != ' ' && *p != ',' && *p != ';' && *p != '=')
             p++;
         int prefixed = p - start > 2 && start[0] == '0' && start[1] == 'x';
         int symbolic = p[0] == ' ' && p[1] == '<';
@@ -204,4 +204,55 @@ int tas_insn_target(const char *insn, int index, uint64_t *target)
             break;
     }
     return -1;
+}
+
+int tas_objdump_mem(const void *bytes, size_t size, uint64_t vma, tas_bundle *out, int max)
+{
+    static unsigned seq;
+    char name[32], path[512];
+    snprintf(name, sizeof name, "blob%u.bin", seq++);
+    if (tas_write_file(name, bytes, size, path, sizeof path))
+        return -1;
+    return tas_objdump_raw(path, vma, out, max);
+}
+
+int tas_error_lines(const char *messages, unsigned char *bad, int nlines)
+{
+    int marked = 0;
+    for (const char *p = messages; p && *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        /* "<file>.s:<line>: Error: <text>" */
+        const char *tag = memmem(p, len, ": Error:", 8);
+        if (tag) {
+            const char *q = tag;
+            while (q > p && isdigit((unsigned char)q[-1]))
+                q--;
+            long line = strtol(q, NULL, 10);
+            if (line > 0 && line < nlines && !bad[line]) {
+                bad[line] = 1;
+                marked++;
+            }
+        }
+        p = eol ? eol + 1 : p + len;
+    }
+    return marked;
+}
+
+uint64_t tas_rand(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * UINT64_C(2685821657736338717);
+}
+
+int tas_insn_has_stop(const char *insn)
+{
+    size_t n = strlen(insn);
+    while (n && insn[n - 1] == ' ')
+        n--;
+    return n >= 2 && insn[n - 1] == ';' && insn[n - 2] == ';';
 }

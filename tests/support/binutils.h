@@ -47,4 +47,14 @@ int tas_objdump_raw(const char *path, uint64_t vma, tas_bundle *out, int max);
  * or the last hex operand); the index-th such target (0 or 1 for brp). -1 if none. */
 int tas_insn_target(const char *insn, int index, uint64_t *target);
 
+/* objdump of bytes given in memory, as if loaded at vma (writes a temporary file). */
+int tas_objdump_mem(const void *bytes, size_t size, uint64_t vma, tas_bundle *out, int max);
+/* Mark in bad[line] (1-based, line < nlines) each line assembler messages call an Error;
+ * returns how many distinct lines were marked. */
+int tas_error_lines(const char *messages, unsigned char *bad, int nlines);
+/* Reproducible pseudo-random numbers (xorshift64*); the state must not be 0. */
+uint64_t tas_rand(uint64_t *state);
+/* Nonzero if an objdump instruction text ends with a stop (";;"). */
+int tas_insn_has_stop(const char *insn);
+
 #endif
