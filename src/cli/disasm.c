@@ -1,0 +1,403 @@
+/* pvpatch disasm: IA-64 bundles of an ELF file or a raw blob as text or JSON. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "elf/elf_image.h"
+#include "pvpatch/ia64.h"
+
+static const char disasm_usage[] =
+    "usage: pvpatch disasm FILE [--section NAME] [--base ADDR] [--json] [-o OUT]\n"
+    "\n"
+    "Disassemble the IA-64 bundles of FILE: an ELF object or executable (every\n"
+    "executable section, or only NAME), or any other file as raw bundles.\n"
+    "\n"
+    "  --section NAME  only this section of an ELF file\n"
+    "  --base ADDR     address of the first byte (raw files: default 0; ELF: only\n"
+    "                  when one section is shown); decimal or 0x-hex, 16-aligned\n"
+    "  --json          JSON instead of text (see docs/disasm-json.md)\n"
+    "  -o, --output OUT  write to OUT (atomically) instead of standard output\n"
+    "\n"
+    "Exit status: 0 ok; 2 bad input (one line on stderr: FILE: offset 0x..: reason)\n"
+    "or bad usage. A reserved template anywhere is bad input.\n";
+
+/* ---- Decoding one bundle ------------------------------------------------ */
+
+static void template_name(const pvp_ia64_template *t, char name[4])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < 3; i++)
+        name[n++] = pvp_ia64_unit_name(t->units[i])[0];
+    name[n] = '\0';
+}
+
+static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
+                        disasm_slot *out)
+{
+    pvp_ia64_insn in;
+    memset(out, 0, sizeof *out);
+    pvp_ia64_decode(b, s, &in);
+    out->unit = in.unit;
+    pvp_ia64_print(&in, addr, out->text, sizeof out->text);
+    pvp_ia64_iprel rel[2];
+    unsigned n = pvp_ia64_iprel_list(b, s, addr, rel);
+    for (unsigned i = 0; i < n; i++) {
+        if (rel[i].kind == PVP_IA64_K_TAG) {
+            out->has_tag = 1;
+            out->tag = rel[i].target;
+        } else {
+            out->has_target = 1;
+            out->target = rel[i].target;
+        }
+    }
+    unsigned reg;
+    out->has_imm64 = pvp_ia64_movl_get(b, s, &out->imm64, &reg) == PVP_OK;
+    out->sensitive = pvp_ia64_sensitive_class(&in);
+    out->reads_ip = pvp_ia64_reads_ip(&in) != 0;
+    out->stop = (pvp_ia64_template_info(b->tmpl)->stops >> s) & 1;
+}
+
+int disasm_decode(const uint8_t bytes[16], uint64_t addr, disasm_bundle *out)
+{
+    pvp_ia64_bundle b;
+    memset(out, 0, sizeof *out);
+    out->addr = addr;
+    int rc = pvp_ia64_bundle_unpack(bytes, &b);
+    out->tmpl = b.tmpl;
+    if (rc != PVP_OK)
+        return rc;
+    template_name(pvp_ia64_template_info(b.tmpl), out->tmpl_name);
+    for (unsigned s = 0; s < 3; s++)
+        if (pvp_ia64_slot_unit(&b, s) != PVP_IA64_UNIT_L)   /* L is printed with its X */
+            decode_slot(&b, s, addr, &out->slot[out->nslots++]);
+    return PVP_OK;
+}
+
+/* ---- Printing ----------------------------------------------------------- */
+
+#define TEXT_INDENT 25      /* 16 hex digits, 2 spaces, "[MIB]", 2 spaces */
+#define MARK_COLUMN 48      /* where <sensitive: ...> starts, after the instruction */
+
+static void print_symbolic(FILE *out, uint64_t addr, disasm_namer namer, void *ctx)
+{
+    uint64_t delta = 0;
+    const char *name = namer ? namer(ctx, addr, &delta) : NULL;
+    if (!name)
+        return;
+    if (delta)
+        fprintf(out, " <%s+0x%llx>", name, (unsigned long long)delta);
+    else
+        fprintf(out, " <%s>", name);
+}
+
+static void print_text_slot(FILE *out, const disasm_slot *s, disasm_namer namer, void *ctx)
+{
+    long start = ftell(out);
+    fputs(s->text, out);
+    if (s->has_target)
+        print_symbolic(out, s->target, namer, ctx);
+    if (s->stop)
+        fputs(" ;;", out);
+    if (s->sensitive || s->reads_ip) {
+        long width = start >= 0 ? ftell(out) - start : 0;
+        fprintf(out, "%*s", width + 2 < MARK_COLUMN ? (int)(MARK_COLUMN - width) : 2, "");
+        if (s->sensitive)
+            fprintf(out, "<sensitive: %s>", pvp_ia64_sensitive_name(s->sensitive));
+        else
+            fputs("<reads ip>", out);
+    }
+    fputc('\n', out);
+}
+
+void disasm_print_text(FILE *out, const disasm_bundle *b, disasm_namer namer, void *ctx)
+{
+    for (unsigned i = 0; i < b->nslots; i++) {
+        if (i == 0)
+            fprintf(out, "%016llx  [%s]  ", (unsigned long long)b->addr, b->tmpl_name);
+        else
+            fprintf(out, "%*s", TEXT_INDENT, "");
+        print_text_slot(out, &b->slot[i], namer, ctx);
+    }
+}
+
+static void print_json_hex(FILE *out, const char *key, uint64_t v)
+{
+    fprintf(out, ",\"%s\":\"0x%llx\"", key, (unsigned long long)v);
+}
+
+static void print_json_slot(FILE *out, const disasm_slot *s)
+{
+    fprintf(out, "{\"unit\":\"%s\",\"insn\":", pvp_ia64_unit_name(s->unit));
+    cli_json_string(out, s->text);
+    if (s->has_target)
+        print_json_hex(out, "target", s->target);
+    if (s->has_tag)
+        print_json_hex(out, "tag", s->tag);
+    if (s->has_imm64)
+        print_json_hex(out, "imm64", s->imm64);
+    fprintf(out, ",\"stop\":%s,\"sensitive\":%s", s->stop ? "true" : "false",
+            s->sensitive ? "true" : "false");
+    if (s->sensitive) {
+        fputs(",\"class\":", out);
+        cli_json_string(out, pvp_ia64_sensitive_name(s->sensitive));
+    }
+    if (s->reads_ip)
+        fputs(",\"reads_ip\":true", out);
+    fputc('}', out);
+}
+
+void disasm_print_json(FILE *out, const disasm_bundle *b, const char *section)
+{
+    fprintf(out, "{\"addr\":\"0x%llx\"", (unsigned long long)b->addr);
+    if (section) {
+        fputs(",\"section\":", out);
+        cli_json_string(out, section);
+    }
+    fprintf(out, ",\"template\":%u,\"slots\":[", b->tmpl);
+    for (unsigned i = 0; i < b->nslots; i++) {
+        if (i)
+            fputc(',', out);
+        print_json_slot(out, &b->slot[i]);
+    }
+    fputs("]}", out);
+}
+
+/* ---- Symbols of a section, for labels and <name+0x..> ------------------- */
+
+typedef struct named_addr {
+    uint64_t addr;
+    const char *name;
+} named_addr;
+
+typedef struct symbol_view {
+    named_addr *syms;
+    size_t n;
+} symbol_view;
+
+static int by_addr(const void *a, const void *b)
+{
+    const named_addr *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Symbols defined in section s, moved to where the section is shown (view). */
+static symbol_view section_symbols(const pvp_file *f, const pvp_section *s, uint64_t view)
+{
+    symbol_view v = { NULL, 0 };
+    size_t n = pvp_file_symbol_count(f);
+    if (pvp_file_kind_of(f) == PVP_FILE_RAW || !n || !(v.syms = calloc(n, sizeof *v.syms)))
+        return v;
+    for (size_t i = 0; i < n; i++) {
+        const pvp_symbol *sym = pvp_file_symbol(f, i);
+        if (sym->shndx != s->index || !*sym->name || sym->type == STT_SECTION ||
+            sym->type == STT_FILE || sym->value - s->addr >= s->size)
+            continue;
+        v.syms[v.n++] = (named_addr){ sym->value - s->addr + view, sym->name };
+    }
+    qsort(v.syms, v.n, sizeof *v.syms, by_addr);
+    return v;
+}
+
+/* The last symbol at or before addr, if addr lies in the shown section. */
+static const char *name_of(void *ctx, uint64_t addr, uint64_t *delta)
+{
+    const symbol_view *v = ctx;
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {                       /* first symbol above addr */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->syms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    *delta = addr - v->syms[lo - 1].addr;
+    return v->syms[lo - 1].name;
+}
+
+static void print_labels(FILE *out, const symbol_view *v, uint64_t addr)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->syms[i].addr == addr)
+            fprintf(out, "%s:\n", v->syms[i].name);
+}
+
+/* ---- One section --------------------------------------------------------- */
+
+typedef struct disasm_job {
+    const pvp_file *file;
+    FILE *out;
+    int json;
+    size_t nbundles;        /* printed so far, across sections (JSON commas) */
+    char err[PVP_ERR_SIZE];
+} disasm_job;
+
+static int check_section_shape(disasm_job *job, const pvp_section *s, uint64_t addr)
+{
+    const char *path = pvp_file_path(job->file);
+    if (addr & 15) {
+        pvp_errorf_at(job->err, sizeof job->err, path, s->offset,
+                      "section %s starts at 0x%llx, not on a 16-byte bundle boundary", s->name,
+                      (unsigned long long)addr);
+        return -1;
+    }
+    if (s->size % PVP_IA64_BUNDLE_SIZE) {
+        pvp_errorf_at(job->err, sizeof job->err, path, s->offset + s->size - s->size % 16,
+                      "%s%s%slength 0x%llx is not a multiple of 16 (a bundle is 16 bytes)",
+                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : "section ",
+                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : s->name,
+                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : ": ",
+                      (unsigned long long)s->size);
+        return -1;
+    }
+    if (addr + s->size < addr && addr + s->size != 0) {
+        pvp_errorf(job->err, sizeof job->err, path, "section %s at 0x%llx wraps past the end of "
+                   "the address space", s->name, (unsigned long long)addr);
+        return -1;
+    }
+    return 0;
+}
+
+static int disasm_section(disasm_job *job, const pvp_section *s, uint64_t addr)
+{
+    if (check_section_shape(job, s, addr) != 0)
+        return -1;
+    int elf = pvp_file_kind_of(job->file) != PVP_FILE_RAW;
+    symbol_view syms = section_symbols(job->file, s, addr);
+    if (!job->json && elf)
+        fprintf(job->out, "%ssection %s:\n", job->nbundles ? "\n" : "", s->name);
+    int rc = 0;
+    for (uint64_t off = 0; off < s->size; off += PVP_IA64_BUNDLE_SIZE) {
+        disasm_bundle b;
+        if (disasm_decode(s->bytes + off, addr + off, &b) != PVP_OK) {
+            pvp_errorf_at(job->err, sizeof job->err, pvp_file_path(job->file), s->offset + off,
+                          "reserved template 0x%02x in the bundle at 0x%llx", b.tmpl,
+                          (unsigned long long)(addr + off));
+            rc = -1;
+            break;
+        }
+        if (job->json) {
+            fputs(job->nbundles ? ",\n" : "\n", job->out);
+            disasm_print_json(job->out, &b, elf ? s->name : NULL);
+        } else {
+            print_labels(job->out, &syms, b.addr);
+            disasm_print_text(job->out, &b, syms.n ? name_of : NULL, &syms);
+        }
+        job->nbundles++;
+    }
+    free(syms.syms);
+    return rc;
+}
+
+/* ---- Choosing sections and running --------------------------------------- */
+
+static int shows_by_default(const pvp_section *s)
+{
+    return (s->flags & SHF_EXECINSTR) && s->bytes && s->size;
+}
+
+/* Check --section and --base against the file; the sections to show go in *only
+ * (one named section) or are all shows_by_default() ones (*only NULL). */
+static int choose_sections(const cli_command *self, disasm_job *job, const char *name,
+                           int has_base, const pvp_section **only)
+{
+    const pvp_file *f = job->file;
+    const char *path = pvp_file_path(f);
+    *only = NULL;
+    if (pvp_file_kind_of(f) == PVP_FILE_RAW) {
+        if (name) {
+            pvp_errorf(job->err, sizeof job->err, path, "not an ELF file, so it has no section %s",
+                       name);
+            return -1;
+        }
+        *only = pvp_file_section(f, 0);
+        return 0;
+    }
+    if (name) {
+        *only = pvp_file_section_by_name(f, name);
+        if (!*only)
+            pvp_errorf(job->err, sizeof job->err, path, "no section named %s", name);
+        else if (!(*only)->bytes)
+            pvp_errorf(job->err, sizeof job->err, path, "section %s has no contents in the file",
+                       name);
+        return *only && (*only)->bytes ? 0 : -1;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < pvp_file_section_count(f); i++)
+        if (shows_by_default(pvp_file_section(f, i)) && shown++ == 0)
+            *only = pvp_file_section(f, i);
+    if (has_base && shown > 1) {
+        cli_usage_error(self, "--base needs a raw file or --section: %s has %zu executable "
+                        "sections", path, shown);
+        job->err[0] = '\0';     /* already reported */
+        return -1;
+    }
+    if (shown != 1)
+        *only = NULL;
+    return 0;
+}
+
+static int disasm_all(disasm_job *job, const pvp_section *only, int has_base, uint64_t base)
+{
+    if (job->json)
+        fputs("{\"bundles\":[", job->out);
+    int rc = 0;
+    if (only)
+        rc = disasm_section(job, only, has_base ? base : only->addr);
+    for (size_t i = 0; !only && rc == 0 && i < pvp_file_section_count(job->file); i++) {
+        const pvp_section *s = pvp_file_section(job->file, i);
+        if (shows_by_default(s))
+            rc = disasm_section(job, s, s->addr);
+    }
+    if (job->json)
+        fputs(job->nbundles ? "\n]}\n" : "]}\n", job->out);
+    return rc;
+}
+
+static int run_disasm(const cli_command *self, int argc, char **argv)
+{
+    const char *file = NULL, *base_arg = NULL, *section = NULL, *json = NULL, *output = NULL;
+    const cli_option opts[] = {
+        { "--base", NULL, 1, &base_arg },
+        { "--section", NULL, 1, &section },
+        { "--json", NULL, 0, &json },
+        { "--output", "-o", 1, &output },
+    };
+    int parsed = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], &file, 1);
+    if (parsed != CLI_PARSE_OK)
+        return parsed == CLI_PARSE_HELP ? CLI_OK : CLI_BAD_INPUT;
+    uint64_t base = 0;
+    if (base_arg && cli_parse_u64(base_arg, &base) != 0)
+        return cli_usage_error(self, "--base '%s' is not a number", base_arg);
+    if (base & 15)
+        return cli_usage_error(self, "--base 0x%llx is not 16-byte aligned",
+                               (unsigned long long)base);
+
+    disasm_job job = { .json = json != NULL };
+    job.file = pvp_file_open(file, job.err, sizeof job.err);
+    if (!job.file)
+        return cli_fail(job.err);
+    const pvp_section *only;
+    int rc = choose_sections(self, &job, section, base_arg != NULL, &only);
+    cli_output out;
+    if (rc == 0 && (rc = cli_output_begin(&out, output)) == 0) {
+        job.out = out.stream;
+        rc = disasm_all(&job, only, base_arg != NULL, base);
+        int delivered = cli_output_end(&out, rc == 0);
+        rc = rc ? rc : delivered;
+    }
+    pvp_file_close((pvp_file *)job.file);
+    if (rc && job.err[0])
+        return cli_fail(job.err);
+    return rc ? CLI_BAD_INPUT : CLI_OK;
+}
+
+const cli_command cli_cmd_disasm = {
+    "disasm",
+    "disassemble IA-64 code of an ELF file or a raw blob (text or --json)",
+    disasm_usage,
+    run_disasm,
+};
