@@ -55,10 +55,6 @@ static int check_layout(install_ctx *c)
         return fail(c, PVP_E_MISALIGNED, i->record, -1, "instance not aligned to whole code units");
     if (i->size != i->slot_size)
         return fail(c, PVP_E_SIZE_MISMATCH, i->record, -1, "instance size differs from its canonical slot");
-    if (!pvp_image_at(c->img, i->copy, i->size))
-        return fail(c, PVP_E_OUTSIDE_IMAGE, i->copy, -1, "instance code outside the image");
-    if (!pvp_image_at(c->img, i->canonical, i->size))
-        return fail(c, PVP_E_OUTSIDE_IMAGE, i->canonical, -1, "canonical slot outside the image");
     if (i->copy != i->canonical && ranges_overlap(i->copy, i->size, i->canonical, i->size))
         return fail(c, PVP_E_OVERLAP, i->copy, -1, "instance overlaps its canonical slot");
     for (size_t k = 0; k < c->req->count; k++) {
@@ -71,6 +67,10 @@ static int check_layout(install_ctx *c)
         if (o->copy != i->copy && ranges_overlap(o->copy, o->size, i->copy, i->size))
             return fail(c, PVP_E_OVERLAP, o->copy, -1, "two instances overlap");
     }
+    if (!pvp_image_at(c->img, i->copy, i->size))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, i->copy, -1, "instance code outside the image");
+    if (!pvp_image_at(c->img, i->canonical, i->size))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, i->canonical, -1, "canonical slot outside the image");
     return PVP_OK;
 }
 

@@ -8,6 +8,10 @@
  *   ...   PVP_MOVL_SELF(p0, r18, nested_continue) ...
  *   PVP_INSTANCE_END(xen)
  *
+ * Assemble every instance in an executable section ("ax"), the discardable
+ * copies too (e.g. .init.pvinst): GNU as binds a label to the bundle that
+ * follows it only in executable sections; elsewhere labels land a bundle early.
+ *
  * Records are described in include/pvpatch/records.h and docs/records.md. */
 #ifndef PVPATCH_IA64_INSTANCE_H
 #define PVPATCH_IA64_INSTANCE_H

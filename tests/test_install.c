@@ -1,0 +1,528 @@
+/* Install by copy, end to end: images assembled and linked by GNU as and ld
+ * at kernel addresses, installed by the engine, checked by the independent
+ * verifier and by objdump (the installed code at the canonical address must
+ * print the same absolute targets as the original copy at its own). */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/elf_image.h"
+#include "pvpatch/install.h"
+#include "support/binutils.h"
+
+#define KERNEL_BASE  0xa000000100000000ull
+#define PHYS_BASE    0x4000000ull
+#define COPY_ADDR    0xa000000100100000ull   /* discardable copies live here */
+#define SLOT         0x400ull                 /* 64 bundles */
+#define MAX_BUNDLES  2048
+
+/* Kernel text, the far function for brl, the page-table root and the records. */
+static const char *const kernel_lds =
+    "ENTRY(outside_fn)\n"
+    "SECTIONS {\n"
+    "  . = 0xa000000100000000;\n"
+    "  .text : AT(0x4000000) { *(.text) }\n"
+    "  . = ALIGN(32768);\n"
+    "  .text.ivt : { *(.text.ivt) }\n"
+    "  .data : { *(.data) }\n"
+    "  . = %s;\n"
+    "  .init.pvinst : { *(.init.pvinst) }\n"
+    "  INCLUDE pvpatch.lds\n"
+    "  . = 0xa000000104000000;\n"
+    "  .text.far : { *(.text.far) }\n"
+    "  /DISCARD/ : { *(.IA_64.unwind*) }\n"
+    "%s"
+    "}\n";
+
+/* The frame around one instance body, a gas macro `body name` given by the test. */
+static const char *const kernel_src_head =
+    "#include \"pvpatch/ia64/instance.h\"\n"
+    "        .text\n"
+    "        .global outside_fn\n"
+    "outside_fn: { .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n"
+    "        .section .text.far, \"ax\"\n"
+    "far_fn: { .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n"
+    "        .data\n"
+    "        .global swapper_pg_dir\n"
+    "swapper_pg_dir: data8 0\n";
+
+static const char *const kernel_src_tail =
+    "        .section .text.ivt, \"ax\"\n"
+    "        .align 32768\n"
+    "        .global ia64_ivt\n"
+    "ia64_ivt:\n"
+    "PVP_INSTANCE_BEGIN(native, PVP_MODE_NATIVE, ia64_ivt, 0x400)\n"
+    "        body native\n"
+    "PVP_INSTANCE_END(native, PVP_MODE_NATIVE, ia64_ivt, 0x400)\n"
+    "        .section .init.pvinst, \"ax\"\n"
+    "        .align 32\n"
+    "PVP_INSTANCE_BEGIN(xen, PVP_MODE_XEN, ia64_ivt, 0x400)\n"
+    "        body xen\n"
+    "PVP_INSTANCE_END(xen, PVP_MODE_XEN, ia64_ivt, 0x400)\n";
+
+/* Append printf-style text to a growing buffer. */
+static void add(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(char **buf, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    *buf = realloc(*buf, *len + (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+}
+
+/* One bundle per IP-relative form, with target T (a gas expression). */
+static const char *const form_bundles[] = {
+    "{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few %s }",
+    "{ .mib; nop.m 0; nop.i 0; br.wexit.sptk.few %s ;; }",
+    "{ .mib; nop.m 0; nop.i 0; br.cloop.sptk.few %s ;; }",
+    "{ .mib; nop.m 0; nop.i 0; br.call.sptk.many b0=%s }",
+    "{ .mib; nop.m 0; nop.i 0; brp.sptk %s, \\name\\()_tag }",
+    "{ .mlx; nop.m 0; brl.cond.sptk.many %s }",
+    "{ .mlx; nop.m 0; brl.call.sptk.many b1=%s }",
+    "{ .mii; chk.s.m r3, %s; nop.i 0; nop.i 0 }",
+    "{ .mii; chk.s f7, %s; nop.i 0; nop.i 0 }",
+    "{ .mii; chk.a.nc r5, %s; nop.i 0; nop.i 0 }",
+    "{ .mii; chk.a.clr f6, %s; nop.i 0; nop.i 0 }",
+    "{ .mii; nop.m 0; chk.s.i r4, %s; nop.i 0 }",
+    "{ .mfi; nop.m 0; fchkf.s0 %s; nop.i 0 }",
+};
+#define NFORM_BUNDLES (sizeof(form_bundles) / sizeof(form_bundles[0]))
+#define FIRST_BRL 5
+#define LAST_BRL  6
+
+/* A linked test kernel: its path, the file and the instance set. */
+typedef struct kernel {
+    char path[512];
+    pvp_file *file;
+    pvp_instance set[4];
+    size_t count;
+} kernel;
+
+/* Assemble and link a kernel whose instance body is the macro text given. */
+static void build_kernel(const char *body, const char *copy_addr, const char *extra_lds, kernel *k)
+{
+    char *src = NULL;
+    size_t len = 0;
+    add(&src, &len, "%s.macro body name\n%s.endm\n%s", kernel_src_head, body, kernel_src_tail);
+    char spath[512], lpath[512], cmd[4096];
+    const char *dir = tas_tmpdir();
+    static int seq;
+    seq++;
+    snprintf(spath, sizeof spath, "%s/k%d.S", dir, seq);
+    snprintf(lpath, sizeof lpath, "%s/k%d.lds", dir, seq);
+    snprintf(k->path, sizeof k->path, "%s/k%d.elf", dir, seq);
+    FILE *f = fopen(spath, "w");
+    fputs(src, f);
+    fclose(f);
+    free(src);
+    f = fopen(lpath, "w");
+    fprintf(f, kernel_lds, copy_addr, extra_lds ? extra_lds : "");
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "gcc -E -P -x assembler-with-cpp -Iinclude %s -o %s.s && "
+             TAS_AS " -xexplicit %s.s -o %s.o 2>&1 | grep -i error; "
+             TAS_LD " --no-warn-rwx-segments -L include/pvpatch/ia64 -T %s %s.o -o %s 2>&1",
+             spath, spath, spath, spath, lpath, spath, k->path);
+    int st;
+    char *out = tas_run(cmd, &st);
+    cr_assert(st == 0 && strstr(out, "rror") == NULL, "building the kernel failed:\n%s", out);
+    free(out);
+    char err[PVP_ERR_SIZE];
+    k->file = pvp_file_open_elf(k->path, err, sizeof err);
+    cr_assert(k->file, "%s", err);
+    const pvp_section *s = pvp_file_section_by_name(k->file, ".pvpatch.instances");
+    cr_assert(s);
+    pvp_error e;
+    int rc = pvp_instances_read(pvp_file_image(k->file), s->addr, s->size, k->set, 4, &k->count, &e);
+    cr_assert_eq(rc, PVP_OK, "%s", e.what);
+}
+
+/* Physical addresses as the linker script's AT() lays them out. */
+static int kernel_vtop(void *ctx, uint64_t vaddr, uint64_t *paddr)
+{
+    (void)ctx;
+    if (vaddr - KERNEL_BASE >= 0x10000000)
+        return 1;
+    *paddr = vaddr - KERNEL_BASE + PHYS_BASE;
+    return 0;
+}
+
+/* Every byte of every range of an image, for byte-identity checks. */
+static uint8_t *snapshot(const pvp_image *img, size_t *total)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < img->nranges; i++)
+        n += img->ranges[i].size;
+    uint8_t *copy = malloc(n ? n : 1), *p = copy;
+    for (size_t i = 0; i < img->nranges; i++, p += img->ranges[i - 1].size)
+        memcpy(p, img->ranges[i].bytes, img->ranges[i].size);
+    *total = n;
+    return copy;
+}
+
+static void assert_unchanged(const pvp_image *img, const uint8_t *before, size_t n)
+{
+    size_t m;
+    uint8_t *now = snapshot(img, &m);
+    cr_assert(m == n && memcmp(now, before, n) == 0, "a failed install changed the image");
+    free(now);
+}
+
+typedef struct flush_log {
+    uint64_t addr, size;
+    int calls;
+} flush_log;
+
+static void record_flush(void *ctx, uint64_t addr, uint64_t size)
+{
+    flush_log *l = ctx;
+    l->addr = addr;
+    l->size = size;
+    l->calls++;
+}
+
+static int install_named(kernel *k, const char *name, pvp_install_report *rep, pvp_error *err,
+                         flush_log *log)
+{
+    const pvp_instance *i = pvp_instance_find(k->set, k->count, name);
+    cr_assert(i, "no instance %s", name);
+    pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set),
+                            kernel_vtop, NULL, log ? record_flush : NULL, log };
+    return pvp_install(pvp_file_image(k->file), &req, rep, err);
+}
+
+/* objdump of the installed code at the canonical address against objdump of
+ * the original copy: outside targets equal, inside targets at the same offset. */
+static int objdump_agrees(const kernel *orig, const char *installed_path, const pvp_instance *in)
+{
+    static tas_bundle a[MAX_BUNDLES], b[MAX_BUNDLES];
+    int na = tas_objdump_bundles(orig->path, "-j .init.pvinst", a, MAX_BUNDLES);
+    int nb = tas_objdump_bundles(installed_path, "-j .text.ivt", b, MAX_BUNDLES);
+    cr_assert(na > 0 && nb > 0);
+    int checked = 0;
+    for (int i = 0; i < na; i++) {
+        if (a[i].addr < in->copy || a[i].addr >= in->copy + in->size)
+            continue;
+        int j = (int)((a[i].addr - in->copy) / 16);
+        cr_assert(j < nb && b[j].addr == in->canonical + (a[i].addr - in->copy));
+        cr_assert_str_eq(a[i].tmpl, b[j].tmpl);
+        for (int s = 0; s < a[i].nslots; s++)
+            for (int t = 0; t < 2; t++) {
+                uint64_t ta, tb;
+                int ha = strstr(a[i].insn[s], "movl") == NULL && tas_insn_target(a[i].insn[s], t, &ta) == 0;
+                int hb = strstr(b[j].insn[s], "movl") == NULL && tas_insn_target(b[j].insn[s], t, &tb) == 0;
+                if (strncmp(a[i].insn[s], "nop", 3) == 0 || strncmp(a[i].insn[s], "break", 5) == 0)
+                    continue;
+                cr_assert_eq(ha, hb, "%s vs %s", a[i].insn[s], b[j].insn[s]);
+                if (!ha)
+                    continue;
+                uint64_t want = ta - in->copy < in->size ? ta - in->copy + in->canonical : ta;
+                cr_assert_eq(tb, want, "bundle 0x%llx slot %d: original '%s', installed '%s'",
+                             (unsigned long long)b[j].addr, s, a[i].insn[s], b[j].insn[s]);
+                checked++;
+            }
+    }
+    return checked;
+}
+
+/* The body used by most tests: every form inside and outside, fixups of every kind. */
+static char *all_forms_body(int *nbundles)
+{
+    char *body = NULL;
+    size_t len = 0;
+    int n = 0;
+    add(&body, &len, "\\name\\()_in: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_tag: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    n += 2;
+    for (size_t f = 0; f < NFORM_BUNDLES; f++) {
+        const char *targets[] = { "\\name\\()_in", "outside_fn", "\\name\\()_end", "far_fn" };
+        for (size_t t = 0; t < 4; t++) {
+            if (t == 3 && (f < FIRST_BRL || f > LAST_BRL))
+                continue;                      /* only brl reaches +64 MiB */
+            char line[256];
+            snprintf(line, sizeof line, form_bundles[f], targets[t]);
+            add(&body, &len, "%s\n", line);
+            n++;
+        }
+    }
+    add(&body, &len, "PVP_LOAD_PHYSICAL(p0, r17, swapper_pg_dir) ;;\n");
+    add(&body, &len, "PVP_MOVL_SELF(p0, r18, \\name\\()_in) ;;\n");
+    add(&body, &len, ".pushsection .data\nPVP_DATA8_SELF(\\name\\()_tag)\n.popsection\n");
+    n += 2;
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - n - 1);
+    add(&body, &len, "\\name\\()_end: { .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n");
+    *nbundles = (int)(SLOT / 16);
+    return body;
+}
+
+Test(install, every_form_inside_and_outside)
+{
+    int nb;
+    char *body = all_forms_body(&nb);
+    kernel k, orig;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    build_kernel(body, "0xa000000100100000", NULL, &orig);
+    free(body);
+    cr_assert_eq(k.count, 2);
+
+    pvp_install_report rep;
+    pvp_error err;
+    flush_log log = { 0 };
+    int rc = install_named(&k, "xen", &rep, &err, &log);
+    cr_assert_eq(rc, PVP_OK, "install failed at 0x%llx: %s", (unsigned long long)err.addr, err.what);
+    const pvp_instance *xen = pvp_instance_find(orig.set, orig.count, "xen");
+
+    cr_assert_eq(rep.units_copied, SLOT / 16);
+    cr_assert_eq(rep.fixups[PVP_FIX_VTOP_MOVL], 1);
+    cr_assert_eq(rep.fixups[PVP_FIX_SELF_MOVL], 1);
+    cr_assert_eq(rep.fixups[PVP_FIX_PTR64], 1);
+    uint64_t out = 0;
+    for (unsigned f = 0; f < pvp_arch_ia64.nforms; f++)
+        out += rep.retargeted[f];
+    /* Two outside targets per form (outside_fn, far_fn for brl). */
+    cr_assert_eq(out, NFORM_BUNDLES + (LAST_BRL - FIRST_BRL + 1), "retargeted %llu", (unsigned long long)out);
+    cr_assert_eq(rep.freeable_code, SLOT);
+    cr_assert(log.calls == 1 && log.addr == xen->canonical && log.size == SLOT);
+
+    pvp_mismatch mm[16];
+    size_t nmm;
+    rc = pvp_verify_install(pvp_file_image(orig.file), pvp_file_image(k.file), &pvp_arch_ia64, xen,
+                            kernel_vtop, NULL, mm, 16, &nmm);
+    cr_assert_eq(rc, PVP_OK, "verifier: %zu mismatches, first at 0x%llx (%s)", nmm,
+                 nmm ? (unsigned long long)mm[0].addr : 0ull, nmm ? mm[0].what : "");
+
+    char outpath[600], errbuf[PVP_ERR_SIZE];
+    snprintf(outpath, sizeof outpath, "%s.installed", k.path);
+    cr_assert_eq(pvp_file_write(k.file, outpath, errbuf, sizeof errbuf), 0, "%s", errbuf);
+    int checked = objdump_agrees(&orig, outpath, xen);
+    cr_assert_geq(checked, (int)(3 * NFORM_BUNDLES));
+    printf("install: %d IP-relative targets agree with objdump after install\n", checked);
+
+    /* The fixups, read back from the installed image. */
+    const pvp_image *img = pvp_file_image(k.file);
+    const pvp_symbol *pg = pvp_file_symbol_by_name(k.file, "swapper_pg_dir");
+    const pvp_symbol *in = pvp_file_symbol_by_name(orig.file, "xen_tag");
+    cr_assert(pg && in);
+    pvp_fixup fx[3];
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(pvp_fixup_read(img, xen, i, &fx[i], NULL), PVP_OK);
+    uint64_t imm;
+    uint8_t *vtop_bundle = pvp_image_at(img, fx[0].where & ~15ull, 16);
+    cr_assert(vtop_bundle, "vtop record was not re-based into the canonical slot");
+    cr_assert_eq(pvp_arch_ia64.load_imm_get(vtop_bundle, 16, fx[0].where & 15, &imm), PVP_OK);
+    cr_assert_eq(imm, pg->value - KERNEL_BASE + PHYS_BASE);
+    uint64_t word;
+    cr_assert_eq(pvp_image_read_le(img, fx[2].where, 8, &word), PVP_OK);
+    cr_assert_eq(word, in->value - xen->copy + xen->canonical);
+    pvp_file_close(k.file);
+    pvp_file_close(orig.file);
+}
+
+Test(install, canonical_instance_only_applies_fixups)
+{
+    int nb;
+    char *body = all_forms_body(&nb);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&k, "native", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    cr_assert_eq(rep.units_copied, 0);
+    cr_assert_eq(rep.fixups[PVP_FIX_VTOP_MOVL], 1);
+    cr_assert_eq(rep.fixups[PVP_FIX_SELF_MOVL], 1);
+
+    /* Installing twice would translate twice: refused, image untouched. */
+    pvp_instance again[4];
+    size_t n;
+    const pvp_section *s = pvp_file_section_by_name(k.file, ".pvpatch.instances");
+    cr_assert_eq(pvp_instances_read(pvp_file_image(k.file), s->addr, s->size, again, 4, &n, &err), PVP_OK);
+    memcpy(k.set, again, sizeof again);
+    size_t total;
+    uint8_t *before = snapshot(pvp_file_image(k.file), &total);
+    cr_assert_eq(install_named(&k, "native", &rep, &err, NULL), PVP_E_ALREADY_DONE);
+    assert_unchanged(pvp_file_image(k.file), before, total);
+    free(before);
+    pvp_file_close(k.file);
+}
+
+/* A body with one br.cond in its first bundle to `target`. */
+static char *one_branch_body(const char *target)
+{
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few %s }\n", target);
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 1);
+    return body;
+}
+
+Test(install, displacement_at_the_edge_of_range)
+{
+    /* From the canonical bundle (0xa000000100008000), +16 MiB - 16 fits and
+     * +16 MiB does not; from the copy (1 MiB higher) both fit, so ld accepts them. */
+    char *body = one_branch_body("edge");
+    kernel ok, bad;
+    build_kernel(body, "0xa000000100100000", "  edge = 0xa000000100008000 + 0xfffff0;\n", &ok);
+    build_kernel(body, "0xa000000100100000", "  edge = 0xa000000100008000 + 0x1000000;\n", &bad);
+    free(body);
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&ok, "xen", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    cr_assert_eq(rep.retargeted[0], 1);
+
+    size_t total;
+    uint8_t *before = snapshot(pvp_file_image(bad.file), &total);
+    cr_assert_eq(install_named(&bad, "xen", &rep, &err, NULL), PVP_E_OUT_OF_RANGE);
+    cr_assert_eq(err.addr, COPY_ADDR);
+    cr_assert_eq(err.sub, 2);
+    cr_assert_eq(err.distance, 0x1000000);
+    assert_unchanged(pvp_file_image(bad.file), before, total);
+    free(before);
+    pvp_file_close(ok.file);
+    pvp_file_close(bad.file);
+}
+
+/* Corrupt one field of a record, expect `status`, and the image unchanged. */
+static void expect_rejected(uint64_t field_off, unsigned width, uint64_t value, int status,
+                            int corrupt_fixup)
+{
+    int nb;
+    char *body = all_forms_body(&nb);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    const pvp_image *img = pvp_file_image(k.file);
+    const pvp_instance *xen = pvp_instance_find(k.set, k.count, "xen");
+    uint64_t at = (corrupt_fixup ? xen->fixups : xen->record) + field_off;
+    cr_assert_eq(pvp_image_write_le(img, at, width, value), PVP_OK);
+    size_t total;
+    uint8_t *before = snapshot(img, &total);
+    const pvp_section *s = pvp_file_section_by_name(k.file, ".pvpatch.instances");
+    pvp_error err;
+    int rc = pvp_instances_read(img, s->addr, s->size, k.set, 4, &k.count, &err);
+    if (rc == PVP_OK) {
+        pvp_install_report rep;
+        rc = install_named(&k, "xen", &rep, &err, NULL);
+    }
+    cr_assert_eq(rc, status, "got %d (%s at 0x%llx), want %d", rc, err.what,
+                 (unsigned long long)err.addr, status);
+    assert_unchanged(img, before, total);
+    free(before);
+    pvp_file_close(k.file);
+}
+
+Test(install, rejects_wrong_magic) { expect_rejected(PVP_INST_OFF_MAGIC, 4, 0x12345678, PVP_E_BAD_FORMAT, 0); }
+Test(install, rejects_wrong_version) { expect_rejected(PVP_INST_OFF_VERSION, 2, 99, PVP_E_BAD_FORMAT, 0); }
+Test(install, rejects_size_mismatch) { expect_rejected(PVP_INST_OFF_SLOTSIZE, 8, SLOT * 2, PVP_E_SIZE_MISMATCH, 0); }
+Test(install, rejects_overlapping_copy) { expect_rejected(PVP_INST_OFF_COPY, 8, 0xa000000100008010ull, PVP_E_OVERLAP, 0); }
+Test(install, rejects_copy_outside_image) { expect_rejected(PVP_INST_OFF_COPY, 8, 0xb000000000000000ull, PVP_E_OUTSIDE_IMAGE, 0); }
+Test(install, rejects_misaligned_copy) { expect_rejected(PVP_INST_OFF_COPY, 8, COPY_ADDR + 8, PVP_E_MISALIGNED, 0); }
+Test(install, rejects_fixup_list_outside_image) { expect_rejected(PVP_INST_OFF_FIXUPS_END, 8, 0xb000000000000000ull, PVP_E_OUTSIDE_IMAGE, 0); }
+Test(install, rejects_unknown_fixup_kind) { expect_rejected(PVP_FIX_OFF_KIND, 4, 77, PVP_E_UNKNOWN_OP, 1); }
+Test(install, rejects_fixup_outside_instance) { expect_rejected(PVP_FIX_OFF_WHERE, 8, KERNEL_BASE + 2, PVP_E_OUTSIDE_IMAGE, 1); }
+Test(install, rejects_fixup_not_on_movl) { expect_rejected(PVP_FIX_OFF_WHERE, 8, COPY_ADDR + 2, PVP_E_NOT_MOVL, 1); }
+
+Test(install, rejects_truncated_table)
+{
+    int nb;
+    char *body = all_forms_body(&nb);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    const pvp_section *s = pvp_file_section_by_name(k.file, ".pvpatch.instances");
+    pvp_error err;
+    size_t n;
+    pvp_instance set[4];
+    cr_assert_eq(pvp_instances_read(pvp_file_image(k.file), s->addr, s->size - 8, set, 4, &n, &err),
+                 PVP_E_TRUNCATED);
+    cr_assert_eq(err.addr, s->addr + PVP_INSTANCE_RECSIZE);
+    pvp_file_close(k.file);
+}
+
+/* Random instances: random forms at random places, to inside labels and to
+ * outside symbols at random distances; install, verify, and ask objdump. */
+Test(install, random_instances, .timeout = 120)
+{
+    unsigned seed = 20261121;
+    srand(seed);
+    int images = 12, refs = 0, checked = 0;
+    for (int img = 0; img < images; img++) {
+        char *body = NULL, *lds = NULL;
+        size_t blen = 0, llen = 0;
+        int nb = (int)(SLOT / 16);
+        add(&body, &blen, "\\name\\()_tag: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+        for (int b = 1; b < nb; b++) {
+            int form = rand() % (int)NFORM_BUNDLES;
+            char target[64];
+            if (rand() % 3 == 0) {
+                snprintf(target, sizeof target, "\\name\\()_L%d", rand() % nb);
+            } else {
+                /* Outside, within +-15 MiB of the canonical slot (21-bit forms must
+                 * reach it from both places), or anywhere far for brl. */
+                int far = form >= FIRST_BRL && form <= LAST_BRL && rand() % 2;
+                int64_t d = far ? ((int64_t)rand() << 20) : ((int64_t)(rand() % 0x1e0000) - 0xf0000) * 16;
+                snprintf(target, sizeof target, "ext_%d_%d", img, b);
+                add(&lds, &llen, "  ext_%d_%d = 0xa000000100008000 + (%lld);\n", img, b, (long long)d);
+            }
+            char line[256];
+            snprintf(line, sizeof line, form_bundles[form], target);
+            add(&body, &blen, "\\name\\()_L%d: %s\n", b, line);
+            refs++;
+        }
+        add(&body, &blen, "\\name\\()_L0 = \\name\\()_tag\n");
+        kernel k, orig;
+        build_kernel(body, "0xa000000100080000", lds, &k);
+        build_kernel(body, "0xa000000100080000", lds, &orig);
+        free(body);
+        free(lds);
+        pvp_install_report rep;
+        pvp_error err;
+        int rc = install_named(&k, "xen", &rep, &err, NULL);
+        cr_assert_eq(rc, PVP_OK, "seed %u image %d: %s at 0x%llx", seed, img, err.what,
+                     (unsigned long long)err.addr);
+        const pvp_instance *xen = pvp_instance_find(orig.set, orig.count, "xen");
+        pvp_mismatch mm[4];
+        size_t nmm;
+        cr_assert_eq(pvp_verify_install(pvp_file_image(orig.file), pvp_file_image(k.file), &pvp_arch_ia64,
+                                        xen, kernel_vtop, NULL, mm, 4, &nmm), PVP_OK);
+        char outpath[600], errbuf[PVP_ERR_SIZE];
+        snprintf(outpath, sizeof outpath, "%s.installed", k.path);
+        cr_assert_eq(pvp_file_write(k.file, outpath, errbuf, sizeof errbuf), 0, "%s", errbuf);
+        checked += objdump_agrees(&orig, outpath, xen);
+        pvp_file_close(k.file);
+        pvp_file_close(orig.file);
+    }
+    printf("install property test (seed %u): %d images, %d random references, %d targets agree with objdump\n",
+           seed, images, refs, checked);
+}
+
+Test(install, flush_routine_assembles)
+{
+    tas_object o;
+    char err[4096];
+    FILE *f = fopen("src/arch/ia64/flush_icache.S", "r");
+    cr_assert(f);
+    static char src[8192];
+    size_t n = fread(src, 1, sizeof src - 1, f);
+    fclose(f);
+    src[n] = '\0';
+    cr_assert_eq(tas_assemble(src, NULL, &o, err, sizeof err), 0, "%s", err);
+    static tas_bundle b[64];
+    int nb = tas_objdump_bundles(o.path, NULL, b, 64);
+    int fci = 0, synci = 0, srlzi = 0;
+    for (int i = 0; i < nb; i++)
+        for (int s = 0; s < b[i].nslots; s++) {
+            fci += strncmp(b[i].insn[s], "fc.i", 4) == 0;
+            synci += strncmp(b[i].insn[s], "sync.i", 6) == 0;
+            srlzi += strncmp(b[i].insn[s], "srlz.i", 6) == 0;
+        }
+    cr_assert(fci == 1 && synci == 1 && srlzi == 1);
+    tas_free(&o);
+}
