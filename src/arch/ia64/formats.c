@@ -67,6 +67,13 @@ const pvp_ia64_format pvp_ia64_format_table[FMT_COUNT] = {
     [FMT_M4] = FMT("M4", 1, SZ, GR3, GR2, LDH),
     [FMT_M5] = FMT("M5", 1, SZ, GR3, GR2, LDH,
                    { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 3, { P(36, 1), P(27, 1), P(6, 7) } }),
+    /* ld8.fill and st8.spill: the size bits are part of their selector (x6). */
+    [FMT_M1_FILL] = FMT("M1", 1, GR1, GR3, LDH),
+    [FMT_M3_FILL] = FMT("M3", 1, GR1, GR3, LDH,
+                        { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 3, { P(36, 1), P(27, 1), P(13, 7) } }),
+    [FMT_M4_SPILL] = FMT("M4", 1, GR3, GR2, LDH),
+    [FMT_M5_SPILL] = FMT("M5", 1, GR3, GR2, LDH,
+                         { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 3, { P(36, 1), P(27, 1), P(6, 7) } }),
     [FMT_M20] = FMT("M20", 1, GR2, TARGET21C),
     [FMT_M21] = FMT("M21", 1, FR2, TARGET21C),
     [FMT_M22] = FMT("M22", 1, GR1, TARGET21B),
