@@ -28,6 +28,9 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_cmd_disasm;
+extern const cli_command cli_cmd_install;
+extern const cli_command cli_cmd_verify;
+extern const cli_command cli_cmd_sites;
 
 /* ---- Arguments ------------------------------------------------------------ */
 

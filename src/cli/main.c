@@ -7,6 +7,9 @@
 
 static const cli_command *const commands[] = {
     &cli_cmd_disasm,
+    &cli_cmd_install,
+    &cli_cmd_verify,
+    &cli_cmd_sites,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

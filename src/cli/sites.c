@@ -1,0 +1,104 @@
+/* pvpatch sites: list the instances of an image and their fixup lists. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/instances.h"
+
+static const char *mode_name(uint32_t mode)
+{
+    switch (mode) {
+    case PVP_MODE_NATIVE: return "native";
+    case PVP_MODE_XEN: return "xen";
+    case PVP_MODE_COUNTING: return "counting";
+    default: return "?";
+    }
+}
+
+/* The value a fixup currently holds: the movl immediate or the pointer word. */
+static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
+{
+    if (f->kind == PVP_FIX_PTR64)
+        return pvp_image_read_le(img, f->where, 8, v);
+    const uint8_t *b = pvp_image_at(img, f->where & ~15ull, 16);
+    return b ? pvp_arch_ia64.load_imm_get(b, 16, f->where & 15, v) : PVP_E_OUTSIDE_IMAGE;
+}
+
+/* A canonical instance whose slot now holds another, installed, instance. */
+static int replaced(const cli_image *img, const pvp_instance *i)
+{
+    for (size_t k = 0; k < img->count; k++)
+        if (&img->set[k] != i && img->set[k].canonical == i->copy &&
+            (img->set[k].flags & PVP_INSTANCE_F_INSTALLED))
+            return 1;
+    return 0;
+}
+
+static void print_instance(const cli_image *ci, const pvp_instance *i, int json, int first)
+{
+    const pvp_image *img = pvp_file_image(ci->file);
+    size_t n = pvp_fixup_count(i);
+    if (json) {
+        printf("%s{\"name\":", first ? "" : ",");
+        cli_json_string(stdout, i->name);
+        printf(",\"mode\":\"%s\",\"copy\":\"0x%llx\",\"canonical\":\"0x%llx\",\"size\":%llu,\"slot_size\":%llu,"
+               "\"installed\":%s,\"replaced\":%s,\"fixups\":[", mode_name(i->mode), (unsigned long long)i->copy,
+               (unsigned long long)i->canonical, (unsigned long long)i->size, (unsigned long long)i->slot_size,
+               i->flags & PVP_INSTANCE_F_INSTALLED ? "true" : "false", replaced(ci, i) ? "true" : "false");
+    } else {
+        printf("instance %s (%s): copy 0x%llx, canonical 0x%llx, 0x%llx bytes (slot 0x%llx)%s%s%s, %zu fixup(s)\n",
+               i->name, mode_name(i->mode), (unsigned long long)i->copy, (unsigned long long)i->canonical,
+               (unsigned long long)i->size, (unsigned long long)i->slot_size,
+               i->copy == i->canonical ? ", canonical" : "",
+               i->flags & PVP_INSTANCE_F_INSTALLED ? ", installed" : "",
+               replaced(ci, i) ? ", replaced by an installed instance" : "", n);
+    }
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        uint64_t v = 0;
+        int ok = pvp_fixup_read(img, i, k, &f, NULL) == PVP_OK;
+        int hv = ok && fixup_value(img, &f, &v) == PVP_OK;
+        if (json)
+            printf("%s{\"kind\":\"%s\",\"where\":\"0x%llx\",\"value\":%s%llx%s}", k ? "," : "",
+                   ok ? pvp_fixup_kind_name(f.kind) : "?", (unsigned long long)f.where, hv ? "\"0x" : "null",
+                   hv ? (unsigned long long)v : 0ull, hv ? "\"" : "");
+        else
+            printf("  %-5s at 0x%llx%s%s0x%llx\n", ok ? pvp_fixup_kind_name(f.kind) : "?",
+                   (unsigned long long)f.where, hv ? " holds " : " (unreadable)", hv ? "" : " ",
+                   (unsigned long long)v);
+    }
+    if (json)
+        printf("]}");
+}
+
+static int run_sites(const cli_command *self, int argc, char **argv)
+{
+    const char *json = NULL, *path = NULL;
+    const cli_option opts[] = { { "--json", NULL, 0, &json } };
+    int rc = cli_parse_args(self, argc, argv, opts, 1, &path, 1);
+    if (rc != CLI_PARSE_OK)
+        return rc == CLI_PARSE_HELP ? CLI_OK : CLI_BAD_INPUT;
+    char err[PVP_ERR_SIZE];
+    cli_image img;
+    if (cli_image_open(&img, path, err, sizeof err))
+        return cli_fail(err);
+    if (json)
+        printf("{\"instances\":[");
+    for (size_t k = 0; k < img.count; k++)
+        print_instance(&img, &img.set[k], json != NULL, k == 0);
+    if (json)
+        printf("]}\n");
+    cli_image_close(&img);
+    return CLI_OK;
+}
+
+const cli_command cli_cmd_sites = {
+    "sites",
+    "list the instances of an image and their fixup lists",
+    "usage: pvpatch sites IMAGE [--json]\n\n"
+    "Lists every instance descriptor of the IA-64 ELF executable IMAGE (name, mode,\n"
+    "where its copy is, its canonical slot, sizes, whether it was installed) and\n"
+    "its fixup records with the value each currently holds.\n\n"
+    "Exit status: 0 ok, 2 bad input.\n",
+    run_sites,
+};
