@@ -33,6 +33,16 @@ static void template_name(const pvp_ia64_template *t, char name[4])
     name[n] = '\0';
 }
 
+/* Only rows with a target or tag field need the (second) decode of iprel_list. */
+static int has_iprel_field(const pvp_ia64_opcode *op)
+{
+    const pvp_ia64_format *fmt = op ? pvp_ia64_opcode_format(op) : NULL;
+    for (unsigned i = 0; fmt && i < fmt->nfields; i++)
+        if (fmt->field[i].kind == PVP_IA64_K_TARGET || fmt->field[i].kind == PVP_IA64_K_TAG)
+            return 1;
+    return 0;
+}
+
 static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
                         disasm_slot *out)
 {
@@ -42,7 +52,7 @@ static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
     out->unit = in.unit;
     pvp_ia64_print(&in, addr, out->text, sizeof out->text);
     pvp_ia64_iprel rel[2];
-    unsigned n = pvp_ia64_iprel_list(b, s, addr, rel);
+    unsigned n = has_iprel_field(in.op) ? pvp_ia64_iprel_list(b, s, addr, rel) : 0;
     for (unsigned i = 0; i < n; i++) {
         if (rel[i].kind == PVP_IA64_K_TAG) {
             out->has_tag = 1;
@@ -53,7 +63,8 @@ static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
         }
     }
     unsigned reg;
-    out->has_imm64 = pvp_ia64_movl_get(b, s, &out->imm64, &reg) == PVP_OK;
+    out->has_imm64 = in.unit == PVP_IA64_UNIT_X &&
+                     pvp_ia64_movl_get(b, s, &out->imm64, &reg) == PVP_OK;
     out->sensitive = pvp_ia64_sensitive_class(&in);
     out->reads_ip = pvp_ia64_reads_ip(&in) != 0;
     out->stop = (pvp_ia64_template_info(b->tmpl)->stops >> s) & 1;
@@ -80,29 +91,36 @@ int disasm_decode(const uint8_t bytes[16], uint64_t addr, disasm_bundle *out)
 #define TEXT_INDENT 25      /* 16 hex digits, 2 spaces, "[MIB]", 2 spaces */
 #define MARK_COLUMN 48      /* where <sensitive: ...> starts, after the instruction */
 
-static void print_symbolic(FILE *out, uint64_t addr, disasm_namer namer, void *ctx)
+/* " <name+0x..>" for addr into line at *len, if a symbol covers it. */
+static void append_symbolic(char *line, size_t size, size_t *len, uint64_t addr,
+                            disasm_namer namer, void *ctx)
 {
     uint64_t delta = 0;
     const char *name = namer ? namer(ctx, addr, &delta) : NULL;
-    if (!name)
-        return;
-    if (delta)
-        fprintf(out, " <%s+0x%llx>", name, (unsigned long long)delta);
-    else
-        fprintf(out, " <%s>", name);
+    int n = 0;
+    if (name && delta)
+        n = snprintf(line + *len, size - *len, " <%s+0x%llx>", name, (unsigned long long)delta);
+    else if (name)
+        n = snprintf(line + *len, size - *len, " <%s>", name);
+    if (n > 0)
+        *len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
 }
 
+/* The slot's line is built in a buffer first: the marks are aligned after it. */
 static void print_text_slot(FILE *out, const disasm_slot *s, disasm_namer namer, void *ctx)
 {
-    long start = ftell(out);
-    fputs(s->text, out);
+    char line[512];
+    size_t len = strlen(s->text);
+    memcpy(line, s->text, len + 1);             /* text is shorter than line */
     if (s->has_target)
-        print_symbolic(out, s->target, namer, ctx);
-    if (s->stop)
+        append_symbolic(line, sizeof line, &len, s->target, namer, ctx);
+    fputs(line, out);
+    if (s->stop) {
         fputs(" ;;", out);
+        len += 3;
+    }
     if (s->sensitive || s->reads_ip) {
-        long width = start >= 0 ? ftell(out) - start : 0;
-        fprintf(out, "%*s", width + 2 < MARK_COLUMN ? (int)(MARK_COLUMN - width) : 2, "");
+        fprintf(out, "%*s", len + 2 < MARK_COLUMN ? (int)(MARK_COLUMN - len) : 2, "");
         if (s->sensitive)
             fprintf(out, "<sensitive: %s>", pvp_ia64_sensitive_name(s->sensitive));
         else
