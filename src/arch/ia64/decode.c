@@ -115,6 +115,11 @@ uint64_t pvp_ia64_operand(const pvp_ia64_insn *in, char tag, int *found)
     return f ? pvp_ia64_field_get(f, in->bits, in->lbits) : 0;
 }
 
+static int is_register(unsigned kind)
+{
+    return kind >= PVP_IA64_K_GR && kind <= PVP_IA64_K_AR;
+}
+
 int pvp_ia64_encode(const pvp_ia64_opcode *op, const char *tags, const uint64_t *vals,
                     uint64_t *bits, uint64_t *lbits)
 {
@@ -132,6 +137,8 @@ int pvp_ia64_encode(const pvp_ia64_opcode *op, const char *tags, const uint64_t 
         if (!f)
             return PVP_E_UNKNOWN_OP;
         int rc = pvp_ia64_field_set(f, bits, &l, vals[i]);
+        if (rc == PVP_E_OUT_OF_RANGE && is_register(f->kind))
+            return PVP_E_BAD_REGISTER;
         if (rc)
             return rc;
     }

@@ -123,7 +123,8 @@ const pvp_ia64_format pvp_ia64_format_table[FMT_COUNT] = {
     [FMT_F14] = FMT("F14", 1, F('s', PVP_IA64_K_NUM, 34, 2), TARGET21A),
     [FMT_F15] = FMT("F15", 1, IMM21),
 
-    [FMT_X1] = FMT("X1", 1, { 'i', PVP_IA64_K_IMM, 0, 0, 0, 0, 3, { P(36, 1), PL(0, 41), P(6, 20) } }),
+    /* imm62 = imm41:i:imm20a, the order GNU binutils encodes and prints (i is bit 20). */
+    [FMT_X1] = FMT("X1", 1, { 'i', PVP_IA64_K_IMM, 0, 0, 0, 0, 3, { PL(0, 41), P(36, 1), P(6, 20) } }),
     [FMT_X2] = FMT("X2", 1, GR1,
                    { 'i', PVP_IA64_K_IMM, 0, 0, 0, 0, 6,
                      { P(36, 1), PL(0, 41), P(21, 1), P(22, 5), P(27, 9), P(13, 7) } }),
