@@ -302,6 +302,8 @@ static const sample samples[] = {
     { 'F', "fchkf.s2 .+0x70" },
     { 'F', "(p10) fchkf.s0 .-0x70" },
     { 'X', "break.x 0x3fffffffffffffff" },
+    { 'X', "break.x 0x123456789abcdef" },
+    { 'X', "nop.x 0x2468ace013579bd" },
     { 'X', "nop.x 0x0" },
     { 'X', "movl r8=0x123456789abcdef0" },
     { 'X', "(p11) brl.cond.dptk.few .+0x100000000" },
