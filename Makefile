@@ -62,11 +62,11 @@ $(BUILD)/tests/pvpatch-tests: $(SAN_OBJ)
 
 $(BUILD)/bench/%: bench/%.c $(HOST_OBJ) $(BUILD)/libpvpatch.a | $(DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $^ $(HOST_LIBS) -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(filter %.c %.o %.a,$^) $(HOST_LIBS) -o $@
 
 $(BUILD)/fuzz/%: fuzz/%.c $(ENGINE_SRC) | $(DEPS)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $^ -o $@
+	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(filter %.c,$^) -o $@
 
 # The engine must link into a kernel: build it freestanding without libc and
 # allow no undefined symbol but the four a freestanding C compiler may call.
