@@ -66,7 +66,8 @@ static const sens_case cases[] = {
     { 'X', "movl r20=0xfffffffffff00000", S(NONE) }, { 'M', "nop.m 0", S(NONE) },
     { 'I', "nop.i 0", S(NONE) }, { 'F', "nop.f 0", S(NONE) }, { 'B', "nop.b 0", S(NONE) },
     { 'X', "nop.x 0", S(NONE) }, { 'M', "break.m 0x1", S(NONE) }, { 'I', "mov r21=pr", S(NONE) },
-    { 'I', "mov r22=b0", S(NONE) }, { 'I', "mov r23=ip", S(NONE) },
+    { 'I', "mov r22=b0", S(NONE) }, { 'I', "mov r25=ar.pfs", S(NONE) },
+    { 'I', "mov ar.lc=r26", S(NONE) }, { 'I', "mov ar.ec=1", S(NONE) }, { 'I', "mov r23=ip", S(NONE) },
     { 'M', "chk.s.m r24,.+0x20", S(NONE) },
 };
 #define NCASES (sizeof cases / sizeof cases[0])

@@ -109,6 +109,10 @@ const pvp_ia64_format pvp_ia64_format_table[FMT_COUNT] = {
     [FMT_I23] = FMT("I23", 1, GR2,
                     { 'n', PVP_IA64_K_SIMM, 1, 1, 0, 0, 3, { P(36, 1), P(24, 8), P(6, 7) } }),
     [FMT_I25] = FMT("I25", 1, GR1),
+    [FMT_I26] = FMT("I26", 1, F('A', PVP_IA64_K_AR, 20, 7), GR2),
+    [FMT_I27] = FMT("I27", 1, F('A', PVP_IA64_K_AR, 20, 7),
+                    { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 2, { P(36, 1), P(13, 7) } }),
+    [FMT_I28] = FMT("I28", 1, GR1, F('A', PVP_IA64_K_AR, 20, 7)),
 
     [FMT_A1] = FMT("A1", 1, GR1, GR2, GR3),
     [FMT_A2] = FMT("A2", 1, GR1, GR2, GR3, LEN(27, 2)),

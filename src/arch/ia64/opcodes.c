@@ -148,6 +148,11 @@ static const pvp_ia64_opcode opcode_table[] = {
     ROW("sxt4 %a=%c",       I, I29, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x16)),
     ROW("mov %a=ip",        I, I25, NONE, PVP_IA64_F_READS_IP, MOP | X3 | X6, OP(0) | V(27, 0x30)),
     ROW("mov %a=%B",        I, I22, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x31)),
+    /* I-unit application-register moves reach only ar 48-127 (pfs, lc, ec):
+     * never a sensitive register, so NONE. */
+    ROW("mov.i %A=%n",      I, I27, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x0a)),
+    ROW("mov.i %A=%b",      I, I26, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x2a)),
+    ROW("mov.i %a=%A",      I, I28, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x32)),
     ROW("mov %a=pr",        I, I25, NONE, 0, MOP | X3 | X6, OP(0) | V(27, 0x33)),
     ROW("chk.s.i %b,%t",    I, I20, NONE, 0, MOP | X3, OP(0) | V(33, 1)),
     ROW("mov pr=%b,%n",     I, I23, NONE, 0, MOP | X3, OP(0) | V(33, 3)),
