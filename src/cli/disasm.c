@@ -186,6 +186,7 @@ void disasm_print_json(FILE *out, const disasm_bundle *b, const char *section)
 
 typedef struct named_addr {
     uint64_t addr;
+    uint64_t end;           /* end of the symbol's section: names stop there */
     const char *name;
 } named_addr;
 
@@ -200,25 +201,36 @@ static int by_addr(const void *a, const void *b)
     return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* Symbols defined in section s, moved to where the section is shown (view). */
+static int names_code(const pvp_symbol *sym)
+{
+    return *sym->name && sym->type != STT_SECTION && sym->type != STT_FILE;
+}
+
+/* Symbols that can name addresses of section s shown at view: in a linked file
+ * shown where it was linked, those of every allocated section (branches leave
+ * their section); otherwise only s's own, moved to view. */
 static symbol_view section_symbols(const pvp_file *f, const pvp_section *s, uint64_t view)
 {
     symbol_view v = { NULL, 0 };
     size_t n = pvp_file_symbol_count(f);
-    if (pvp_file_kind_of(f) == PVP_FILE_RAW || !n || !(v.syms = calloc(n, sizeof *v.syms)))
+    pvp_file_kind kind = pvp_file_kind_of(f);
+    if (kind == PVP_FILE_RAW || !n || !(v.syms = calloc(n, sizeof *v.syms)))
         return v;
+    int linked = (kind == PVP_FILE_EXEC || kind == PVP_FILE_DYN) && view == s->addr;
     for (size_t i = 0; i < n; i++) {
         const pvp_symbol *sym = pvp_file_symbol(f, i);
-        if (sym->shndx != s->index || !*sym->name || sym->type == STT_SECTION ||
-            sym->type == STT_FILE || sym->value - s->addr >= s->size)
+        const pvp_section *in = sym->shndx == s->index ? s
+                                : linked ? pvp_file_section_by_index(f, sym->shndx) : NULL;
+        if (!in || !(in->flags & SHF_ALLOC) || !names_code(sym) || sym->value - in->addr >= in->size)
             continue;
-        v.syms[v.n++] = (named_addr){ sym->value - s->addr + view, sym->name };
+        uint64_t shift = in == s ? view - s->addr : 0;
+        v.syms[v.n++] = (named_addr){ sym->value + shift, in->addr + shift + in->size, sym->name };
     }
     qsort(v.syms, v.n, sizeof *v.syms, by_addr);
     return v;
 }
 
-/* The last symbol at or before addr, if addr lies in the shown section. */
+/* The last symbol at or before addr, if addr lies in that symbol's section. */
 static const char *name_of(void *ctx, uint64_t addr, uint64_t *delta)
 {
     const symbol_view *v = ctx;
@@ -230,7 +242,7 @@ static const char *name_of(void *ctx, uint64_t addr, uint64_t *delta)
         else
             hi = mid;
     }
-    if (lo == 0)
+    if (lo == 0 || addr - v->syms[lo - 1].addr >= v->syms[lo - 1].end - v->syms[lo - 1].addr)
         return NULL;
     *delta = addr - v->syms[lo - 1].addr;
     return v->syms[lo - 1].name;
@@ -238,7 +250,7 @@ static const char *name_of(void *ctx, uint64_t addr, uint64_t *delta)
 
 static void print_labels(FILE *out, const symbol_view *v, uint64_t addr)
 {
-    for (size_t i = 0; i < v->n; i++)
+    for (size_t i = 0; i < v->n; i++)       /* sections of a linked file do not overlap */
         if (v->syms[i].addr == addr)
             fprintf(out, "%s:\n", v->syms[i].name);
 }
