@@ -55,6 +55,24 @@ Test(opcodes, match_within_mask_within_41_bits)
     }
 }
 
+/* Lookup searches the table by (unit, major opcode): rows must stay sorted
+ * by that key, and every row must be found by its own match bits. */
+Test(opcodes, sorted_by_unit_and_major_opcode)
+{
+    size_t n;
+    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
+    for (size_t i = 1; i < n; i++) {
+        unsigned a = t[i - 1].unit * 16 + (unsigned)(t[i - 1].match >> 37);
+        unsigned b = t[i].unit * 16 + (unsigned)(t[i].match >> 37);
+        cr_expect_leq(a, b, "'%s' (%s) must come before '%s' (%s)", t[i].syntax,
+                      pvp_ia64_unit_name(t[i].unit), t[i - 1].syntax, pvp_ia64_unit_name(t[i - 1].unit));
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned unit = t[i].unit == PVP_IA64_UNIT_A ? PVP_IA64_UNIT_I : t[i].unit;
+        cr_expect_eq(pvp_ia64_lookup(unit, t[i].match), &t[i], "'%s' not found by its own bits", t[i].syntax);
+    }
+}
+
 /* The bits a field occupies in the slot (in_l = 0) or in the L slot (in_l = 1). */
 static uint64_t field_bits(const pvp_ia64_field *f, int in_l)
 {

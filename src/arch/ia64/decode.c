@@ -69,21 +69,37 @@ int pvp_ia64_field_set(const pvp_ia64_field *f, uint64_t *bits, uint64_t *lbits,
     return PVP_OK;
 }
 
-static int unit_accepts(unsigned row_unit, unsigned slot_unit)
+/* Rows are sorted by this key (see opcodes.c), so lookup can search. */
+static unsigned row_key(unsigned unit, uint64_t bits)
 {
-    return row_unit == slot_unit ||
-           (row_unit == PVP_IA64_UNIT_A &&
-            (slot_unit == PVP_IA64_UNIT_M || slot_unit == PVP_IA64_UNIT_I));
+    return unit << 4 | (unsigned)((bits >> 37) & 0xf);
+}
+
+/* The row among those of one (unit, major opcode) that matches bits, or NULL. */
+static const pvp_ia64_opcode *search(unsigned unit, uint64_t bits)
+{
+    size_t n, lo = 0;
+    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
+    unsigned key = row_key(unit, bits);
+    for (size_t hi = n; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (row_key(t[mid].unit, t[mid].match) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && row_key(t[lo].unit, t[lo].match) == key; lo++)
+        if ((bits & t[lo].mask) == t[lo].match)
+            return &t[lo];
+    return NULL;
 }
 
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits)
 {
-    size_t n;
-    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
-    for (size_t i = 0; i < n; i++)
-        if ((bits & t[i].mask) == t[i].match && unit_accepts(t[i].unit, unit))
-            return &t[i];
-    return NULL;
+    const pvp_ia64_opcode *op = search(unit, bits);
+    if (!op && (unit == PVP_IA64_UNIT_M || unit == PVP_IA64_UNIT_I))
+        op = search(PVP_IA64_UNIT_A, bits);     /* A-unit rows run on M and I slots */
+    return op;
 }
 
 int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)

@@ -1,7 +1,8 @@
 /* The IA-64 instruction table: each row names the bits that tell an
  * instruction apart (mask and match over the 41-bit slot), its unit, its
- * format and how it prints. Rows are disjoint (tests check it), so the
- * order does not matter. Syntax: %x prints field x of the row's format. */
+ * format and how it prints. Syntax: %x prints field x of the row's format.
+ * Rows are disjoint, and sorted by unit (in pvp_ia64_unit order) and then
+ * major opcode, so that lookup can search (tests check both). */
 #include "formats.h"
 
 #define OP(v)         ((uint64_t)(v) << 37)
@@ -28,31 +29,6 @@
     ROW(syn, M, fmt, NONE, 0, MOP | K(36, 1) | K(27, 1) | X6 << 3, OP(op) | V(36, m) | V(30, x6))
 
 static const pvp_ia64_opcode opcode_table[] = {
-    /* ---- B unit ---- */
-    ROW("break.b %i",       B, B9, NONE, PVP_IA64_F_BREAK, MOP | X6, OP(0) | V(27, 0x00)),
-    ROW("cover",            B, B8, COVER, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x02)),
-    ROW("clrrrb",           B, B8, NONE, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x04)),
-    ROW("clrrrb.pr",        B, B8, NONE, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x05)),
-    ROW("rfi",              B, B8, RFI, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x08)),
-    ROW("bsw.0",            B, B8, BSW_0, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x0c)),
-    ROW("bsw.1",            B, B8, BSW_1, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x0d)),
-    ROW("epc",              B, B8, NONE, 0, MOP | X6, OP(0) | V(27, 0x10)),
-    ROW("br.cond%w%p%d %B", B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x20) | V(6, 0)),
-    ROW("br.ia%w%p%d %B",   B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x20) | V(6, 1)),
-    ROW("br.ret%w%p%d %B",  B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x21) | V(6, 4)),
-    ROW("br.call%w%p%d %L=%B", B, B5, NONE, 0, MOP, OP(1)),
-    ROW("nop.b %i",         B, B9, NONE, PVP_IA64_F_NOP, MOP | X6 | K(26, 1), OP(2) | V(27, 0x00)),
-    ROW("brp%w%I %B,%g",    B, B7, NONE, 0, MOP | X6, OP(2) | V(27, 0x10)),
-    ROW("brp.ret%w%I %B,%g", B, B7, NONE, 0, MOP | X6, OP(2) | V(27, 0x11)),
-    ROW("br.cond%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 0)),
-    ROW("br.wexit%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 2)),
-    ROW("br.wtop%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 3)),
-    ROW("br.cloop%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 5)),
-    ROW("br.cexit%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 6)),
-    ROW("br.ctop%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 7)),
-    ROW("br.call%w%p%d %L=%t", B, B3, NONE, 0, MOP, OP(5)),
-    ROW("brp%w%I %t,%g",    B, B6, NONE, 0, MOP, OP(7)),
-
     /* ---- M unit, major op 0: system and memory management ---- */
     ROW("break.m %i",       M, M37, NONE, PVP_IA64_F_BREAK, MOP | X3 | X4 | X2, OP(0)),
     ROW("nop.m %i",         M, M37, NONE, PVP_IA64_F_NOP, MOP | X3 | X4 | X2 | K(26, 1), OP(0) | V(27, 1)),
@@ -157,12 +133,49 @@ static const pvp_ia64_opcode opcode_table[] = {
     ROW("chk.s.i %b,%t",    I, I20, NONE, 0, MOP | X3, OP(0) | V(33, 1)),
     ROW("mov pr=%b,%n",     I, I23, NONE, 0, MOP | X3, OP(0) | V(33, 3)),
     ROW("mov %L=%b",        I, I21, NONE, 0, MOP | X3, OP(0) | V(33, 7)),
+    ROW("dep %a=%b,%c,%x,%y", I, I15, NONE, 0, MOP, OP(4)),
     ROW("tbit.z %a,%P=%c,%x",     I, I16, NONE, 0, MOP | K(33, 4) | K(12, 2), OP(5) | V(33, 0)),
     ROW("tbit.z.unc %a,%P=%c,%x", I, I16, NONE, 0, MOP | K(33, 4) | K(12, 2), OP(5) | V(12, 1)),
     ROW("extr.u %a=%c,%x,%y", I, I11, NONE, 0, MOP | K(33, 3) | K(13, 1), OP(5) | V(34, 1)),
     ROW("extr %a=%c,%x,%y",   I, I11, NONE, 0, MOP | K(33, 3) | K(13, 1), OP(5) | V(34, 1) | V(13, 1)),
     ROW("dep.z %a=%b,%x,%y",  I, I12, NONE, 0, MOP | K(33, 3) | K(26, 1), OP(5) | V(34, 1) | V(33, 1)),
-    ROW("dep %a=%b,%c,%x,%y", I, I15, NONE, 0, MOP, OP(4)),
+
+    /* ---- F unit ---- */
+    ROW("break.f %i",       F, F15, NONE, PVP_IA64_F_BREAK, MOP | K(33, 1) | X6, OP(0)),
+    ROW("nop.f %i",         F, F15, NONE, PVP_IA64_F_NOP, MOP | K(33, 1) | X6 | K(26, 1), OP(0) | V(27, 0x01)),
+    ROW("fchkf.s%s %t",     F, F14, NONE, 0, MOP | K(33, 1) | X6, OP(0) | V(27, 0x08)),
+
+    /* ---- B unit ---- */
+    ROW("break.b %i",       B, B9, NONE, PVP_IA64_F_BREAK, MOP | X6, OP(0) | V(27, 0x00)),
+    ROW("cover",            B, B8, COVER, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x02)),
+    ROW("clrrrb",           B, B8, NONE, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x04)),
+    ROW("clrrrb.pr",        B, B8, NONE, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x05)),
+    ROW("rfi",              B, B8, RFI, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x08)),
+    ROW("bsw.0",            B, B8, BSW_0, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x0c)),
+    ROW("bsw.1",            B, B8, BSW_1, PVP_IA64_F_LAST, MOP | X6, OP(0) | V(27, 0x0d)),
+    ROW("epc",              B, B8, NONE, 0, MOP | X6, OP(0) | V(27, 0x10)),
+    ROW("br.cond%w%p%d %B", B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x20) | V(6, 0)),
+    ROW("br.ia%w%p%d %B",   B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x20) | V(6, 1)),
+    ROW("br.ret%w%p%d %B",  B, B4, NONE, 0, MOP | X6 | BT, OP(0) | V(27, 0x21) | V(6, 4)),
+    ROW("br.call%w%p%d %L=%B", B, B5, NONE, 0, MOP, OP(1)),
+    ROW("nop.b %i",         B, B9, NONE, PVP_IA64_F_NOP, MOP | X6 | K(26, 1), OP(2) | V(27, 0x00)),
+    ROW("brp%w%I %B,%g",    B, B7, NONE, 0, MOP | X6, OP(2) | V(27, 0x10)),
+    ROW("brp.ret%w%I %B,%g", B, B7, NONE, 0, MOP | X6, OP(2) | V(27, 0x11)),
+    ROW("br.cond%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 0)),
+    ROW("br.wexit%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 2)),
+    ROW("br.wtop%w%p%d %t", B, B1, NONE, 0, MOP | BT, OP(4) | V(6, 3)),
+    ROW("br.cloop%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 5)),
+    ROW("br.cexit%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 6)),
+    ROW("br.ctop%w%p%d %t", B, B2, NONE, 0, MOP | BT, OP(4) | V(6, 7)),
+    ROW("br.call%w%p%d %L=%t", B, B3, NONE, 0, MOP, OP(5)),
+    ROW("brp%w%I %t,%g",    B, B6, NONE, 0, MOP, OP(7)),
+
+    /* ---- X unit (slot 2 of MLX; the L slot holds the rest) ---- */
+    ROW("break.x %i",       X, X1, NONE, PVP_IA64_F_BREAK, MOP | X3 | X6, OP(0)),
+    ROW("nop.x %i",         X, X1, NONE, PVP_IA64_F_NOP, MOP | X3 | X6 | K(26, 1), OP(0) | V(27, 0x01)),
+    ROW("movl %a=%i",       X, X2, NONE, 0, MOP | K(20, 1), OP(6)),
+    ROW("brl.cond%w%p%d %t", X, X3, NONE, 0, MOP | BT, OP(0xc)),
+    ROW("brl.call%w%p%d %L=%t", X, X4, NONE, 0, MOP, OP(0xd)),
 
     /* ---- A unit (M or I slots) ---- */
     ROW("add %a=%b,%c",     A, A1, NONE, 0, MOP | K(27, 9), OP(8) | V(29, 0x0) | V(27, 0)),
@@ -176,34 +189,23 @@ static const pvp_ia64_opcode opcode_table[] = {
     ROW("adds %a=%n,%c",    A, A4, NONE, 0, MOP | K(33, 3), OP(8) | V(34, 2)),
     ROW("addp4 %a=%n,%c",   A, A4, NONE, 0, MOP | K(33, 3), OP(8) | V(34, 3)),
     ROW("addl %a=%n,%c",    A, A5, NONE, 0, MOP, OP(9)),
+    /* Compares, by major opcode (lt, ltu, eq). A6 takes two registers; in A8
+     * bit 36 is the sign of imm8, not a selector (tb of A6). */
     ROW("cmp.lt %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xc)),
-    ROW("cmp.ltu %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd)),
-    ROW("cmp.eq %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe)),
     ROW("cmp.lt.unc %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xc) | V(12, 1)),
-    ROW("cmp.ltu.unc %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd) | V(12, 1)),
-    ROW("cmp.eq.unc %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe) | V(12, 1)),
     ROW("cmp4.lt %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xc) | V(34, 1)),
-    ROW("cmp4.ltu %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd) | V(34, 1)),
-    ROW("cmp4.eq %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe) | V(34, 1)),
-    /* A8: bit 36 is the sign of imm8, not a selector (tb of A6). */
     ROW("cmp.lt %a,%P=%n,%c",  A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xc) | V(34, 2)),
-    ROW("cmp.ltu %a,%P=%n,%c", A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xd) | V(34, 2)),
-    ROW("cmp.eq %a,%P=%n,%c",  A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xe) | V(34, 2)),
     ROW("cmp4.lt %a,%P=%n,%c",  A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xc) | V(34, 3)),
+    ROW("cmp.ltu %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd)),
+    ROW("cmp.ltu.unc %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd) | V(12, 1)),
+    ROW("cmp4.ltu %a,%P=%b,%c", A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xd) | V(34, 1)),
+    ROW("cmp.ltu %a,%P=%n,%c", A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xd) | V(34, 2)),
     ROW("cmp4.ltu %a,%P=%n,%c", A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xd) | V(34, 3)),
+    ROW("cmp.eq %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe)),
+    ROW("cmp.eq.unc %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe) | V(12, 1)),
+    ROW("cmp4.eq %a,%P=%b,%c",  A, A6, NONE, 0, MOP | K(33, 4) | K(12, 1), OP(0xe) | V(34, 1)),
+    ROW("cmp.eq %a,%P=%n,%c",  A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xe) | V(34, 2)),
     ROW("cmp4.eq %a,%P=%n,%c",  A, A8, NONE, 0, MOP | K(33, 3) | K(12, 1), OP(0xe) | V(34, 3)),
-
-    /* ---- F unit ---- */
-    ROW("break.f %i",       F, F15, NONE, PVP_IA64_F_BREAK, MOP | K(33, 1) | X6, OP(0)),
-    ROW("nop.f %i",         F, F15, NONE, PVP_IA64_F_NOP, MOP | K(33, 1) | X6 | K(26, 1), OP(0) | V(27, 0x01)),
-    ROW("fchkf.s%s %t",     F, F14, NONE, 0, MOP | K(33, 1) | X6, OP(0) | V(27, 0x08)),
-
-    /* ---- X unit (slot 2 of MLX; the L slot holds the rest) ---- */
-    ROW("break.x %i",       X, X1, NONE, PVP_IA64_F_BREAK, MOP | X3 | X6, OP(0)),
-    ROW("nop.x %i",         X, X1, NONE, PVP_IA64_F_NOP, MOP | X3 | X6 | K(26, 1), OP(0) | V(27, 0x01)),
-    ROW("movl %a=%i",       X, X2, NONE, 0, MOP | K(20, 1), OP(6)),
-    ROW("brl.cond%w%p%d %t", X, X3, NONE, 0, MOP | BT, OP(0xc)),
-    ROW("brl.call%w%p%d %L=%t", X, X4, NONE, 0, MOP, OP(0xd)),
 };
 
 const pvp_ia64_opcode *pvp_ia64_opcodes(size_t *count)
