@@ -43,12 +43,18 @@ static int count_lines(const char *s)
     return n;
 }
 
-Test(cli_install, install_verify_sites)
+/* A kernel with every form and fixup kind (see support/kernel.c). */
+static void all_forms_kernel(kernel *k)
 {
     char *body = all_forms_body();
-    kernel k;
-    build_kernel(body, "0xa000000100100000", NULL, &k);
+    build_kernel(body, "0xa000000100100000", NULL, k);
     free(body);
+}
+
+Test(cli_install, install_verify_sites)
+{
+    kernel k;
+    all_forms_kernel(&k);
     char out[600];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
@@ -70,10 +76,8 @@ Test(cli_install, install_verify_sites)
 
 Test(cli_install, verify_shows_a_diff)
 {
-    char *body = all_forms_body();
     kernel k;
-    build_kernel(body, "0xa000000100100000", NULL, &k);
-    free(body);
+    all_forms_kernel(&k);
     char out[600], err[PVP_ERR_SIZE];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
@@ -133,10 +137,8 @@ Test(cli_install, out_of_range_writes_nothing)
 
 Test(cli_install, bad_input)
 {
-    char *body = all_forms_body();
     kernel k;
-    build_kernel(body, "0xa000000100100000", NULL, &k);
-    free(body);
+    all_forms_kernel(&k);
     int st;
     char *o = run(&st, "install %s --instance nosuch -o %s.x", k.path, k.path);
     cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "no instance 'nosuch'"), "%s", o);

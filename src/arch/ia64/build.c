@@ -57,14 +57,21 @@ static int writable_unit(const pvp_ia64_bundle *b, unsigned slot, unsigned *unit
     return *unit == PVP_IA64_UNIT_L ? PVP_E_BAD_SLOT : PVP_OK;
 }
 
+/* Decode a slot that must hold a movl (X2). */
+static int decode_movl(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *in)
+{
+    int rc = pvp_ia64_decode(b, slot, in);
+    if (rc)
+        return rc;
+    return in->op && in->op->format == FMT_X2 ? PVP_OK : PVP_E_NOT_MOVL;
+}
+
 int pvp_ia64_movl_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm, unsigned *reg)
 {
     pvp_ia64_insn in;
-    int rc = pvp_ia64_decode(b, slot, &in);
+    int rc = decode_movl(b, slot, &in);
     if (rc)
         return rc;
-    if (!in.op || in.op->format != FMT_X2)
-        return PVP_E_NOT_MOVL;
     if (imm)
         *imm = pvp_ia64_operand(&in, 'i', NULL);
     if (reg)
@@ -75,14 +82,11 @@ int pvp_ia64_movl_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm, un
 int pvp_ia64_movl_set(pvp_ia64_bundle *b, unsigned slot, uint64_t imm)
 {
     pvp_ia64_insn in;
-    int rc = pvp_ia64_decode(b, slot, &in);
+    int rc = decode_movl(b, slot, &in);
     if (rc)
         return rc;
-    if (!in.op || in.op->format != FMT_X2)
-        return PVP_E_NOT_MOVL;
     const pvp_ia64_field *f = pvp_ia64_format_field(pvp_ia64_opcode_format(in.op), 'i');
-    rc = pvp_ia64_field_set(f, &b->slot[2], &b->slot[1], imm);
-    return rc;
+    return pvp_ia64_field_set(f, &b->slot[2], &b->slot[1], imm);
 }
 
 int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot)
