@@ -533,3 +533,19 @@ Test(cli, usage_errors_exit_2_with_one_line)
         run_free(&r);
     }
 }
+
+Test(cli, elf_without_code_is_not_bad_input)
+{
+    tas_object obj;
+    char err[4096];
+    cr_assert(tas_assemble("	.data\n	data8 1\n", ".data", &obj, err, sizeof err) == 0, "%s", err);
+    run_result r = run("disasm --json '%s'", obj.path);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.out, "{\"bundles\":[]}\n");
+    run_free(&r);
+    r = run("disasm --json --section .data '%s'", obj.path);
+    cr_expect_eq(r.status, 2, "8 bytes of .data are not whole bundles");
+    cr_expect(strstr(r.err, "section .data: length 0x8"), "%s", r.err);
+    run_free(&r);
+    tas_free(&obj);
+}
