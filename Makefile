@@ -8,7 +8,7 @@ BUILD   := build
 VERSION := 0.1.0
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
-CPPFLAGS := -Iinclude -Isrc -MMD -MP
+CPPFLAGS := -Iinclude -Isrc -MMD -MP -DPVPATCH_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
