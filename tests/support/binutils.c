@@ -11,19 +11,34 @@
 #include <string.h>
 #include <unistd.h>
 
+static char tmpdir[64];
+static pid_t tmpdir_owner;
+
+/* Remove this process's directory when it exits (each Criterion worker has its own). */
+static void remove_tmpdir(void)
+{
+    if (tmpdir[0] && tmpdir_owner == getpid()) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    }
+}
+
 const char *tas_tmpdir(void)
 {
-    static char dir[64];
-    static pid_t owner;
-    if (!dir[0] || owner != getpid()) {   /* Criterion forks: one directory per process */
-        snprintf(dir, sizeof dir, "/tmp/pvpatch-test-XXXXXX");
-        if (!mkdtemp(dir)) {
+    if (!tmpdir[0] || tmpdir_owner != getpid()) {   /* Criterion forks: one directory per process */
+        int first = !tmpdir[0];
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/pvpatch-test-XXXXXX");
+        if (!mkdtemp(tmpdir)) {
             perror("mkdtemp");
             abort();
         }
-        owner = getpid();
+        tmpdir_owner = getpid();
+        if (first)
+            atexit(remove_tmpdir);
     }
-    return dir;
+    return tmpdir;
 }
 
 char *tas_run(const char *cmd, int *status)
