@@ -43,8 +43,7 @@ static unsigned build_instance(void)
         if (off / 16 < NSELF) {
             b.tmpl = 0x05;                                      /* MLX;; */
             pvp_ia64_put_nop(&b, 0);
-            b.slot[2] = UINT64_C(6) << 37 | 17 << 6;            /* movl r17=0 */
-            pvp_ia64_movl_set(&b, 2, COPY + 0x4000);
+            pvp_ia64_put_movl(&b, 17, COPY + 0x4000);
         } else {
             pvp_ia64_put_nop(&b, 0);
             pvp_ia64_put_nop(&b, 1);

@@ -109,6 +109,34 @@ Test(builders, movl_set_random_immediates_objdump_agrees)
     free(want);
 }
 
+/* put_movl builds the whole X slot from the table: objdump must read back the
+ * register and immediate; non-MLX bundles and bad registers are refused. */
+Test(builders, put_movl_objdump_agrees)
+{
+    enum { N = 64 };
+    uint8_t blob[N * 16];
+    uint64_t want[N];
+    for (int i = 0; i < N; i++) {
+        pvp_ia64_bundle b = { .tmpl = 0x05, .slot = { 0, 0, 0 } };   /* MLX;; */
+        want[i] = i ? tas_rand(&rng) : UINT64_MAX;
+        cr_assert_eq(pvp_ia64_put_nop(&b, 0), PVP_OK);
+        cr_assert_eq(pvp_ia64_put_movl(&b, 1 + (unsigned)i, want[i]), PVP_OK);
+        pack_into(&b, blob + 16 * i);
+    }
+    tas_bundle od[N + 2];
+    cr_assert_eq(tas_objdump_mem(blob, sizeof blob, VMA, od, N + 2), N);
+    for (int i = 0; i < N; i++) {
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "movl r%d=", 1 + i);
+        cr_assert_eq(strncmp(od[i].insn[1], prefix, strlen(prefix)), 0, "'%s'", od[i].insn[1]);
+        cr_assert_eq(number_after(od[i].insn[1], '='), want[i], "'%s'", od[i].insn[1]);
+    }
+    pvp_ia64_bundle mib = { .tmpl = 0x10, .slot = { 0, 0, 0 } };
+    cr_assert_eq(pvp_ia64_put_movl(&mib, 1, 0), PVP_E_BAD_UNIT);
+    pvp_ia64_bundle mlx = { .tmpl = 0x04, .slot = { 0, 0, 0 } };
+    cr_assert_eq(pvp_ia64_put_movl(&mlx, 128, 0), PVP_E_BAD_REGISTER);
+}
+
 /* A bundle of template t with every slot cleared to zero bits. */
 static pvp_ia64_bundle empty_bundle(unsigned t)
 {

@@ -212,6 +212,8 @@ int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64
 int pvp_ia64_movl_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm, unsigned *reg);
 /* Replace the immediate of a movl (X2) in slot 2. */
 int pvp_ia64_movl_set(pvp_ia64_bundle *b, unsigned slot, uint64_t imm);
+/* Write `movl reg = imm` into slot 2 of an MLX bundle (the L slot gets imm's high bits). */
+int pvp_ia64_put_movl(pvp_ia64_bundle *b, unsigned reg, uint64_t imm);
 /* Write a nop of the slot's unit (an MLX X slot gets nop.x and a zero L slot). */
 int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot);
 /* Write `break imm` of the slot's unit (imm21; imm62 for X). */

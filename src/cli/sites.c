@@ -20,8 +20,9 @@ static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
 {
     if (f->kind == PVP_FIX_PTR64)
         return pvp_image_read_le(img, f->where, 8, v);
-    const uint8_t *b = pvp_image_at(img, f->where & ~15ull, 16);
-    return b ? pvp_arch_ia64.load_imm_get(b, 16, f->where & 15, v) : PVP_E_OUTSIDE_IMAGE;
+    unsigned align = pvp_arch_ia64.code_align, sub = (unsigned)(f->where % align);
+    const uint8_t *b = pvp_image_at(img, f->where - sub, align);
+    return b ? pvp_arch_ia64.load_imm_get(b, align, sub, v) : PVP_E_OUTSIDE_IMAGE;
 }
 
 /* A canonical instance whose slot now holds another, installed, instance. */

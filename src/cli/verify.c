@@ -5,15 +5,17 @@
 
 #include "cli/cli.h"
 #include "cli/instances.h"
+#include "pvpatch/ia64.h"
 
 #define MAX_SHOWN 64
 
 /* One bundle's text, for the diff. */
 static void show_bundle(FILE *out, const char *label, const pvp_image *img, uint64_t addr)
 {
-    const uint8_t *bytes = pvp_image_at(img, addr & ~15ull, 16);
+    uint64_t bundle = addr - addr % PVP_IA64_BUNDLE_SIZE;
+    const uint8_t *bytes = pvp_image_at(img, bundle, PVP_IA64_BUNDLE_SIZE);
     disasm_bundle b;
-    if (!bytes || disasm_decode(bytes, addr & ~15ull, &b) != 0) {
+    if (!bytes || disasm_decode(bytes, bundle, &b) != 0) {
         fprintf(out, "    %s: (not decodable)\n", label);
         return;
     }

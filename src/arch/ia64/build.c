@@ -89,6 +89,18 @@ int pvp_ia64_movl_set(pvp_ia64_bundle *b, unsigned slot, uint64_t imm)
     return pvp_ia64_field_set(f, &b->slot[2], &b->slot[1], imm);
 }
 
+int pvp_ia64_put_movl(pvp_ia64_bundle *b, unsigned reg, uint64_t imm)
+{
+    unsigned unit;
+    int rc = writable_unit(b, 2, &unit);
+    if (rc)
+        return rc;
+    if (unit != PVP_IA64_UNIT_X)
+        return PVP_E_BAD_UNIT;
+    const uint64_t vals[] = { reg, imm };
+    return put_slot(b, 2, named_row(FMT_X2, "movl"), "ai", vals);
+}
+
 int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot)
 {
     unsigned unit;
