@@ -21,10 +21,16 @@ TEST_SRC   := $(wildcard tests/*.c tests/support/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 FUZZ_SRC   := $(wildcard fuzz/*.c)
 HOST_LIBS  := -lelf
+# Optional parts (mk/*.mk, e.g. an arch backend with a library of its own)
+# add to these: LIB_SRC goes into libpvpatch.a and the test runner, CHECK_DEPS
+# run before the tests.
+LIB_SRC    :=
+CHECK_DEPS :=
+include $(sort $(wildcard mk/*.mk))
 
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 HOST_OBJ   := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
-SAN_OBJ    := $(ENGINE_SRC:%.c=$(BUILD)/san/%.o) $(HOST_SRC:%.c=$(BUILD)/san/%.o) \
+SAN_OBJ    := $(ENGINE_SRC:%.c=$(BUILD)/san/%.o) $(LIB_SRC:%.c=$(BUILD)/san/%.o) $(HOST_SRC:%.c=$(BUILD)/san/%.o) \
               $(TEST_SRC:%.c=$(BUILD)/san/%.o)
 BENCHES    := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZERS    := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
@@ -83,7 +89,7 @@ freestanding: | $(DEPS)
 FUZZ_SECONDS ?= 300
 CHECK_FUZZ_SECONDS ?= 5
 
-check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) freestanding
+check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) freestanding $(CHECK_DEPS)
 	@for f in $(FUZZERS); do \
 	    mkdir -p $(BUILD)/corpus/$$(basename $$f); \
 	    $$f -max_total_time=$(CHECK_FUZZ_SECONDS) -seed=1 $(BUILD)/corpus/$$(basename $$f) \
