@@ -47,6 +47,53 @@
 #define PVP_FIX_SELF_MOVL     2
 #define PVP_FIX_PTR64         3
 
+/* Forms of a pv operation at a site (the thread's A, B and C). */
+#define PVP_FORM_A            1   /* the mode's code inline */
+#define PVP_FORM_B            2   /* direct branch to the mode's stub */
+#define PVP_FORM_C            3   /* indirect call through the live ops table */
+
+/* Site record, in section .pvpatch.sites, 8-byte aligned, 32 bytes: one use
+ * of a pv operation. Registers are numbers (r16 is 16); 0 means "none"
+ * (r0 is never a result or a clobber). */
+#define PVP_SITE_RECSIZE      32
+#define PVP_SITE_OFF_ADDR     0   /* u64: first bundle of the site */
+#define PVP_SITE_OFF_END      8   /* u64: one past its last bundle */
+#define PVP_SITE_OFF_OP       16  /* u16: PVP_OP_* */
+#define PVP_SITE_OFF_FORM     18  /* u8: form it was built in */
+#define PVP_SITE_OFF_MODE     19  /* u8: mode of its code (A, B), 0 for C */
+#define PVP_SITE_OFF_QP       20  /* u8: qualifying predicate */
+#define PVP_SITE_OFF_REGS     21  /* u8[5]: result, value 1, value 2, clobber 1, clobber 2 */
+#define PVP_SITE_OFF_CUR_FORM 26  /* u8: form now at the site, 0 = as built (engine-owned) */
+#define PVP_SITE_OFF_CUR_MODE 27  /* u8: mode now at the site (engine-owned) */
+#define PVP_SITE_OFF_RESERVED 28  /* u32: zero */
+#define PVP_SITE_NREGS        5
+
+/* Mode record, in section .pvpatch.modes, 8-byte aligned, 64 bytes: what a
+ * mode provides to the patcher. */
+#define PVP_MODE_MAGIC        0x4d505650  /* "PVPM" */
+#define PVP_MODE_RECSIZE      64
+#define PVP_MODE_NAMELEN      16
+#define PVP_MODE_OFF_MAGIC    0   /* u32 */
+#define PVP_MODE_OFF_VERSION  4   /* u16 */
+#define PVP_MODE_OFF_RECSIZE  6   /* u16 */
+#define PVP_MODE_OFF_MODE     8   /* u32: PVP_MODE_* */
+#define PVP_MODE_OFF_NOPS     12  /* u32: entries of the ops tables */
+#define PVP_MODE_OFF_NAME     16  /* char[16], NUL-padded */
+#define PVP_MODE_OFF_OPS      32  /* u64: this mode's ops table (stub addresses, by op id) */
+#define PVP_MODE_OFF_LIVE     40  /* u64: the ops table C-form sites call through, or 0 */
+#define PVP_MODE_OFF_TMPL     48  /* u64: first template entry */
+#define PVP_MODE_OFF_TMPL_END 56  /* u64: one past the last */
+
+/* Template entry, 24 bytes: the code of one form of one operation for a
+ * mode, assembled with placeholder registers (see pvpatch/ia64/pvops.h). */
+#define PVP_TMPL_RECSIZE      24
+#define PVP_TMPL_OFF_CODE     0   /* u64 */
+#define PVP_TMPL_OFF_END      8   /* u64 */
+#define PVP_TMPL_OFF_OP       16  /* u16 */
+#define PVP_TMPL_OFF_FORM     18  /* u8 */
+#define PVP_TMPL_OFF_RESERVED 19  /* u8: zero */
+#define PVP_TMPL_OFF_KEEPS    20  /* u32: r0-r31 the code writes but restores itself */
+
 /* Modes an instance can be built for. */
 #define PVP_MODE_NATIVE       1
 #define PVP_MODE_XEN          2

@@ -37,11 +37,13 @@
 .Lpvp_fixups_begin_\name:
     .popsection
 \name\()_pvp_start:
+    .set pvp_in_instance, 1
 .endm
 
 /* Close an instance and emit its descriptor. */
 .macro pvp_instance_end name, mode, canonical, slot_size
 \name\()_pvp_end:
+    .set pvp_in_instance, 0
     .pushsection .pvpatch.fixups, "a"
 .Lpvp_fixups_end_\name:
     .popsection

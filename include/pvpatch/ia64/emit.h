@@ -1,0 +1,151 @@
+/* Emit everything one mode gives the patcher (assembler, through cpp):
+ *
+ *     #define PVP_EMIT_MODE xen
+ *     #include "pvpatch/ia64/modes/xen.h"
+ *     #include "pvpatch/ia64/emit.h"
+ *
+ * - a B stub per operation, pvp_stub_<mode>_<OP> in .text.pvpatch.stubs: the
+ *   mode's code on the registers of the call convention (site.h), returning
+ *   through b7;
+ * - the mode's ops table pvp_ops_<mode> (stub addresses by operation id);
+ * - templates of forms A, B and C of every operation, assembled with the
+ *   placeholder registers of pvops.h, in .pvpatch.text (discardable), with
+ *   their entries in .pvpatch.tmpl;
+ * - the mode record in .pvpatch.modes.
+ * With PVP_EMIT_LIVE defined it also defines pv_cpu_asm_ops, the table
+ * C-form sites call through, holding this mode's stubs until patched: define
+ * it in exactly one object (the mode the image starts in). */
+#ifndef PVPATCH_IA64_EMIT_H
+#define PVPATCH_IA64_EMIT_H
+
+#include "pvpatch/ia64/site.h"
+
+#ifndef PVP_EMIT_MODE
+#error "define PVP_EMIT_MODE (e.g. native, xen, counting) before including pvpatch/ia64/emit.h"
+#endif
+
+#ifdef __ASSEMBLER__
+
+/* Operand registers by shape (pvops.h): on a stub, and in a template. */
+#define PVP_STUB_REGS_R   PVP_ABI_ARG1, r0, r0
+#define PVP_STUB_REGS_W   r0, PVP_ABI_ARG1, r0
+#define PVP_STUB_REGS_RW  PVP_ABI_ARG1, PVP_ABI_ARG1, r0
+#define PVP_STUB_REGS_WW  r0, PVP_ABI_ARG1, PVP_ABI_ARG2
+#define PVP_STUB_REGS_N   r0, r0, r0
+#define PVP_TMPL_REGS_R   PVP_PH_DST, r0, r0
+#define PVP_TMPL_REGS_W   r0, PVP_PH_SRC1, r0
+#define PVP_TMPL_REGS_RW  PVP_PH_DST, PVP_PH_SRC1, r0
+#define PVP_TMPL_REGS_WW  r0, PVP_PH_SRC1, PVP_PH_SRC2
+#define PVP_TMPL_REGS_N   r0, r0, r0
+
+/* The stub: take the return address into b7, run the mode's code with r31
+ * and r27 as its clobbers, return. */
+.macro pvp_emit_stub mode, name, id, dst, s1, s2
+    .globl pvp_stub_\mode\()_\name
+    .type pvp_stub_\mode\()_\name, @function
+pvp_stub_\mode\()_\name:
+    { .mii
+    nop.m 0
+    mov b7 = PVP_ABI_RET
+    nop.i 0 ;;
+    }
+    pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH
+    .ifc \name, WRITE_PSR_L
+    { .mmi
+    srlz.d ;;                   /* psr.l settles before the return branch */
+    nop.m 0
+    nop.i 0 ;;
+    }
+    .endif
+    { .mib
+    nop.m 0
+    nop.i 0
+    br.cond.sptk.many b7 ;;
+    }
+.endm
+
+/* One template: the code of \form for \name with placeholder registers. */
+.macro pvp_emit_template mode, name, id, form, keeps, dst, s1, s2
+    .pushsection .pvpatch.text, "ax"
+.Lpvp_t_\@:
+    pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, \mode
+.Lpvp_t_end_\@:
+    { .mmi                      /* outside the template: keeps GNU as from */
+    srlz.d ;;                   /* seeing a dependency between two of them */
+    srlz.i
+    nop.i 0 ;;
+    }
+    .popsection
+    .xdata8 ".pvpatch.tmpl", .Lpvp_t_\@
+    .xdata8 ".pvpatch.tmpl", .Lpvp_t_end_\@
+    .xdata2 ".pvpatch.tmpl", \id
+    .xdata1 ".pvpatch.tmpl", \form
+    .xdata1 ".pvpatch.tmpl", 0
+    .xdata4 ".pvpatch.tmpl", \keeps
+.endm
+
+.macro pvp_emit_templates mode, name, id, keeps, dst, s1, s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_A, \keeps, \dst, \s1, \s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_B, 0, \dst, \s1, \s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_C, 0, \dst, \s1, \s2
+.endm
+
+/* The mode record. */
+.macro pvp_emit_mode_record mode
+    .pushsection .pvpatch.modes, "a"
+    .align 8
+    data4 PVP_MODE_MAGIC
+    data2 PVP_RECORDS_VERSION
+    data2 PVP_MODE_RECSIZE
+    data4 .Lpvp_mode_id_\mode
+    data4 PVP_OP_COUNT + 1
+.Lpvp_mode_name_\mode:
+    .ascii "\mode"
+    .skip PVP_MODE_NAMELEN - (. - .Lpvp_mode_name_\mode)
+    data8 pvp_ops_\mode
+    data8 pv_cpu_asm_ops
+    data8 .Lpvp_tmpl_begin_\mode
+    data8 .Lpvp_tmpl_end_\mode
+    .popsection
+.endm
+
+#define PVP_CAT3(a, b, c) PVP_CAT(PVP_CAT(a, b), c)
+#define PVP_EMIT_STUB(name, shape) \
+    pvp_emit_stub PVP_EMIT_MODE, name, PVP_OP_##name, PVP_STUB_REGS_##shape ;
+#define PVP_EMIT_ENTRY(name, shape) data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
+#define PVP_EMIT_TEMPLATES(name, shape) \
+    pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_CAT(PVP_KEEPS_, PVP_EMIT_MODE), \
+                       PVP_TMPL_REGS_##shape ;
+
+    .pushsection .text.pvpatch.stubs, "ax"
+    PVP_IA64_OPS(PVP_EMIT_STUB)
+    .popsection
+
+    .pushsection .data.pvpatch.ops, "aw"
+    .align 8
+    .globl PVP_CAT(pvp_ops_, PVP_EMIT_MODE)
+PVP_CAT(pvp_ops_, PVP_EMIT_MODE):
+    data8 0
+    PVP_IA64_OPS(PVP_EMIT_ENTRY)
+#ifdef PVP_EMIT_LIVE
+    .globl pv_cpu_asm_ops
+pv_cpu_asm_ops:
+    data8 0
+    PVP_IA64_OPS(PVP_EMIT_ENTRY)
+#endif
+    .popsection
+
+    .pushsection .pvpatch.tmpl, "a"
+    .align 8
+PVP_CAT(.Lpvp_tmpl_begin_, PVP_EMIT_MODE):
+    .popsection
+    PVP_IA64_OPS(PVP_EMIT_TEMPLATES)
+    .pushsection .pvpatch.tmpl, "a"
+PVP_CAT(.Lpvp_tmpl_end_, PVP_EMIT_MODE):
+    .popsection
+
+    pvp_emit_mode_record PVP_EMIT_MODE
+    PVP_CAT(pvp_mode_data_, PVP_EMIT_MODE)
+
+#endif /* __ASSEMBLER__ */
+#endif

@@ -1,0 +1,458 @@
+/* pvpatch for IA-64 assembler sources (.S, through cpp): pv operations.
+ *
+ * Each use of a sensitive operation is written once, as a macro naming its
+ * registers, in the style of Xen/ia64's _READ_IFA(regr, clob1, clob2):
+ *
+ *     PV_READ_IFA(r16, r24, r25)       r16 = cr.ifa; may clobber r24, r25
+ *     PV_ITC_D(r18, r24, r0)           itc.d r18; may clobber r24 only
+ *     PVQ_ITC_D(p7, r18, r24, r25)     the same under predicate p7
+ *
+ * Pass r0 for a clobber the site cannot spare. The build picks the form:
+ *   -DPVP_FORM=PVP_FORM_A -DPVP_BUILD_MODE=xen   the xen code inline
+ *   -DPVP_FORM=PVP_FORM_B -DPVP_BUILD_MODE=native  branches to native stubs
+ *   -DPVP_FORM=PVP_FORM_C                        calls through pv_cpu_asm_ops
+ * and every use records a site (records.h) that the patcher rewrites at
+ * boot. A site is whole bundles: it starts a bundle after a stop and ends
+ * with a stop. Forms B and C clobber r27-r31 and restore b7 (except around
+ * bsw, which switches r27-r31 away); see docs/pvops.md for the convention.
+ *
+ * Include the headers of the modes the build uses (pvpatch/ia64/modes/...)
+ * after this one. Register names must be written in lower case. */
+#ifndef PVPATCH_IA64_SITE_H
+#define PVPATCH_IA64_SITE_H
+
+#include "pvpatch/records.h"
+#include "pvpatch/ia64/pvops.h"
+#include "pvpatch/ia64/instance.h"
+
+#define PVP_CAT_(a, b) a##b
+#define PVP_CAT(a, b) PVP_CAT_(a, b)
+
+#ifdef __ASSEMBLER__
+
+#ifndef PVP_FORM
+#define PVP_FORM PVP_FORM_A
+#endif
+#ifndef PVP_BUILD_MODE
+#define PVP_BUILD_MODE native
+#endif
+#define PVP_BUILD_MODE_ID PVP_CAT(.Lpvp_mode_id_, PVP_BUILD_MODE)
+
+    .pushsection .pvpatch.sites, "a"
+    .popsection
+
+/* \out = the number of general register \reg (r0-r127), or -1. */
+.macro pvp_gr_number out, reg
+    .set \out, -1
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111,112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127
+    .ifc \reg, r\n
+    .set \out, \n
+    .endif
+    .endr
+    .if \out < 0
+    .error "pvpatch: \reg is not a general register (write r0-r127 in lower case)"
+    .endif
+.endm
+
+/* \out = the number of predicate register \pr (p0-p63). */
+.macro pvp_pr_number out, pr
+    .set \out, -1
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+    .ifc \pr, p\n
+    .set \out, \n
+    .endif
+    .endr
+    .if \out < 0
+    .error "pvpatch: \pr is not a predicate register (write p0-p63 in lower case)"
+    .endif
+.endm
+
+/* The site record of the code between \start and \end. */
+.macro pvp_site_record start, end, id, form, mode, qp, dst, s1, s2, c1, c2
+    pvp_pr_number .Lpvp_n_qp, \qp
+    pvp_gr_number .Lpvp_n_dst, \dst
+    pvp_gr_number .Lpvp_n_s1, \s1
+    pvp_gr_number .Lpvp_n_s2, \s2
+    pvp_gr_number .Lpvp_n_c1, \c1
+    pvp_gr_number .Lpvp_n_c2, \c2
+    .xdata8 ".pvpatch.sites", \start
+    .xdata8 ".pvpatch.sites", \end
+    .xdata2 ".pvpatch.sites", \id
+    .xdata1 ".pvpatch.sites", \form
+    .xdata1 ".pvpatch.sites", \mode
+    .xdata1 ".pvpatch.sites", .Lpvp_n_qp
+    .xdata1 ".pvpatch.sites", .Lpvp_n_dst
+    .xdata1 ".pvpatch.sites", .Lpvp_n_s1
+    .xdata1 ".pvpatch.sites", .Lpvp_n_s2
+    .xdata1 ".pvpatch.sites", .Lpvp_n_c1
+    .xdata1 ".pvpatch.sites", .Lpvp_n_c2
+    .xdata2 ".pvpatch.sites", 0
+    .xdata4 ".pvpatch.sites", 0
+.endm
+
+/* `(qp) mov to = from` in an M or an I slot, or a nop there when either
+ * register is r0 (the operation has no such operand). */
+.macro pvp_mov_or_nop_m qp, to, from
+    .ifc \to, r0
+    nop.m 0
+    .else
+    .ifc \from, r0
+    nop.m 0
+    .else
+    (\qp) mov \to = \from
+    .endif
+    .endif
+.endm
+.macro pvp_mov_or_nop_i qp, to, from
+    .ifc \to, r0
+    nop.i 0
+    .else
+    .ifc \from, r0
+    nop.i 0
+    .else
+    (\qp) mov \to = \from
+    .endif
+    .endif
+.endm
+
+/* Move the values to the convention's registers and keep b7. */
+.macro pvp_call_enter id, qp, s1, s2, bank
+    { .mii
+    pvp_mov_or_nop_m \qp, PVP_ABI_ARG1, \s1
+    pvp_mov_or_nop_i \qp, PVP_ABI_ARG2, \s2
+    .if \bank
+    nop.i 0
+    .else
+    (\qp) mov PVP_ABI_SAVEB = b7
+    .endif
+    }
+.endm
+
+/* Load the return address (\ret, the site's end): a self-reference when the
+ * site is inside an instance. */
+.macro pvp_call_return_address qp, ret
+    { .mlx
+    nop.m 0
+[.Lpvp_ret_\@:] (\qp) movl PVP_ABI_RET = \ret
+    }
+    .ifdef pvp_in_instance
+    .if pvp_in_instance
+    pvp_fixup PVP_FIX_SELF_MOVL, .Lpvp_ret_\@
+    .endif
+    .endif
+.endm
+
+/* Take the result and give b7 back. */
+.macro pvp_call_leave qp, dst, bank
+    { .mii
+    pvp_mov_or_nop_m \qp, \dst, PVP_ABI_ARG1
+    .if \bank
+    nop.i 0
+    .else
+    (\qp) mov b7 = PVP_ABI_SAVEB
+    .endif
+    nop.i 0 ;;
+    }
+.endm
+
+/* Form B: a direct branch to the stub of mode \mode. */
+.macro pvp_form_b name, id, qp, dst, s1, s2, c1, c2, mode, bank
+    pvp_call_enter \id, \qp, \s1, \s2, \bank
+    pvp_call_return_address \qp, .Lpvp_back_\@
+    { .mib
+    nop.m 0
+    nop.i 0
+    (\qp) br.cond.sptk.many pvp_stub_\mode\()_\name ;;
+    }
+.Lpvp_back_\@:
+    pvp_call_leave \qp, \dst, \bank
+.endm
+
+/* Form C: an indirect call through entry \id of pv_cpu_asm_ops. */
+.macro pvp_form_c name, id, qp, dst, s1, s2, c1, c2, mode, bank
+    pvp_call_enter \id, \qp, \s1, \s2, \bank
+    { .mlx
+    nop.m 0
+    (\qp) movl PVP_ABI_RET = pv_cpu_asm_ops + 8 * \id ;;
+    }
+    { .mmi
+    (\qp) ld8 PVP_ABI_RET = [PVP_ABI_RET] ;;
+    nop.m 0
+    (\qp) mov b7 = PVP_ABI_RET ;;
+    }
+    pvp_call_return_address \qp, .Lpvp_back_\@
+    { .mib
+    nop.m 0
+    nop.i 0
+    (\qp) br.cond.sptk.many b7 ;;
+    }
+.Lpvp_back_\@:
+    pvp_call_leave \qp, \dst, \bank
+.endm
+
+/* Form A: the code of mode \mode inline. */
+.macro pvp_form_a name, id, qp, dst, s1, s2, c1, c2, mode, bank
+    pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2
+.endm
+
+/* 1 for the operations that switch register banks (r27-r31 change). */
+.macro pvp_bank_switch out, name
+    .set \out, 0
+    .ifc \name, BSW_0
+    .set \out, 1
+    .endif
+    .ifc \name, BSW_1
+    .set \out, 1
+    .endif
+.endm
+
+/* The code of operation \name in form \form for mode \mode, at a site
+ * starting a bundle after a stop and ending with a stop. */
+.macro pvp_form_code form, name, id, qp, dst, s1, s2, c1, c2, mode
+    pvp_bank_switch .Lpvp_bank, \name
+    .if \form == PVP_FORM_A
+    pvp_form_a \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    .elseif \form == PVP_FORM_B
+    pvp_form_b \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    .else
+    pvp_form_c \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    .endif
+.endm
+
+/* One use of a pv operation in this build's form, with its site record. */
+.macro pvp_op name, id, qp, dst, s1, s2, c1, c2
+    ;;
+.Lpvp_site_\@:
+    pvp_form_code PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, PVP_BUILD_MODE
+.Lpvp_site_end_\@:
+    .if PVP_FORM == PVP_FORM_C
+    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, 0, \qp, \dst, \s1, \s2, \c1, \c2
+    .else
+    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, PVP_BUILD_MODE_ID, \qp, \dst, \s1, \s2, \c1, \c2
+    .endif
+.endm
+
+/* The uses, one macro per operation (PVQ_ adds a qualifying predicate). */
+#define PV_READ_IFA(regr, clob1, clob2) \
+    pvp_op READ_IFA, PVP_OP_READ_IFA, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IFA(qp, regr, clob1, clob2) \
+    pvp_op READ_IFA, PVP_OP_READ_IFA, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_ITIR(regr, clob1, clob2) \
+    pvp_op READ_ITIR, PVP_OP_READ_ITIR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_ITIR(qp, regr, clob1, clob2) \
+    pvp_op READ_ITIR, PVP_OP_READ_ITIR, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_ISR(regr, clob1, clob2) \
+    pvp_op READ_ISR, PVP_OP_READ_ISR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_ISR(qp, regr, clob1, clob2) \
+    pvp_op READ_ISR, PVP_OP_READ_ISR, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IHA(regr, clob1, clob2) \
+    pvp_op READ_IHA, PVP_OP_READ_IHA, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IHA(qp, regr, clob1, clob2) \
+    pvp_op READ_IHA, PVP_OP_READ_IHA, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IPSR(regr, clob1, clob2) \
+    pvp_op READ_IPSR, PVP_OP_READ_IPSR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IPSR(qp, regr, clob1, clob2) \
+    pvp_op READ_IPSR, PVP_OP_READ_IPSR, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IIM(regr, clob1, clob2) \
+    pvp_op READ_IIM, PVP_OP_READ_IIM, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IIM(qp, regr, clob1, clob2) \
+    pvp_op READ_IIM, PVP_OP_READ_IIM, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IIP(regr, clob1, clob2) \
+    pvp_op READ_IIP, PVP_OP_READ_IIP, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IIP(qp, regr, clob1, clob2) \
+    pvp_op READ_IIP, PVP_OP_READ_IIP, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IFS(regr, clob1, clob2) \
+    pvp_op READ_IFS, PVP_OP_READ_IFS, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IFS(qp, regr, clob1, clob2) \
+    pvp_op READ_IFS, PVP_OP_READ_IFS, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IIPA(regr, clob1, clob2) \
+    pvp_op READ_IIPA, PVP_OP_READ_IIPA, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IIPA(qp, regr, clob1, clob2) \
+    pvp_op READ_IIPA, PVP_OP_READ_IIPA, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_IVR(regr, clob1, clob2) \
+    pvp_op READ_IVR, PVP_OP_READ_IVR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_IVR(qp, regr, clob1, clob2) \
+    pvp_op READ_IVR, PVP_OP_READ_IVR, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_TPR(regr, clob1, clob2) \
+    pvp_op READ_TPR, PVP_OP_READ_TPR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_TPR(qp, regr, clob1, clob2) \
+    pvp_op READ_TPR, PVP_OP_READ_TPR, qp, regr, r0, r0, clob1, clob2
+#define PV_WRITE_IFA(regv, clob1, clob2) \
+    pvp_op WRITE_IFA, PVP_OP_WRITE_IFA, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_IFA(qp, regv, clob1, clob2) \
+    pvp_op WRITE_IFA, PVP_OP_WRITE_IFA, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_ITIR(regv, clob1, clob2) \
+    pvp_op WRITE_ITIR, PVP_OP_WRITE_ITIR, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_ITIR(qp, regv, clob1, clob2) \
+    pvp_op WRITE_ITIR, PVP_OP_WRITE_ITIR, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_IHA(regv, clob1, clob2) \
+    pvp_op WRITE_IHA, PVP_OP_WRITE_IHA, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_IHA(qp, regv, clob1, clob2) \
+    pvp_op WRITE_IHA, PVP_OP_WRITE_IHA, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_IPSR(regv, clob1, clob2) \
+    pvp_op WRITE_IPSR, PVP_OP_WRITE_IPSR, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_IPSR(qp, regv, clob1, clob2) \
+    pvp_op WRITE_IPSR, PVP_OP_WRITE_IPSR, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_IFS(regv, clob1, clob2) \
+    pvp_op WRITE_IFS, PVP_OP_WRITE_IFS, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_IFS(qp, regv, clob1, clob2) \
+    pvp_op WRITE_IFS, PVP_OP_WRITE_IFS, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_IIP(regv, clob1, clob2) \
+    pvp_op WRITE_IIP, PVP_OP_WRITE_IIP, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_IIP(qp, regv, clob1, clob2) \
+    pvp_op WRITE_IIP, PVP_OP_WRITE_IIP, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_EOI(regv, clob1, clob2) \
+    pvp_op WRITE_EOI, PVP_OP_WRITE_EOI, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_EOI(qp, regv, clob1, clob2) \
+    pvp_op WRITE_EOI, PVP_OP_WRITE_EOI, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_TPR(regv, clob1, clob2) \
+    pvp_op WRITE_TPR, PVP_OP_WRITE_TPR, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_TPR(qp, regv, clob1, clob2) \
+    pvp_op WRITE_TPR, PVP_OP_WRITE_TPR, qp, r0, regv, r0, clob1, clob2
+#define PV_READ_PSR(regr, clob1, clob2) \
+    pvp_op READ_PSR, PVP_OP_READ_PSR, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_PSR(qp, regr, clob1, clob2) \
+    pvp_op READ_PSR, PVP_OP_READ_PSR, qp, regr, r0, r0, clob1, clob2
+#define PV_WRITE_PSR_L(regv, clob1, clob2) \
+    pvp_op WRITE_PSR_L, PVP_OP_WRITE_PSR_L, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_PSR_L(qp, regv, clob1, clob2) \
+    pvp_op WRITE_PSR_L, PVP_OP_WRITE_PSR_L, qp, r0, regv, r0, clob1, clob2
+#define PV_SSM_I(clob1, clob2) \
+    pvp_op SSM_I, PVP_OP_SSM_I, p0, r0, r0, r0, clob1, clob2
+#define PVQ_SSM_I(qp, clob1, clob2) \
+    pvp_op SSM_I, PVP_OP_SSM_I, qp, r0, r0, r0, clob1, clob2
+#define PV_RSM_I(clob1, clob2) \
+    pvp_op RSM_I, PVP_OP_RSM_I, p0, r0, r0, r0, clob1, clob2
+#define PVQ_RSM_I(qp, clob1, clob2) \
+    pvp_op RSM_I, PVP_OP_RSM_I, qp, r0, r0, r0, clob1, clob2
+#define PV_SSM_IC(clob1, clob2) \
+    pvp_op SSM_IC, PVP_OP_SSM_IC, p0, r0, r0, r0, clob1, clob2
+#define PVQ_SSM_IC(qp, clob1, clob2) \
+    pvp_op SSM_IC, PVP_OP_SSM_IC, qp, r0, r0, r0, clob1, clob2
+#define PV_RSM_IC(clob1, clob2) \
+    pvp_op RSM_IC, PVP_OP_RSM_IC, p0, r0, r0, r0, clob1, clob2
+#define PVQ_RSM_IC(qp, clob1, clob2) \
+    pvp_op RSM_IC, PVP_OP_RSM_IC, qp, r0, r0, r0, clob1, clob2
+#define PV_SSM_DT(clob1, clob2) \
+    pvp_op SSM_DT, PVP_OP_SSM_DT, p0, r0, r0, r0, clob1, clob2
+#define PVQ_SSM_DT(qp, clob1, clob2) \
+    pvp_op SSM_DT, PVP_OP_SSM_DT, qp, r0, r0, r0, clob1, clob2
+#define PV_RSM_DT(clob1, clob2) \
+    pvp_op RSM_DT, PVP_OP_RSM_DT, p0, r0, r0, r0, clob1, clob2
+#define PVQ_RSM_DT(qp, clob1, clob2) \
+    pvp_op RSM_DT, PVP_OP_RSM_DT, qp, r0, r0, r0, clob1, clob2
+#define PV_ITC_I(regv, clob1, clob2) \
+    pvp_op ITC_I, PVP_OP_ITC_I, p0, r0, regv, r0, clob1, clob2
+#define PVQ_ITC_I(qp, regv, clob1, clob2) \
+    pvp_op ITC_I, PVP_OP_ITC_I, qp, r0, regv, r0, clob1, clob2
+#define PV_ITC_D(regv, clob1, clob2) \
+    pvp_op ITC_D, PVP_OP_ITC_D, p0, r0, regv, r0, clob1, clob2
+#define PVQ_ITC_D(qp, regv, clob1, clob2) \
+    pvp_op ITC_D, PVP_OP_ITC_D, qp, r0, regv, r0, clob1, clob2
+#define PV_PTC_L(regv1, regv2, clob1, clob2) \
+    pvp_op PTC_L, PVP_OP_PTC_L, p0, r0, regv1, regv2, clob1, clob2
+#define PVQ_PTC_L(qp, regv1, regv2, clob1, clob2) \
+    pvp_op PTC_L, PVP_OP_PTC_L, qp, r0, regv1, regv2, clob1, clob2
+#define PV_PTC_G(regv1, regv2, clob1, clob2) \
+    pvp_op PTC_G, PVP_OP_PTC_G, p0, r0, regv1, regv2, clob1, clob2
+#define PVQ_PTC_G(qp, regv1, regv2, clob1, clob2) \
+    pvp_op PTC_G, PVP_OP_PTC_G, qp, r0, regv1, regv2, clob1, clob2
+#define PV_PTC_GA(regv1, regv2, clob1, clob2) \
+    pvp_op PTC_GA, PVP_OP_PTC_GA, p0, r0, regv1, regv2, clob1, clob2
+#define PVQ_PTC_GA(qp, regv1, regv2, clob1, clob2) \
+    pvp_op PTC_GA, PVP_OP_PTC_GA, qp, r0, regv1, regv2, clob1, clob2
+#define PV_PTC_E(regv, clob1, clob2) \
+    pvp_op PTC_E, PVP_OP_PTC_E, p0, r0, regv, r0, clob1, clob2
+#define PVQ_PTC_E(qp, regv, clob1, clob2) \
+    pvp_op PTC_E, PVP_OP_PTC_E, qp, r0, regv, r0, clob1, clob2
+#define PV_THASH(regr, regv, clob1, clob2) \
+    pvp_op THASH, PVP_OP_THASH, p0, regr, regv, r0, clob1, clob2
+#define PVQ_THASH(qp, regr, regv, clob1, clob2) \
+    pvp_op THASH, PVP_OP_THASH, qp, regr, regv, r0, clob1, clob2
+#define PV_TTAG(regr, regv, clob1, clob2) \
+    pvp_op TTAG, PVP_OP_TTAG, p0, regr, regv, r0, clob1, clob2
+#define PVQ_TTAG(qp, regr, regv, clob1, clob2) \
+    pvp_op TTAG, PVP_OP_TTAG, qp, regr, regv, r0, clob1, clob2
+#define PV_TPA(regr, regv, clob1, clob2) \
+    pvp_op TPA, PVP_OP_TPA, p0, regr, regv, r0, clob1, clob2
+#define PVQ_TPA(qp, regr, regv, clob1, clob2) \
+    pvp_op TPA, PVP_OP_TPA, qp, regr, regv, r0, clob1, clob2
+#define PV_TAK(regr, regv, clob1, clob2) \
+    pvp_op TAK, PVP_OP_TAK, p0, regr, regv, r0, clob1, clob2
+#define PVQ_TAK(qp, regr, regv, clob1, clob2) \
+    pvp_op TAK, PVP_OP_TAK, qp, regr, regv, r0, clob1, clob2
+#define PV_COVER(clob1, clob2) \
+    pvp_op COVER, PVP_OP_COVER, p0, r0, r0, r0, clob1, clob2
+#define PVQ_COVER(qp, clob1, clob2) \
+    pvp_op COVER, PVP_OP_COVER, qp, r0, r0, r0, clob1, clob2
+#define PV_BSW_0(clob1, clob2) \
+    pvp_op BSW_0, PVP_OP_BSW_0, p0, r0, r0, r0, clob1, clob2
+#define PVQ_BSW_0(qp, clob1, clob2) \
+    pvp_op BSW_0, PVP_OP_BSW_0, qp, r0, r0, r0, clob1, clob2
+#define PV_BSW_1(clob1, clob2) \
+    pvp_op BSW_1, PVP_OP_BSW_1, p0, r0, r0, r0, clob1, clob2
+#define PVQ_BSW_1(qp, clob1, clob2) \
+    pvp_op BSW_1, PVP_OP_BSW_1, qp, r0, r0, r0, clob1, clob2
+#define PV_RFI(clob1, clob2) \
+    pvp_op RFI, PVP_OP_RFI, p0, r0, r0, r0, clob1, clob2
+#define PVQ_RFI(qp, clob1, clob2) \
+    pvp_op RFI, PVP_OP_RFI, qp, r0, r0, r0, clob1, clob2
+#define PV_FC(regv, clob1, clob2) \
+    pvp_op FC, PVP_OP_FC, p0, r0, regv, r0, clob1, clob2
+#define PVQ_FC(qp, regv, clob1, clob2) \
+    pvp_op FC, PVP_OP_FC, qp, r0, regv, r0, clob1, clob2
+#define PV_READ_ITC(regr, clob1, clob2) \
+    pvp_op READ_ITC, PVP_OP_READ_ITC, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_ITC(qp, regr, clob1, clob2) \
+    pvp_op READ_ITC, PVP_OP_READ_ITC, qp, regr, r0, r0, clob1, clob2
+#define PV_READ_EFLAG(regr, clob1, clob2) \
+    pvp_op READ_EFLAG, PVP_OP_READ_EFLAG, p0, regr, r0, r0, clob1, clob2
+#define PVQ_READ_EFLAG(qp, regr, clob1, clob2) \
+    pvp_op READ_EFLAG, PVP_OP_READ_EFLAG, qp, regr, r0, r0, clob1, clob2
+#define PV_WRITE_EFLAG(regv, clob1, clob2) \
+    pvp_op WRITE_EFLAG, PVP_OP_WRITE_EFLAG, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_EFLAG(qp, regv, clob1, clob2) \
+    pvp_op WRITE_EFLAG, PVP_OP_WRITE_EFLAG, qp, r0, regv, r0, clob1, clob2
+#define PV_READ_CPUID(regr, regv, clob1, clob2) \
+    pvp_op READ_CPUID, PVP_OP_READ_CPUID, p0, regr, regv, r0, clob1, clob2
+#define PVQ_READ_CPUID(qp, regr, regv, clob1, clob2) \
+    pvp_op READ_CPUID, PVP_OP_READ_CPUID, qp, regr, regv, r0, clob1, clob2
+#define PV_READ_PMD(regr, regv, clob1, clob2) \
+    pvp_op READ_PMD, PVP_OP_READ_PMD, p0, regr, regv, r0, clob1, clob2
+#define PVQ_READ_PMD(qp, regr, regv, clob1, clob2) \
+    pvp_op READ_PMD, PVP_OP_READ_PMD, qp, regr, regv, r0, clob1, clob2
+#define PV_WRITE_KR0(regv, clob1, clob2) \
+    pvp_op WRITE_KR0, PVP_OP_WRITE_KR0, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR0(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR0, PVP_OP_WRITE_KR0, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR1(regv, clob1, clob2) \
+    pvp_op WRITE_KR1, PVP_OP_WRITE_KR1, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR1(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR1, PVP_OP_WRITE_KR1, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR2(regv, clob1, clob2) \
+    pvp_op WRITE_KR2, PVP_OP_WRITE_KR2, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR2(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR2, PVP_OP_WRITE_KR2, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR3(regv, clob1, clob2) \
+    pvp_op WRITE_KR3, PVP_OP_WRITE_KR3, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR3(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR3, PVP_OP_WRITE_KR3, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR4(regv, clob1, clob2) \
+    pvp_op WRITE_KR4, PVP_OP_WRITE_KR4, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR4(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR4, PVP_OP_WRITE_KR4, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR5(regv, clob1, clob2) \
+    pvp_op WRITE_KR5, PVP_OP_WRITE_KR5, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR5(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR5, PVP_OP_WRITE_KR5, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR6(regv, clob1, clob2) \
+    pvp_op WRITE_KR6, PVP_OP_WRITE_KR6, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR6(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR6, PVP_OP_WRITE_KR6, qp, r0, regv, r0, clob1, clob2
+#define PV_WRITE_KR7(regv, clob1, clob2) \
+    pvp_op WRITE_KR7, PVP_OP_WRITE_KR7, p0, r0, regv, r0, clob1, clob2
+#define PVQ_WRITE_KR7(qp, regv, clob1, clob2) \
+    pvp_op WRITE_KR7, PVP_OP_WRITE_KR7, qp, r0, regv, r0, clob1, clob2
+
+#endif /* __ASSEMBLER__ */
+#endif
