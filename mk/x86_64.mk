@@ -1,0 +1,28 @@
+# The x86-64 backend (built on Zydis) and the Linux userspace runtime writer.
+# Included by the Makefile after HOST_LIBS; adds to LIB_SRC, HOST_LIBS, CHECK_DEPS.
+
+X86_SRC     := $(wildcard src/arch/x86_64/*.c)
+RUNTIME_SRC := $(wildcard src/runtime/*.c)
+LIB_SRC     += $(X86_SRC) $(RUNTIME_SRC)
+HOST_LIBS   += -lZydis
+CHECK_DEPS  += x86-freestanding
+
+.PHONY: x86-freestanding
+
+# The x86 backend must link into a kernel next to a Zydis built with
+# ZYAN_NO_LIBC: compile it without any libc header (only the compiler's own
+# stdint.h/stddef.h, and Zydis/Zycore headers in NO_LIBC mode) and allow no
+# undefined symbol but Zydis's and the four a freestanding compiler may call.
+X86_FS := $(BUILD)/fs-x86
+x86-freestanding: | $(DEPS)
+	@rm -rf $(X86_FS) && mkdir -p $(X86_FS)/include
+	@ln -s /usr/include/Zydis /usr/include/Zycore $(X86_FS)/include/
+	@for f in $(X86_SRC); do \
+	    $(CC) -nostdinc -isystem $$($(CC) -print-file-name=include) -I$(X86_FS)/include \
+	        -Iinclude -Isrc -DZYAN_NO_LIBC -std=c11 $(WARN) -Werror -O2 -ffreestanding -nostdlib \
+	        -fno-stack-protector -c $$f -o $(X86_FS)/$$(basename $$f .c).o || exit 1; done
+	@ld -r -o $(X86_FS)/x86.o $(X86_FS)/*.o
+	@undef=$$(nm -u $(X86_FS)/x86.o | awk '{print $$2}' | grep -vE '^(Zydis|Zycore|Zyan)' | \
+	    grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
+	if [ -n "$$undef" ]; then echo "x86-freestanding: backend needs $$undef" >&2; exit 1; fi
+	@echo "x86-freestanding: x86-64 backend builds without libc headers; needs only Zydis: $$(nm -u $(X86_FS)/x86.o | awk '{print $$2}' | tr '\n' ' ')"

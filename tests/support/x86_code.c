@@ -1,0 +1,154 @@
+/* Test support for the x86-64 backend: GNU as, executable memory, Zydis. */
+#define _GNU_SOURCE
+#include "x86_code.h"
+
+#include <criterion/criterion.h>
+#include <Zydis/Zydis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pvpatch/x86_64.h"
+#include "binutils.h"
+
+void x86_assemble(const char *src, x86_blob *out)
+{
+    static unsigned seq;
+    char spath[512], opath[512], cmd[1600];
+    snprintf(spath, sizeof spath, "%s/x%u.s", tas_tmpdir(), seq);
+    snprintf(opath, sizeof opath, "%s/x%u.o", tas_tmpdir(), seq++);
+    FILE *f = fopen(spath, "w");
+    cr_assert(f);
+    fputs(src, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "as --64 %s -o %s 2>&1 && readelf -rW %s | grep -c R_X86 ; true",
+             spath, opath, opath);
+    int st;
+    char *msg = tas_run(cmd, &st);
+    cr_assert(st == 0 && strncmp(msg, "0", 1) == 0,
+              "assembling failed or left relocations (blobs must be position independent):\n%s\n%s",
+              msg, src);
+    free(msg);
+    tas_object obj;
+    cr_assert_eq(tas_load_section(opath, ".text", &obj), 0);
+    out->bytes = obj.bytes;
+    out->size = obj.size;
+    snprintf(cmd, sizeof cmd, "nm %s", opath);
+    out->nm = tas_run(cmd, &st);
+    cr_assert(st == 0);
+}
+
+uint64_t x86_sym(const x86_blob *b, const char *name)
+{
+    for (const char *p = b->nm; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        unsigned long long v;
+        char type, sym[128];
+        if (sscanf(p, "%llx %c %127s", &v, &type, sym) == 3 && strcmp(sym, name) == 0)
+            return v;
+    }
+    cr_assert_fail("no symbol %s in the assembled blob", name);
+    return 0;
+}
+
+void x86_blob_free(x86_blob *b)
+{
+    free(b->bytes);
+    free(b->nm);
+}
+
+/* The kernel may ignore a hint; walk candidate addresses around `near`
+ * with MAP_FIXED_NOREPLACE, which never replaces an existing mapping. */
+uint8_t *x86_map_near(const void *near, size_t size)
+{
+    int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    if (!near) {
+        void *p = mmap(NULL, size, prot, flags, -1, 0);
+        cr_assert(p != MAP_FAILED);
+        return p;
+    }
+    uintptr_t base = (uintptr_t)near & ~(uintptr_t)0xFFFF;
+    for (uintptr_t step = 16u << 20; step < (1u << 30); step += 16u << 20)
+        for (int sign = -1; sign <= 1; sign += 2) {
+            uintptr_t at = sign < 0 ? base - step : base + step;
+            void *p = mmap((void *)at, size, prot, flags | MAP_FIXED_NOREPLACE, -1, 0);
+            if (p != MAP_FAILED && (uintptr_t)p == at)
+                return p;
+            if (p != MAP_FAILED)
+                munmap(p, size);
+        }
+    cr_assert_fail("no free address within 1 GiB of %p", near);
+    return NULL;
+}
+
+void x86_seal(void *p, size_t size)
+{
+    cr_assert_eq(mprotect(p, size, PROT_READ | PROT_EXEC), 0);
+}
+
+void x86_unseal(void *p, size_t size)
+{
+    cr_assert_eq(mprotect(p, size, PROT_READ | PROT_WRITE), 0);
+}
+
+void x86_unmap(void *p, size_t size)
+{
+    munmap(p, size);
+}
+
+long x86_call2(const void *p, long a, long b)
+{
+    long (*f)(long, long) = (long (*)(long, long))(uintptr_t)p;
+    return f(a, b);
+}
+
+int x86_zydis_target(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
+                     uint64_t *target)
+{
+    ZydisDecoder d;
+    ZydisDecodedInstruction zi;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    cr_assert(ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d, code, avail, &zi, ops)),
+              "Zydis cannot decode the code at %#llx", (unsigned long long)addr);
+    *len = zi.length;
+    for (unsigned i = 0; i < zi.operand_count; i++) {
+        int rel = (ops[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[i].imm.is_relative) ||
+                  (ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[i].mem.base == ZYDIS_REGISTER_RIP);
+        ZyanU64 t;
+        if (rel && ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&zi, &ops[i], addr, &t))) {
+            *target = t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *x86_zydis_mnemonic(const uint8_t *code, size_t avail)
+{
+    ZydisDecoder d;
+    ZydisDecodedInstruction zi;
+    ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&d, NULL, code, avail, &zi)))
+        return "";
+    return ZydisMnemonicGetString(zi.mnemonic);
+}
+
+void x86_mem_image_init(x86_mem_image *m, void *copy, void *canonical, size_t size)
+{
+    memset(m, 0, sizeof *m);
+    uint64_t c = (uintptr_t)copy, k = (uintptr_t)canonical;
+    m->ranges[0] = (pvp_range){ c, size, copy, PVP_RANGE_EXEC, "copy" };
+    m->ranges[1] = (pvp_range){ k, size, canonical, PVP_RANGE_EXEC, "canonical" };
+    m->ranges[2] = (pvp_range){ (uintptr_t)m->record, sizeof m->record, m->record,
+                                PVP_RANGE_WRITE, "record" };
+    m->img = (pvp_image){ m->ranges, 3 };
+    m->inst = (pvp_instance){ .record = (uintptr_t)m->record, .name = "moved", .mode = 1,
+                              .copy = c, .canonical = k, .size = size, .slot_size = size };
+}
+
+int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err)
+{
+    pvp_install_req req = { &pvp_arch_x86_64, &m->inst, 1, 0, NULL, NULL, NULL, NULL };
+    return pvp_install(&m->img, &req, rep, err);
+}

@@ -1,0 +1,58 @@
+/* Test support for the x86-64 backend: code assembled by GNU as, executable
+ * memory (written RW, then sealed RX, then called: the CPU is the oracle) and
+ * Zydis's own decode of a target as a second oracle. */
+#ifndef PVP_TEST_X86_CODE_H
+#define PVP_TEST_X86_CODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvpatch/install.h"
+
+/* Bytes of the .text of an assembled x86-64 source, and its symbols. */
+typedef struct x86_blob {
+    uint8_t *bytes;
+    size_t size;
+    char *nm;          /* `nm` output, searched by x86_sym */
+} x86_blob;
+
+/* Assemble x86-64 GNU as source (AT&T syntax) into blob; fails the test on error. */
+void x86_assemble(const char *src, x86_blob *out);
+/* Offset of symbol `name` in the blob's .text; fails the test if absent. */
+uint64_t x86_sym(const x86_blob *b, const char *name);
+void x86_blob_free(x86_blob *b);
+
+/* A fresh RW mapping of size bytes, within 1 GiB of `near` (anywhere if 0). */
+uint8_t *x86_map_near(const void *near, size_t size);
+/* Make a mapping executable and no longer writable, or writable again. */
+void x86_seal(void *p, size_t size);
+void x86_unseal(void *p, size_t size);
+void x86_unmap(void *p, size_t size);
+
+/* Call code at p as long f(long, long). */
+long x86_call2(const void *p, long a, long b);
+
+/* Zydis's own view of the instruction at code: length and absolute target of
+ * its relative operand (ZydisCalcAbsoluteAddress); 0 if it has none. */
+int x86_zydis_target(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
+                     uint64_t *target);
+/* Zydis's mnemonic string of the instruction at code ("" if undecodable). */
+const char *x86_zydis_mnemonic(const uint8_t *code, size_t avail);
+
+/* An image of host memory (target address == host address) for in-process
+ * installs: one range per region, plus a descriptor record. */
+typedef struct x86_mem_image {
+    pvp_range ranges[4];
+    pvp_image img;
+    pvp_instance inst;
+    uint8_t record[PVP_INSTANCE_RECSIZE];
+} x86_mem_image;
+
+/* Describe an instance at copy moving to canonical (size bytes each), backed
+ * by host memory; extra ranges (e.g. the targets' region) may be added by the
+ * caller into ranges[2..3] before installing. */
+void x86_mem_image_init(x86_mem_image *m, void *copy, void *canonical, size_t size);
+/* pvp_install of that instance with the x86-64 arch. */
+int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err);
+
+#endif
