@@ -34,9 +34,8 @@ void x86_assemble(const char *src, x86_blob *out)
     cr_assert_eq(tas_load_section(opath, ".text", &obj), 0);
     out->bytes = obj.bytes;
     out->size = obj.size;
-    snprintf(cmd, sizeof cmd, "nm %s", opath);
-    out->nm = tas_run(cmd, &st);
-    cr_assert(st == 0);
+    snprintf(cmd, sizeof cmd, "nm %s 2>/dev/null", opath);
+    out->nm = tas_run(cmd, NULL);    /* empty when the blob has no symbols */
 }
 
 uint64_t x86_sym(const x86_blob *b, const char *name)
