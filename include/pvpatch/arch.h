@@ -23,6 +23,30 @@ typedef struct pvp_pcrel {
     uint64_t target;
 } pvp_pcrel;
 
+/* What a site's new code is made of: a template (code assembled with
+ * placeholder registers) to be given the site's registers and predicate,
+ * laid out at the site, and filled to its end. */
+typedef struct pvp_code_req {
+    const uint8_t *tmpl;       /* template code, host bytes */
+    uint64_t tmpl_addr;        /* its target address */
+    uint64_t tmpl_size;
+    uint8_t qp;                /* qualifying predicate of the site, 0 for none */
+    uint8_t regs[5];           /* register for each placeholder, 0 when the site has none */
+    uint64_t allowed_gr[2];    /* general registers the code may write (bit n: register n) */
+    uint32_t allowed_br;       /* branch registers the code may write */
+    uint64_t at;               /* where the site is */
+    uint64_t room;             /* its bytes */
+} pvp_code_req;
+
+/* How the new code came out, or why it could not. */
+typedef struct pvp_code_result {
+    uint64_t used;             /* bytes of code before the filler */
+    uint64_t filler;           /* bytes of filler (nops, or a branch over nops) */
+    int skip;                  /* 1 if the filler starts with a branch over it */
+    const char *why;           /* what did not fit, for the report */
+    int reg;                   /* the register concerned, or -1 */
+} pvp_code_result;
+
 typedef struct pvp_arch {
     const char *name;
     unsigned code_align;               /* 16 on IA-64 (bundles) */
@@ -43,6 +67,23 @@ typedef struct pvp_arch {
     /* PVP_OK if two units are the same instructions, ignoring PC-relative
      * displacements and, where skip_imm_sub >= 0, the load immediate at that position. */
     int (*same_except_pcrel)(const uint8_t *a, const uint8_t *b, size_t len, int skip_imm_sub);
+
+    /* ---- Sites (optional: NULL where the backend has no site patching) ---- */
+    /* Lay out req->tmpl with the site's registers into out (req->room bytes):
+     * PVP_E_NO_SPACE if it does not fit, PVP_E_BAD_REGISTER if it needs a
+     * register the site lacks or writes one it does not allow. */
+    int (*site_code)(const pvp_code_req *req, uint8_t *out, pvp_code_result *res);
+    /* PVP_OK if two site regions (a at addr_a, b at addr_b, len bytes each)
+     * hold the same instructions, nops and a branch over filler aside;
+     * branch targets compare as addresses, references to the region end
+     * relative to it. */
+    int (*same_code)(const uint8_t *a, uint64_t addr_a, const uint8_t *b, uint64_t addr_b, size_t len);
+    /* Registers the code of a region writes: general (bit n of gr[n/64]) and branch. */
+    int (*writes)(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
+    unsigned max_gr;                   /* general registers: 128 on IA-64 */
+    unsigned max_pred;                 /* predicates: 64 */
+    uint64_t call_gr[2];               /* registers forms B and C clobber */
+    uint32_t call_br;                  /* branch registers forms B and C use */
 } pvp_arch;
 
 /* The IA-64 backend. */

@@ -233,6 +233,45 @@ const char *pvp_ia64_sensitive_name(unsigned cls);
 /* Nonzero if the instruction reads IP without a displacement (mov r=ip). */
 int pvp_ia64_reads_ip(const pvp_ia64_insn *in);
 
+/* ---- Bundling ---------------------------------------------------------- */
+
+/* One instruction of a sequence to lay out, and where it landed. */
+typedef struct pvp_ia64_item {
+    const pvp_ia64_opcode *op;
+    uint64_t bits, lbits;     /* the slot (and L slot for X) */
+    uint8_t stop;             /* a stop must follow it */
+    uint8_t label;            /* it must begin a bundle (something refers to it) */
+    uint8_t bundle, slot;     /* set by pvp_ia64_bundle_items; read: bundle index */
+} pvp_ia64_item;
+
+/* Lay out n items in order into at most max bundles, with templates that
+ * give each required stop and no other; PVP_E_NO_SPACE if they need more. */
+int pvp_ia64_bundle_items(pvp_ia64_item *items, size_t n, pvp_ia64_bundle *out, size_t max,
+                          size_t *used);
+/* The non-nop instructions of bundles (len bytes at ip) with their stops; a
+ * `br.cond` to end_skip with no predicate counts as filler and is left out. */
+int pvp_ia64_items_read(const uint8_t *code, size_t len, uint64_t end_skip, pvp_ia64_item *out,
+                        size_t max, size_t *count);
+/* Add the general, branch and predicate registers the instruction writes
+ * to the masks (br and pr may be NULL). */
+void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br, uint64_t *pr);
+
+/* The site operations of the arch interface (pvpatch/arch.h), for IA-64. */
+struct pvp_code_req;
+struct pvp_code_result;
+/* Lay out a template at a site: registers substituted, bundled, filled. */
+int pvp_ia64_site_code(const struct pvp_code_req *req, uint8_t *out, struct pvp_code_result *res);
+/* PVP_OK if two regions hold the same instructions, nops and skip branches aside. */
+int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, const uint8_t *b, uint64_t addr_b,
+                       size_t len);
+/* The general and branch registers the instructions of a region write. */
+int pvp_ia64_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
+
+/* ---- pv operations ------------------------------------------------------ */
+
+/* The name of pv operation `op` (PVP_OP_* of pvpatch/ia64/pvops.h), "?" if none. */
+const char *pvp_ia64_op_name(unsigned op);
+
 /* ---- Text --------------------------------------------------------------- */
 
 /* Print a decoded instruction of a bundle at ip, NUL-terminated, truncated to

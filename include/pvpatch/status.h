@@ -30,6 +30,8 @@ typedef enum pvp_status {
     PVP_E_UNSUPPORTED,         /* valid input this build cannot handle */
     PVP_E_ALREADY_DONE,        /* the instance was installed already */
     PVP_E_TRANSLATE,           /* the caller's address translation refused an address */
+    PVP_E_STALE,               /* code at a site is not what its record says */
+    PVP_E_NO_FIT,              /* no form of the operation fits the site */
     PVP_STATUS_COUNT
 } pvp_status;
 

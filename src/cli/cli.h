@@ -31,6 +31,7 @@ extern const cli_command cli_cmd_disasm;
 extern const cli_command cli_cmd_install;
 extern const cli_command cli_cmd_verify;
 extern const cli_command cli_cmd_sites;
+extern const cli_command cli_cmd_patch;
 
 /* ---- Arguments ------------------------------------------------------------ */
 

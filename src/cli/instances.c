@@ -44,14 +44,21 @@ int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz)
     if (!img->file)
         return -1;
     const pvp_section *s = pvp_file_section_by_name(img->file, ".pvpatch.instances");
-    if (!s || !s->bytes) {
-        pvp_errorf(err, errsz, path, "no .pvpatch.instances section: not built with pvpatch records");
+    const pvp_section *sites = pvp_file_section_by_name(img->file, ".pvpatch.sites");
+    const pvp_section *modes = pvp_file_section_by_name(img->file, ".pvpatch.modes");
+    if ((!s || !s->bytes) && (!sites || !sites->bytes)) {
+        pvp_errorf(err, errsz, path, "no .pvpatch.instances or .pvpatch.sites section: not built with pvpatch records");
         cli_image_close(img);
         return -1;
     }
+    if (sites && sites->bytes)
+        img->sites = sites->addr, img->sites_size = sites->size;
     pvp_error e;
-    if (pvp_instances_read(pvp_file_image(img->file), s->addr, s->size, img->set, CLI_MAX_INSTANCES,
-                           &img->count, &e) != PVP_OK) {
+    const pvp_image *pi = pvp_file_image(img->file);
+    if ((s && s->bytes && pvp_instances_read(pi, s->addr, s->size, img->set, CLI_MAX_INSTANCES, &img->count,
+                                             &e) != PVP_OK) ||
+        (modes && modes->bytes && pvp_modes_read(pi, modes->addr, modes->size, img->modes, CLI_MAX_MODES,
+                                                 &img->nmodes, &e) != PVP_OK)) {
         cli_engine_error(err, errsz, path, &e);
         cli_image_close(img);
         return -1;

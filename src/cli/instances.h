@@ -6,9 +6,11 @@
 
 #include "elf/elf_image.h"
 #include "pvpatch/install.h"
+#include "pvpatch/patch.h"
 
 #define CLI_MAX_INSTANCES 64
 #define CLI_MAX_SEGMENTS  32
+#define CLI_MAX_MODES     16
 
 /* An image and what the instance commands need to know of it. */
 typedef struct cli_image {
@@ -17,6 +19,9 @@ typedef struct cli_image {
     size_t count;
     struct { uint64_t vaddr, paddr, size; } seg[CLI_MAX_SEGMENTS];   /* PT_LOAD */
     size_t nseg;
+    uint64_t sites, sites_size;      /* .pvpatch.sites, if any */
+    pvp_mode modes[CLI_MAX_MODES];   /* .pvpatch.modes */
+    size_t nmodes;
 } cli_image;
 
 /* Open an IA-64 ELF executable and read its instance table; 0, or a one-line error. */

@@ -10,6 +10,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_install,
     &cli_cmd_verify,
     &cli_cmd_sites,
+    &cli_cmd_patch,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/instances.h"
+#include "pvpatch/ia64.h"
 
 static const char *mode_name(uint32_t mode)
 {
@@ -72,6 +73,48 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
         printf("]}");
 }
 
+static void print_site(const cli_image *ci, size_t k, int json)
+{
+    const pvp_image *img = pvp_file_image(ci->file);
+    pvp_site s;
+    uint64_t at;
+    if (pvp_site_read(img, &pvp_arch_ia64, ci->sites, k, &s, NULL) != PVP_OK) {
+        if (json)
+            printf("%snull", k ? "," : "");
+        else
+            printf("site record %zu at 0x%llx: unreadable\n", k, (unsigned long long)(ci->sites + k * PVP_SITE_RECSIZE));
+        return;
+    }
+    int live = pvp_site_live(&s, ci->set, ci->count, &at);
+    unsigned form = s.cur_form ? s.cur_form : s.form, mode = s.cur_form ? s.cur_mode : s.mode;
+    static const char *const role[PVP_SITE_NREGS] = { "result", "value", "value2", "clobber", "clobber2" };
+    if (json) {
+        printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":\"%s\","
+               "\"built_form\":\"%s\",\"bundles\":%llu,\"qp\":%u,\"registers\":{",
+               k ? "," : "", (unsigned long long)at, (unsigned long long)s.addr, live ? "true" : "false",
+               pvp_ia64_op_name(s.op), pvp_form_name(form), mode_name(mode), pvp_form_name(s.form),
+               (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), s.qp);
+        for (unsigned r = 0, first = 1; r < PVP_SITE_NREGS; r++)
+            if (s.regs[r]) {
+                printf("%s\"%s\":\"r%u\"", first ? "" : ",", role[r], s.regs[r]);
+                first = 0;
+            }
+        printf("}}");
+        return;
+    }
+    printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at, pvp_ia64_op_name(s.op),
+           pvp_form_name(form), mode ? "/" : "", mode ? mode_name(mode) : "",
+           (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), live ? "" : " (dead)");
+    if (s.cur_form)
+        printf(", built %s", pvp_form_name(s.form));
+    if (s.qp)
+        printf(", (p%u)", s.qp);
+    for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
+        if (s.regs[r])
+            printf(", %s r%u", role[r], s.regs[r]);
+    printf("\n");
+}
+
 static int run_sites(const cli_command *self, int argc, char **argv)
 {
     const char *json = NULL, *path = NULL;
@@ -88,6 +131,10 @@ static int run_sites(const cli_command *self, int argc, char **argv)
     for (size_t k = 0; k < img.count; k++)
         print_instance(&img, &img.set[k], json != NULL, k == 0);
     if (json)
+        printf("],\"sites\":[");
+    for (size_t k = 0; k < pvp_site_count(img.sites_size); k++)
+        print_site(&img, k, json != NULL);
+    if (json)
         printf("]}\n");
     cli_image_close(&img);
     return CLI_OK;
@@ -95,11 +142,14 @@ static int run_sites(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_sites = {
     "sites",
-    "list the instances of an image and their fixup lists",
+    "list the instances of an image, their fixup lists and the pv operation sites",
     "usage: pvpatch sites IMAGE [--json]\n\n"
     "Lists every instance descriptor of the IA-64 ELF executable IMAGE (name, mode,\n"
     "where its copy is, its canonical slot, sizes, whether it was installed) and\n"
-    "its fixup records with the value each currently holds.\n\n"
+    "its fixup records with the value each currently holds, then every pv operation\n"
+    "site: where its code is now, operation, form (and mode) it holds, extent in\n"
+    "bundles, its registers, and whether it is dead (in an instance that is not at\n"
+    "its canonical place).\n\n"
     "Exit status: 0 ok, 2 bad input.\n",
     run_sites,
 };

@@ -23,6 +23,8 @@ static const char *const messages[PVP_STATUS_COUNT] = {
     [PVP_E_UNSUPPORTED] = "unsupported",
     [PVP_E_ALREADY_DONE] = "instance already installed",
     [PVP_E_TRANSLATE] = "address has no translation",
+    [PVP_E_STALE] = "code does not match its record",
+    [PVP_E_NO_FIT] = "no form fits the site",
 };
 
 const char *pvp_strerror(int status)

@@ -117,3 +117,152 @@ int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_a
     *count = v.count;
     return v.count ? PVP_E_VERIFY : PVP_OK;
 }
+
+/* ---- Verification of a patch ------------------------------------------- */
+
+#include "pvpatch/patch.h"
+
+typedef struct vpatch {
+    const pvp_image *orig, *now;
+    const pvp_patch_req *req;
+    const pvp_mode *mode;
+    pvp_mismatch *out;
+    size_t max, count;
+} vpatch;
+
+static void vp_mismatch(vpatch *v, uint64_t addr, const char *what, uint64_t expected, uint64_t actual)
+{
+    if (v->count < v->max)
+        v->out[v->count] = (pvp_mismatch){ addr, -1, what, expected, actual };
+    v->count++;
+}
+
+/* May the byte at addr differ after a patch? */
+static int patchable_byte(const vpatch *v, uint64_t addr)
+{
+    const pvp_patch_req *r = v->req;
+    if (v->mode->live && addr - v->mode->live < 8 * (uint64_t)v->mode->nops)
+        return 1;
+    if (addr - r->sites < r->sites_size) {
+        uint64_t off = (addr - r->sites) % PVP_SITE_RECSIZE;
+        return off == PVP_SITE_OFF_CUR_FORM || off == PVP_SITE_OFF_CUR_MODE;
+    }
+    size_t n = pvp_site_count(r->sites_size);
+    for (size_t k = 0; k < n; k++) {
+        pvp_site s;
+        uint64_t at;
+        if (pvp_site_read(v->orig, r->arch, r->sites, k, &s, NULL) == PVP_OK &&
+            pvp_site_live(&s, r->set, r->count, &at) && addr - at < s.end - s.addr)
+            return 1;
+    }
+    return 0;
+}
+
+static void verify_changed_bytes(vpatch *v)
+{
+    if (v->orig->nranges != v->now->nranges) {
+        vp_mismatch(v, 0, "image layout", v->orig->nranges, v->now->nranges);
+        return;
+    }
+    for (size_t k = 0; k < v->orig->nranges; k++) {
+        const pvp_range *a = &v->orig->ranges[k], *b = &v->now->ranges[k];
+        if (a->addr != b->addr || a->size != b->size) {
+            vp_mismatch(v, a->addr, "image layout", a->size, b->size);
+            continue;
+        }
+        for (uint64_t i = 0; i < a->size; i++)
+            if (a->bytes[i] != b->bytes[i] && !patchable_byte(v, a->addr + i))
+                vp_mismatch(v, a->addr + i, "byte outside every site", a->bytes[i], b->bytes[i]);
+    }
+}
+
+/* Registers a live site may write, from its record alone. */
+static void site_allows(const vpatch *v, const pvp_site *s, uint64_t gr[2], uint32_t *br)
+{
+    const pvp_arch *a = v->req->arch;
+    pvp_template t;
+    gr[0] = gr[1] = 0;
+    *br = 0;
+    for (unsigned form = PVP_FORM_A; form <= PVP_FORM_C; form++)
+        if (pvp_template_find(v->now, v->mode, s->op, form, &t, NULL) == PVP_OK)
+            gr[0] |= t.keeps;
+    for (unsigned r = 0; r < PVP_SITE_NREGS; r += r == 0 ? 3 : 1)
+        if (s->regs[r])
+            gr[s->regs[r] / 64] |= UINT64_C(1) << (s->regs[r] % 64);
+    if (s->form != PVP_FORM_A) {
+        gr[0] |= a->call_gr[0];
+        gr[1] |= a->call_gr[1];
+        *br = a->call_br;
+    }
+}
+
+static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
+{
+    const pvp_arch *a = v->req->arch;
+    uint64_t len = s->end - s->addr, stub = 0;
+    const uint8_t *code = pvp_image_at(v->now, at, len);
+    uint64_t gr[2] = { 0, 0 }, agr[2];
+    uint32_t br = 0, abr;
+    pvp_site now;
+    if (!code || pvp_site_read(v->now, a, s->record, 0, &now, NULL) ||
+        a->writes(code, (size_t)len, gr, &br)) {
+        vp_mismatch(v, at, "site does not decode", 0, 0);
+        return;
+    }
+    if (now.cur_form == 0 || now.cur_mode != v->mode->id)
+        vp_mismatch(v, s->record, "site state", v->mode->id, now.cur_mode);
+    site_allows(v, s, agr, &abr);
+    if ((gr[0] & ~agr[0]) || (gr[1] & ~agr[1]) || (br & ~abr))
+        vp_mismatch(v, at, "site writes a register it does not allow", agr[0], gr[0]);
+    pvp_image_read_le(v->now, v->mode->ops + 8 * (uint64_t)s->op, 8, &stub);
+    for (uint64_t off = 0; off < len; off += a->code_align) {
+        pvp_pcrel ops[PVP_MAX_PCREL];
+        unsigned n;
+        size_t ulen;
+        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n))
+            continue;
+        for (unsigned k = 0; k < n; k++)
+            if (ops[k].target != at + len && ops[k].target != stub)
+                vp_mismatch(v, at + off, "site branches elsewhere than its stub or its end", stub,
+                            ops[k].target);
+    }
+}
+
+static void verify_live_table(vpatch *v)
+{
+    const pvp_mode *m = v->mode;
+    for (uint32_t op = 1; m->live && op < m->nops; op++) {
+        uint64_t want = 0, have = 0;
+        pvp_image_read_le(v->now, m->ops + 8 * (uint64_t)op, 8, &want);
+        pvp_image_read_le(v->now, m->live + 8 * (uint64_t)op, 8, &have);
+        if (want != have)
+            vp_mismatch(v, m->live + 8 * (uint64_t)op, "live ops table entry", want, have);
+    }
+}
+
+int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patch_req *req,
+                     pvp_mismatch *out, size_t max, size_t *count)
+{
+    vpatch v = { orig, now, req, NULL, out, max, 0 };
+    for (size_t k = 0; k < req->nmodes; k++)
+        if (req->modes[k].id == req->mode)
+            v.mode = &req->modes[k];
+    if (!v.mode) {
+        vp_mismatch(&v, 0, "no such mode", req->mode, 0);
+        *count = v.count;
+        return PVP_E_VERIFY;
+    }
+    verify_changed_bytes(&v);
+    size_t n = pvp_site_count(req->sites_size);
+    for (size_t k = 0; k < n; k++) {
+        pvp_site s;
+        uint64_t at;
+        if (pvp_site_read(orig, req->arch, req->sites, k, &s, NULL))
+            vp_mismatch(&v, req->sites + k * PVP_SITE_RECSIZE, "site record unreadable", 0, 0);
+        else if (pvp_site_live(&s, req->set, req->count, &at))
+            verify_site(&v, &s, at);
+    }
+    verify_live_table(&v);
+    *count = v.count;
+    return v.count ? PVP_E_VERIFY : PVP_OK;
+}

@@ -152,4 +152,11 @@ const pvp_arch pvp_arch_ia64 = {
     .load_imm_set = ia64_load_imm_set,
     .reads_pc = ia64_reads_pc,
     .same_except_pcrel = ia64_same_except_pcrel,
+    .site_code = pvp_ia64_site_code,
+    .same_code = pvp_ia64_same_code,
+    .writes = pvp_ia64_writes,
+    .max_gr = 128,
+    .max_pred = 64,
+    .call_gr = { 0xf8000000u, 0 },             /* r27-r31: pvpatch/ia64/pvops.h */
+    .call_br = 1u << 7,                        /* b7 */
 };

@@ -1,0 +1,131 @@
+/* Boot-time patching of pv operation sites: every site gets the best form
+ * of its operation for the chosen mode that fits it (A inline, B direct
+ * branch to the mode's stub, C indirect call through the live ops table).
+ * Freestanding; no allocation. */
+#ifndef PVPATCH_PATCH_H
+#define PVPATCH_PATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pvpatch/install.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A site record, read from the image. */
+typedef struct pvp_site {
+    uint64_t record;           /* address of the record */
+    uint64_t addr, end;        /* the code, as built */
+    uint16_t op;               /* operation id */
+    uint8_t form, mode;        /* as built (mode 0 for C) */
+    uint8_t qp;
+    uint8_t regs[PVP_SITE_NREGS];   /* result, value 1, value 2, clobber 1, clobber 2 */
+    uint8_t cur_form, cur_mode;     /* what the site holds now (0: as built) */
+} pvp_site;
+
+/* A mode record, read from the image. */
+typedef struct pvp_mode {
+    uint64_t record;
+    uint32_t id;
+    uint32_t nops;             /* entries of the ops tables */
+    char name[PVP_MODE_NAMELEN + 1];
+    uint64_t ops;              /* the mode's table of stub addresses */
+    uint64_t live;             /* the table C sites call through, 0 if none */
+    uint64_t tmpl, tmpl_end;   /* template entries */
+} pvp_mode;
+
+/* A template entry, read from the image. */
+typedef struct pvp_template {
+    uint64_t record;
+    uint64_t code, end;
+    uint16_t op;
+    uint8_t form;
+    uint32_t keeps;            /* r0-r31 written and restored by the code itself */
+} pvp_template;
+
+/* Number of site records in a table of `size` bytes. */
+size_t pvp_site_count(uint64_t size);
+/* Read and check site record i of the table at `table`. */
+int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, size_t i,
+                  pvp_site *out, pvp_error *err);
+/* Read every mode record of the table at [addr, addr+size). */
+int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode *out, size_t max,
+                   size_t *count, pvp_error *err);
+/* The template of (op, form) of a mode; PVP_E_UNKNOWN_OP if it has none. */
+int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
+                      pvp_template *out, pvp_error *err);
+/* A form's letter: "A", "B", "C" ("?" otherwise). */
+const char *pvp_form_name(unsigned form);
+
+/* Where the code of a site is now. Sites inside an instance copy live at
+ * the canonical place once that instance is installed; the sites of an
+ * instance that is not (or no longer) at its canonical place are dead.
+ * Returns 1 and sets *at for a live site, 0 for a dead one. */
+int pvp_site_live(const pvp_site *s, const pvp_instance *set, size_t count, uint64_t *at);
+
+/* How the patcher chooses a form. */
+typedef enum pvp_policy {
+    PVP_POLICY_BEST = 0,       /* A where it fits, else B, else C */
+    PVP_POLICY_DIRECT,         /* B where the site allows it (never inline), else A */
+    PVP_POLICY_KEEP,           /* the form each site was built in, for the new mode */
+} pvp_policy;
+
+/* What happened to one site. */
+typedef struct pvp_site_result {
+    uint64_t record, at;       /* the record, where the code is */
+    uint16_t op;
+    uint8_t from_form, from_mode;   /* what it held */
+    uint8_t to_form;                /* what it holds now; 0 for a dead site */
+    uint64_t filler;           /* bytes of nops (and skip branch) */
+    int skip;                  /* the filler starts with a branch over it */
+    const char *why_not_a;     /* why it is not inline, or NULL */
+    int why_reg;               /* register concerned, or -1 */
+} pvp_site_result;
+
+/* What a patch did. */
+typedef struct pvp_patch_report {
+    uint64_t sites, dead;
+    uint64_t to_form[4];       /* live sites per form now, by PVP_FORM_* */
+    uint64_t changed;          /* sites whose bytes changed */
+    uint64_t filler_bytes, skips;
+    uint64_t live_entries;     /* ops table entries written */
+    uint64_t freeable;         /* bytes of templates and records no longer needed */
+} pvp_patch_report;
+
+/* Everything a patch needs from its caller. */
+typedef struct pvp_patch_req {
+    const pvp_arch *arch;
+    const pvp_instance *set;   /* the image's instances, for site liveness */
+    size_t count;
+    uint64_t sites, sites_size;    /* the site table */
+    const pvp_mode *modes;     /* the image's modes */
+    size_t nmodes;
+    uint32_t mode;             /* the mode to patch to */
+    int policy;                /* pvp_policy */
+    pvp_site_result *results;  /* optional: one per site record */
+    size_t max_results;
+    pvp_flush_fn flush;        /* may be NULL offline */
+    void *flush_ctx;
+} pvp_patch_req;
+
+/* Check, plan and commit: every live site gets its form for req->mode and
+ * the live ops table the mode's stubs. On any error nothing in the image
+ * has been written. Patching twice to one mode changes nothing the second
+ * time; patching to another mode starts from each site's form as built. */
+int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *report,
+              pvp_error *err);
+
+/* Verify a patch independently of the patcher: every byte that differs
+ * between `orig` and `now` lies in a live site, the live ops table or a
+ * site record's state; every live site decodes, writes only registers it
+ * allows, reaches only the mode's stub for its operation or its own end,
+ * and the live table holds the mode's stubs. PVP_OK or PVP_E_VERIFY with up
+ * to `max` mismatches (the total in *count). */
+int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patch_req *req,
+                     pvp_mismatch *out, size_t max, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,277 @@
+/* Boot-time patching of pv operation sites, as a walk over the site table:
+ * for each live site, check that its code is what its record says, choose
+ * the best form the policy allows for the new mode, lay that form's
+ * template out at the site. Then point the live ops table at the mode's
+ * stubs. As in install.c the same walk runs twice, as a plan that writes
+ * nothing and then as the commit; sites do not overlap and each is rebuilt
+ * from templates outside every site, so the commit cannot fail halfway. */
+#include "pvpatch/patch.h"
+
+#define MAX_SITE 256                     /* bytes: 16 IA-64 bundles */
+
+typedef struct patch_ctx {
+    const pvp_image *img;
+    const pvp_patch_req *req;
+    const pvp_arch *arch;
+    const pvp_mode *mode;                /* the mode to patch to */
+    int commit;
+    pvp_patch_report *rep;
+    pvp_error *err;
+} patch_ctx;
+
+static int fail(patch_ctx *c, int status, uint64_t addr, const char *what)
+{
+    if (c->err)
+        *c->err = (pvp_error){ status, addr, -1, 0, what };
+    return status;
+}
+
+static const pvp_mode *find_mode(const pvp_patch_req *req, uint32_t id)
+{
+    for (size_t k = 0; k < req->nmodes; k++)
+        if (req->modes[k].id == id)
+            return &req->modes[k];
+    return NULL;
+}
+
+static void add_bit(uint64_t m[2], unsigned n)
+{
+    if (n)
+        m[n / 64] |= UINT64_C(1) << (n % 64);
+}
+
+/* What a site's code may write: its result and clobbers; the registers of
+ * the call convention when it was built as a call (B, C), since that code
+ * clobbers them already; what the template restores itself. */
+static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_template *t,
+                              pvp_code_req *r)
+{
+    r->allowed_gr[0] = t->keeps;
+    r->allowed_gr[1] = 0;
+    r->allowed_br = 0;
+    add_bit(r->allowed_gr, s->regs[0]);
+    add_bit(r->allowed_gr, s->regs[3]);
+    add_bit(r->allowed_gr, s->regs[4]);
+    if (s->form != PVP_FORM_A) {
+        r->allowed_gr[0] |= a->call_gr[0];
+        r->allowed_gr[1] |= a->call_gr[1];
+        r->allowed_br = a->call_br;
+    }
+}
+
+/* Lay out form `form` of mode `m` for site s at `at`. */
+static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode *m, unsigned form,
+                    uint8_t *out, pvp_code_result *res)
+{
+    pvp_template t;
+    *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
+    if (pvp_template_find(c->img, m, s->op, form, &t, NULL)) {
+        res->why = "the mode has no code for this form of the operation";
+        return PVP_E_UNKNOWN_OP;
+    }
+    pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
+                       { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4] },
+                       { 0, 0 }, 0, at, s->end - s->addr };
+    allowed_registers(c->arch, s, &t, &r);
+    return c->arch->site_code(&r, out, res);
+}
+
+/* The code now at a site must be what its record says it is. */
+static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uint8_t *now,
+                         unsigned *form, unsigned *mode)
+{
+    *form = s->cur_form ? s->cur_form : s->form;
+    *mode = s->cur_form ? s->cur_mode : s->mode;
+    const pvp_mode *m = *form == PVP_FORM_C && *mode == 0 ? c->mode : find_mode(c->req, *mode);
+    uint8_t expected[MAX_SITE];
+    pvp_code_result res;
+    if (!m)
+        return fail(c, PVP_E_UNKNOWN_OP, s->record, "site holds code of a mode the image has no record of");
+    int rc = code_for(c, s, at, m, *form, expected, &res);
+    if (rc)
+        return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
+    if (c->arch->same_code(expected, at, now, at, (size_t)(s->end - s->addr)))
+        return fail(c, PVP_E_STALE, at, "site code is not what its record says");
+    return PVP_OK;
+}
+
+/* The forms to try, best first. */
+static unsigned candidates(int policy, const pvp_site *s, unsigned out[3])
+{
+    static const unsigned best[] = { PVP_FORM_A, PVP_FORM_B, PVP_FORM_C };
+    static const unsigned direct[] = { PVP_FORM_B, PVP_FORM_C, PVP_FORM_A };
+    if (policy == PVP_POLICY_KEEP) {
+        out[0] = s->form;
+        return 1;
+    }
+    for (unsigned k = 0; k < 3; k++)
+        out[k] = policy == PVP_POLICY_DIRECT ? direct[k] : best[k];
+    return 3;
+}
+
+/* Choose the form for the site and lay it out in `out`. */
+static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pvp_site_result *r)
+{
+    unsigned forms[3], n = candidates(c->req->policy, s, forms);
+    const char *why = "no form fits";
+    for (unsigned k = 0; k < n; k++) {
+        unsigned f = forms[k];
+        pvp_code_result res;
+        if (f != PVP_FORM_A && s->form == PVP_FORM_A) {
+            why = "built inline: the call registers are not free there";
+            continue;
+        }
+        if (f == PVP_FORM_C && !c->mode->live) {
+            why = "the mode has no live ops table";
+            continue;
+        }
+        int rc = code_for(c, s, at, c->mode, f, out, &res);
+        if (rc == PVP_OK) {
+            r->to_form = (uint8_t)f;
+            r->filler = res.filler;
+            r->skip = res.skip;
+            return PVP_OK;
+        }
+        why = res.why ? res.why : "no code";
+        if (f == PVP_FORM_A) {
+            r->why_not_a = why;
+            r->why_reg = res.reg;
+        }
+    }
+    return fail(c, PVP_E_NO_FIT, at, r->why_not_a ? r->why_not_a : why);
+}
+
+static int overlaps_live_site(patch_ctx *c, size_t i, uint64_t at, uint64_t len)
+{
+    size_t n = pvp_site_count(c->req->sites_size);
+    for (size_t k = 0; k < i && k < n; k++) {
+        pvp_site o;
+        uint64_t oat;
+        if (pvp_site_read(c->img, c->arch, c->req->sites, k, &o, NULL) ||
+            !pvp_site_live(&o, c->req->set, c->req->count, &oat))
+            continue;
+        if (oat < at + len && at < oat + (o.end - o.addr))
+            return 1;
+    }
+    return 0;
+}
+
+static void write_state(patch_ctx *c, const pvp_site *s, unsigned form)
+{
+    pvp_image_write_le(c->img, s->record + PVP_SITE_OFF_CUR_FORM, 1, form);
+    pvp_image_write_le(c->img, s->record + PVP_SITE_OFF_CUR_MODE, 1, c->mode->id);
+}
+
+static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
+{
+    pvp_site s;
+    uint64_t at;
+    int rc = pvp_site_read(c->img, c->arch, c->req->sites, i, &s, c->err);
+    if (rc)
+        return rc;
+    *r = (pvp_site_result){ s.record, s.addr, s.op, s.form, s.mode, 0, 0, 0, NULL, -1 };
+    if (!pvp_site_live(&s, c->req->set, c->req->count, &at)) {
+        c->rep->dead++;
+        return PVP_OK;
+    }
+    uint64_t len = s.end - s.addr;
+    uint8_t *now = pvp_image_at(c->img, at, len);
+    if (!now || !(pvp_image_range(c->img, at)->flags & PVP_RANGE_EXEC))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, s.record, "site extent outside the image's code");
+    if (!c->commit && overlaps_live_site(c, i, at, len))
+        return fail(c, PVP_E_OVERLAP, s.record, "two sites overlap");
+    r->at = at;
+    unsigned form, mode;
+    uint8_t code[MAX_SITE];
+    rc = check_current(c, &s, at, now, &form, &mode);
+    if (!rc)
+        rc = choose(c, &s, at, code, r);
+    if (rc)
+        return rc;
+    r->from_form = (uint8_t)form;
+    r->from_mode = (uint8_t)mode;
+    int changed = 0;
+    for (uint64_t b = 0; b < len; b++)
+        changed |= now[b] != code[b];
+    c->rep->changed += (uint64_t)changed;
+    c->rep->to_form[r->to_form]++;
+    c->rep->filler_bytes += r->filler;
+    c->rep->skips += (uint64_t)r->skip;
+    if (c->commit) {
+        for (uint64_t b = 0; b < len; b++)
+            now[b] = code[b];
+        write_state(c, &s, r->to_form);
+        if (changed && c->req->flush)
+            c->req->flush(c->req->flush_ctx, at, len);
+    }
+    return PVP_OK;
+}
+
+/* C sites call through the live table: it gets the mode's stubs. */
+static int point_live_table(patch_ctx *c)
+{
+    const pvp_mode *m = c->mode;
+    if (!m->live)
+        return PVP_OK;
+    if (!(pvp_image_range(c->img, m->live)->flags & PVP_RANGE_WRITE) && !c->commit)
+        return fail(c, PVP_E_OUTSIDE_IMAGE, m->live, "live ops table is not in writable data");
+    for (uint32_t op = 1; op < m->nops; op++) {
+        uint64_t stub;
+        pvp_image_read_le(c->img, m->ops + 8 * (uint64_t)op, 8, &stub);
+        if (c->commit)
+            pvp_image_write_le(c->img, m->live + 8 * (uint64_t)op, 8, stub);
+        c->rep->live_entries++;
+    }
+    return PVP_OK;
+}
+
+static void count_freeable(patch_ctx *c)
+{
+    for (size_t k = 0; k < c->req->nmodes; k++) {
+        const pvp_mode *m = &c->req->modes[k];
+        c->rep->freeable += PVP_MODE_RECSIZE + (m->tmpl_end - m->tmpl);
+        for (uint64_t rec = m->tmpl; rec < m->tmpl_end; rec += PVP_TMPL_RECSIZE) {
+            uint64_t code = 0, end = 0;
+            pvp_image_read_le(c->img, rec + PVP_TMPL_OFF_CODE, 8, &code);
+            pvp_image_read_le(c->img, rec + PVP_TMPL_OFF_END, 8, &end);
+            c->rep->freeable += end - code;
+        }
+    }
+}
+
+static int walk(patch_ctx *c)
+{
+    size_t n = pvp_site_count(c->req->sites_size);
+    *c->rep = (pvp_patch_report){ .sites = n };
+    for (size_t i = 0; i < n; i++) {
+        pvp_site_result scratch, *r = i < c->req->max_results ? &c->req->results[i] : &scratch;
+        int rc = patch_site(c, i, r);
+        if (rc)
+            return rc;
+    }
+    return point_live_table(c);
+}
+
+int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *report,
+              pvp_error *err)
+{
+    pvp_patch_report scratch;
+    patch_ctx c = { img, req, req->arch, find_mode(req, req->mode), 0, report ? report : &scratch, err };
+    if (!c.arch->site_code || !c.arch->same_code)
+        return fail(&c, PVP_E_UNSUPPORTED, 0, "this architecture has no site patching");
+    if (!c.mode)
+        return fail(&c, PVP_E_UNKNOWN_OP, 0, "no mode record for the requested mode");
+    if (req->sites_size % PVP_SITE_RECSIZE)
+        return fail(&c, PVP_E_TRUNCATED, req->sites, "site table is not a whole number of records");
+    if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
+        return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
+    int rc = walk(&c);                   /* plan: checks everything, writes nothing */
+    if (rc)
+        return rc;
+    c.commit = 1;
+    rc = walk(&c);
+    if (rc)
+        return rc;                       /* unreachable: the plan checked the same walk */
+    count_freeable(&c);
+    return PVP_OK;
+}

@@ -1,0 +1,160 @@
+/* Reading site records, mode records and template entries out of an image,
+ * and where a site's code lives once instances are installed. */
+#include "pvpatch/patch.h"
+
+static int fail(pvp_error *err, int status, uint64_t addr, const char *what)
+{
+    if (err)
+        *err = (pvp_error){ status, addr, -1, 0, what };
+    return status;
+}
+
+static uint64_t rd(const pvp_image *img, uint64_t addr, unsigned n)
+{
+    uint64_t v = 0;
+    pvp_image_read_le(img, addr, n, &v);    /* callers checked the whole record first */
+    return v;
+}
+
+size_t pvp_site_count(uint64_t size)
+{
+    return (size_t)(size / PVP_SITE_RECSIZE);
+}
+
+static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
+{
+    uint64_t rec = s->record;
+    if (s->form < PVP_FORM_A || s->form > PVP_FORM_C || s->cur_form > PVP_FORM_C)
+        return fail(err, PVP_E_BAD_FORMAT, rec, "site record: unknown form");
+    if (s->op == 0)
+        return fail(err, PVP_E_UNKNOWN_OP, rec, "site record: no operation");
+    if (s->end <= s->addr || s->addr % arch->code_align || s->end % arch->code_align)
+        return fail(err, PVP_E_MISALIGNED, rec, "site record: extent empty or not whole code units");
+    if (s->end - s->addr > 16 * (uint64_t)arch->code_align)
+        return fail(err, PVP_E_UNSUPPORTED, rec, "site record: site longer than 16 code units");
+    if (s->qp >= arch->max_pred)
+        return fail(err, PVP_E_BAD_REGISTER, rec, "site record: predicate number out of range");
+    for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
+        if (s->regs[r] >= arch->max_gr)
+            return fail(err, PVP_E_BAD_REGISTER, rec, "site record: register number out of range");
+    return PVP_OK;
+}
+
+int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, size_t i,
+                  pvp_site *out, pvp_error *err)
+{
+    uint64_t rec = table + (uint64_t)i * PVP_SITE_RECSIZE;
+    if (!pvp_image_at(img, rec, PVP_SITE_RECSIZE))
+        return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "site record outside the image");
+    out->record = rec;
+    out->addr = rd(img, rec + PVP_SITE_OFF_ADDR, 8);
+    out->end = rd(img, rec + PVP_SITE_OFF_END, 8);
+    out->op = (uint16_t)rd(img, rec + PVP_SITE_OFF_OP, 2);
+    out->form = (uint8_t)rd(img, rec + PVP_SITE_OFF_FORM, 1);
+    out->mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_MODE, 1);
+    out->qp = (uint8_t)rd(img, rec + PVP_SITE_OFF_QP, 1);
+    for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
+        out->regs[r] = (uint8_t)rd(img, rec + PVP_SITE_OFF_REGS + r, 1);
+    out->cur_form = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_FORM, 1);
+    out->cur_mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_MODE, 1);
+    if (rd(img, rec + PVP_SITE_OFF_RESERVED, 4) != 0)
+        return fail(err, PVP_E_BAD_FORMAT, rec, "site record: reserved bytes not zero");
+    return check_site(out, arch, err);
+}
+
+static int read_mode(const pvp_image *img, uint64_t rec, pvp_mode *m, pvp_error *err)
+{
+    if (!pvp_image_at(img, rec, PVP_MODE_RECSIZE))
+        return fail(err, PVP_E_TRUNCATED, rec, "mode record runs past its table");
+    if (rd(img, rec + PVP_MODE_OFF_MAGIC, 4) != PVP_MODE_MAGIC ||
+        rd(img, rec + PVP_MODE_OFF_VERSION, 2) != PVP_RECORDS_VERSION ||
+        rd(img, rec + PVP_MODE_OFF_RECSIZE, 2) != PVP_MODE_RECSIZE)
+        return fail(err, PVP_E_BAD_FORMAT, rec, "mode record: wrong magic, version or size");
+    const uint8_t *name = pvp_image_at(img, rec + PVP_MODE_OFF_NAME, PVP_MODE_NAMELEN);
+    size_t n = 0;
+    for (; n < PVP_MODE_NAMELEN && name[n]; n++)
+        m->name[n] = (char)name[n];
+    m->name[n] = '\0';
+    m->record = rec;
+    m->id = (uint32_t)rd(img, rec + PVP_MODE_OFF_MODE, 4);
+    m->nops = (uint32_t)rd(img, rec + PVP_MODE_OFF_NOPS, 4);
+    m->ops = rd(img, rec + PVP_MODE_OFF_OPS, 8);
+    m->live = rd(img, rec + PVP_MODE_OFF_LIVE, 8);
+    m->tmpl = rd(img, rec + PVP_MODE_OFF_TMPL, 8);
+    m->tmpl_end = rd(img, rec + PVP_MODE_OFF_TMPL_END, 8);
+    if (n == 0 || m->id == 0)
+        return fail(err, PVP_E_BAD_FORMAT, rec, "mode record: no name or no mode id");
+    if (!pvp_image_at(img, m->ops, (uint64_t)m->nops * 8) ||
+        (m->live && !pvp_image_at(img, m->live, (uint64_t)m->nops * 8)))
+        return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "mode record: ops table outside the image");
+    if (m->tmpl_end < m->tmpl || (m->tmpl_end - m->tmpl) % PVP_TMPL_RECSIZE ||
+        (m->tmpl_end > m->tmpl && !pvp_image_at(img, m->tmpl, m->tmpl_end - m->tmpl)))
+        return fail(err, PVP_E_BAD_FORMAT, rec, "mode record: bad template list");
+    return PVP_OK;
+}
+
+int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode *out, size_t max,
+                   size_t *count, pvp_error *err)
+{
+    *count = 0;
+    if (size % PVP_MODE_RECSIZE)
+        return fail(err, PVP_E_TRUNCATED, addr, "mode table is not a whole number of records");
+    for (uint64_t off = 0; off < size; off += PVP_MODE_RECSIZE) {
+        if (*count == max)
+            return fail(err, PVP_E_NO_SPACE, addr + off, "more modes than the caller has room for");
+        int rc = read_mode(img, addr + off, &out[*count], err);
+        if (rc)
+            return rc;
+        for (size_t k = 0; k < *count; k++)
+            if (out[k].id == out[*count].id)
+                return fail(err, PVP_E_OVERLAP, addr + off, "two mode records for one mode");
+        ++*count;
+    }
+    return PVP_OK;
+}
+
+int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
+                      pvp_template *out, pvp_error *err)
+{
+    for (uint64_t rec = mode->tmpl; rec < mode->tmpl_end; rec += PVP_TMPL_RECSIZE) {
+        if (rd(img, rec + PVP_TMPL_OFF_OP, 2) != op || rd(img, rec + PVP_TMPL_OFF_FORM, 1) != form)
+            continue;
+        *out = (pvp_template){ rec, rd(img, rec + PVP_TMPL_OFF_CODE, 8), rd(img, rec + PVP_TMPL_OFF_END, 8),
+                               (uint16_t)op, (uint8_t)form, (uint32_t)rd(img, rec + PVP_TMPL_OFF_KEEPS, 4) };
+        if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
+            return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "template code outside the image");
+        return PVP_OK;
+    }
+    return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
+}
+
+const char *pvp_form_name(unsigned form)
+{
+    return form == PVP_FORM_A ? "A" : form == PVP_FORM_B ? "B" : form == PVP_FORM_C ? "C" : "?";
+}
+
+/* Is another instance of this one's canonical slot installed there? */
+static int replaced(const pvp_instance *i, const pvp_instance *set, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (&set[k] != i && set[k].canonical == i->canonical && (set[k].flags & PVP_INSTANCE_F_INSTALLED))
+            return 1;
+    return 0;
+}
+
+int pvp_site_live(const pvp_site *s, const pvp_instance *set, size_t count, uint64_t *at)
+{
+    for (size_t k = 0; k < count; k++) {
+        const pvp_instance *i = &set[k];
+        if (s->addr - i->copy >= i->size)
+            continue;
+        if (i->copy == i->canonical) {
+            *at = s->addr;
+            return !replaced(i, set, count);
+        }
+        *at = s->addr + (i->canonical - i->copy);
+        return (i->flags & PVP_INSTANCE_F_INSTALLED) != 0;
+    }
+    *at = s->addr;
+    return 1;
+}
