@@ -73,11 +73,12 @@ typedef struct pvp_arch {
      * PVP_E_NO_SPACE if it does not fit, PVP_E_BAD_REGISTER if it needs a
      * register the site lacks or writes one it does not allow. */
     int (*site_code)(const pvp_code_req *req, uint8_t *out, pvp_code_result *res);
-    /* PVP_OK if two site regions (a at addr_a, b at addr_b, len bytes each)
-     * hold the same instructions, nops and a branch over filler aside;
-     * branch targets compare as addresses, references to the region end
-     * relative to it. */
-    int (*same_code)(const uint8_t *a, uint64_t addr_a, const uint8_t *b, uint64_t addr_b, size_t len);
+    /* PVP_OK if two site regions (len_a bytes at addr_a, len_b at addr_b)
+     * hold the same instructions and stops, nops and a branch over filler
+     * aside; branch targets compare as addresses, references into a region
+     * (a return address) as the instruction they refer to. */
+    int (*same_code)(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b, uint64_t addr_b,
+                     size_t len_b);
     /* Registers the code of a region writes: general (bit n of gr[n/64]) and branch. */
     int (*writes)(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
     unsigned max_gr;                   /* general registers: 128 on IA-64 */

@@ -262,8 +262,8 @@ struct pvp_code_result;
 /* Lay out a template at a site: registers substituted, bundled, filled. */
 int pvp_ia64_site_code(const struct pvp_code_req *req, uint8_t *out, struct pvp_code_result *res);
 /* PVP_OK if two regions hold the same instructions, nops and skip branches aside. */
-int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, const uint8_t *b, uint64_t addr_b,
-                       size_t len);
+int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b,
+                       uint64_t addr_b, size_t len_b);
 /* The general and branch registers the instructions of a region write. */
 int pvp_ia64_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
 

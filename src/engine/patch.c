@@ -90,7 +90,8 @@ static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uin
     int rc = code_for(c, s, at, m, *form, expected, &res);
     if (rc)
         return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
-    if (c->arch->same_code(expected, at, now, at, (size_t)(s->end - s->addr)))
+    size_t len = (size_t)(s->end - s->addr);
+    if (c->arch->same_code(expected, at, len, now, at, len))
         return fail(c, PVP_E_STALE, at, "site code is not what its record says");
     return PVP_OK;
 }

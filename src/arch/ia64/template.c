@@ -305,20 +305,20 @@ static int same_item(const pvp_ia64_item *x, uint64_t tx, uint64_t mx, const pvp
     return x->bits == y->bits && x->lbits == y->lbits;
 }
 
-int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, const uint8_t *b, uint64_t addr_b,
-                       size_t len)
+int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b,
+                       uint64_t addr_b, size_t len_b)
 {
     pvp_ia64_item ia[MAX_ITEMS], ib[MAX_ITEMS];
     size_t na, nb;
-    if (pvp_ia64_items_read(a, len, addr_a + len, ia, MAX_ITEMS, &na) ||
-        pvp_ia64_items_read(b, len, addr_b + len, ib, MAX_ITEMS, &nb) || na != nb)
+    if (pvp_ia64_items_read(a, len_a, addr_a + len_a, ia, MAX_ITEMS, &na) ||
+        pvp_ia64_items_read(b, len_b, addr_b + len_b, ib, MAX_ITEMS, &nb) || na != nb)
         return PVP_E_VERIFY;
     for (size_t i = 0; i < na; i++) {
         int movl = ia[i].op->format == FMT_X2;
-        uint64_t ma = movl ? movl_meaning(ia, na, i, addr_a, len) : 0;
-        uint64_t mb = movl ? movl_meaning(ib, nb, i, addr_b, len) : 0;
-        if (!same_item(&ia[i], item_target(a, addr_a, &ia[i], addr_a + len), ma, &ib[i],
-                       item_target(b, addr_b, &ib[i], addr_b + len), mb))
+        uint64_t ma = movl ? movl_meaning(ia, na, i, addr_a, len_a) : 0;
+        uint64_t mb = movl ? movl_meaning(ib, nb, i, addr_b, len_b) : 0;
+        if (!same_item(&ia[i], item_target(a, addr_a, &ia[i], addr_a + len_a), ma, &ib[i],
+                       item_target(b, addr_b, &ib[i], addr_b + len_b), mb))
             return PVP_E_VERIFY;
     }
     return PVP_OK;

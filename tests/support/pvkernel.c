@@ -1,0 +1,136 @@
+/* Test support: kernels using every pv operation, in one form and mode. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binutils.h"
+#include "kernel.h"
+#include "pvkernel.h"
+#include "pvpatch/ia64.h"
+#include "pvpatch/ia64/pvops.h"
+
+#define SHAPE(name, shape) #shape,
+static const char *const shapes[] = { PVP_IA64_OPS(SHAPE) };
+
+/* Everything but the body's text sits at fixed addresses. */
+static const char *const pv_lds =
+    "ENTRY(_start)\n"
+    "SECTIONS {\n"
+    "  . = 0xa000000100000000;\n"
+    "  .text : AT(0x4000000) { *(.text) }\n"
+    "  .text.stubs 0xa000000100100000 : { *(.text.pvpatch.stubs) }\n"
+    "  .pvpatch.text 0xa000000100200000 : { *(.pvpatch.text) }\n"
+    "  .data 0xa000000100300000 : { *(.data) *(.data.pvpatch.ops) }\n"
+    "  .pvpatch.sites 0xa000000100400000 : { KEEP(*(.pvpatch.sites)) }\n"
+    "  .pvpatch.modes : ALIGN(8) { KEEP(*(.pvpatch.modes)) }\n"
+    "  .pvpatch.tmpl : ALIGN(8) { KEEP(*(.pvpatch.tmpl)) }\n"
+    "  .pvpatch.instances : ALIGN(8) { KEEP(*(.pvpatch.instances)) }\n"
+    "  .pvpatch.fixups : ALIGN(8) { KEEP(*(.pvpatch.fixups)) }\n"
+    "}\n";
+
+char *pv_every_op_body(void)
+{
+    static const char *const args[][2] = {
+        { "R", "r16, r24, r25" }, { "W", "r17, r24, r25" }, { "RW", "r16, r17, r24, r25" },
+        { "WW", "r17, r18, r24, r25" }, { "N", "r24, r25" },
+    };
+    char *body = NULL;
+    size_t len = 0;
+    for (unsigned op = 1; op <= PVP_OP_COUNT; op++)
+        for (size_t k = 0; k < 5; k++)
+            if (strcmp(shapes[op - 1], args[k][0]) == 0)
+                add(&body, &len, "PV_%s(%s)\n", pvp_ia64_op_name(op), args[k][1]);
+    return body;
+}
+
+/* The three mode objects, built once per test process. */
+static const char *mode_objects(void)
+{
+    static char objs[1024];
+    if (objs[0])
+        return objs;
+    const char *dir = tas_tmpdir();
+    const char *modes[] = { "native", "xen", "counting" };
+    for (int m = 0; m < 3; m++) {
+        char path[512], cmd[2048];
+        snprintf(path, sizeof path, "%s/mode_%s.S", dir, modes[m]);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "#define PVP_EMIT_MODE %s\n%s#include \"pvpatch/ia64/modes/%s.h\"\n"
+                   "#include \"pvpatch/ia64/emit.h\"\n", modes[m], m == 0 ? "#define PVP_EMIT_LIVE\n" : "", modes[m]);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "gcc -E -P -x assembler-with-cpp -Iinclude %s -o %s.s && "
+                 TAS_AS " -xexplicit %s.s -o %s.o 2>&1", path, path, path, path);
+        int st;
+        char *out = tas_run(cmd, &st);
+        cr_assert(st == 0 && !*out, "building mode %s:\n%s", modes[m], out);
+        free(out);
+        snprintf(objs + strlen(objs), sizeof objs - strlen(objs), " %s.o", path);
+    }
+    return objs;
+}
+
+void pv_build(const char *body, const char *form, const char *mode, cli_image *img)
+{
+    static int seq;
+    char spath[512], lpath[512], epath[512], cmd[4096];
+    const char *dir = tas_tmpdir();
+    const char *objs = mode_objects();
+    seq++;
+    snprintf(spath, sizeof spath, "%s/pv%d.S", dir, seq);
+    snprintf(lpath, sizeof lpath, "%s/pv%d.lds", dir, seq);
+    snprintf(epath, sizeof epath, "%s/pv%d.elf", dir, seq);
+    FILE *f = fopen(spath, "w");
+    fprintf(f, "#include \"pvpatch/ia64/site.h\"\n#include \"pvpatch/ia64/modes/native.h\"\n"
+               "#include \"pvpatch/ia64/modes/xen.h\"\n#include \"pvpatch/ia64/modes/counting.h\"\n"
+               "\t.text\n\t.globl _start\n_start:\n%s\t{ .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n", body);
+    fclose(f);
+    f = fopen(lpath, "w");
+    fputs(pv_lds, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "gcc -E -P -x assembler-with-cpp -Iinclude -DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s %s -o %s.s && "
+             TAS_AS " -xexplicit %s.s -o %s.o 2>&1 | grep -v 'violates .* dependency\\|first path\\|conflicting usage"
+             "\\|Info: macro\\|Assembler messages' ; "
+             TAS_LD " --no-warn-rwx-segments -T %s %s.o %s -o %s 2>&1",
+             form, mode, spath, spath, spath, spath, lpath, spath, objs, epath);
+    int st;
+    char *out = tas_run(cmd, &st);
+    cr_assert(st == 0 && !*out, "building the %s-form %s kernel failed:\n%s", form, mode, out);
+    free(out);
+    char err[PVP_ERR_SIZE];
+    cr_assert(cli_image_open(img, epath, err, sizeof err) == 0, "%s", err);
+}
+
+uint8_t *pv_snapshot(const cli_image *img, size_t *size)
+{
+    const pvp_image *pi = pvp_file_image(img->file);
+    size_t total = 0;
+    for (size_t r = 0; r < pi->nranges; r++)
+        total += pi->ranges[r].size;
+    uint8_t *snap = malloc(total ? total : 1), *p = snap;
+    for (size_t r = 0; r < pi->nranges; r++, p += pi->ranges[r - 1].size)
+        memcpy(p, pi->ranges[r].bytes, pi->ranges[r].size);
+    *size = total;
+    return snap;
+}
+
+int pv_unchanged(const cli_image *img, const uint8_t *snap, size_t size)
+{
+    size_t now_size;
+    uint8_t *now = pv_snapshot(img, &now_size);
+    int same = now_size == size && memcmp(now, snap, size) == 0;
+    free(now);
+    return same;
+}
+
+pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_result *res, size_t max)
+{
+    uint32_t id = 0;
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (strcmp(img->modes[k].name, mode) == 0)
+            id = img->modes[k].id;
+    cr_assert(id, "no mode %s in the image", mode);
+    return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
+                            img->nmodes, id, policy, res, max, NULL, NULL };
+}
