@@ -116,19 +116,19 @@ static void c_to(const char *mode, int policy, const char *want_form, unsigned w
     cli_image_close(&c);
 }
 
-Test(patch, c_to_a_equals_the_a_build_in_every_mode, .timeout = 120)
+Test(patch, c_to_a_equals_the_a_build_in_every_mode)
 {
     for (int m = 0; m < 3; m++)
         c_to(modes[m], PVP_POLICY_BEST, "A", PVP_FORM_A);
 }
 
-Test(patch, c_to_b_equals_the_b_build_in_every_mode, .timeout = 120)
+Test(patch, c_to_b_equals_the_b_build_in_every_mode)
 {
     for (int m = 0; m < 3; m++)
         c_to(modes[m], PVP_POLICY_DIRECT, "B", PVP_FORM_B);
 }
 
-Test(patch, b_to_a_equals_the_a_build_in_every_mode, .timeout = 120)
+Test(patch, b_to_a_equals_the_a_build_in_every_mode)
 {
     for (int m = 0; m < 3; m++) {
         cli_image b;
@@ -140,7 +140,7 @@ Test(patch, b_to_a_equals_the_a_build_in_every_mode, .timeout = 120)
     }
 }
 
-Test(patch, keep_restores_the_c_form, .timeout = 60)
+Test(patch, keep_restores_the_c_form)
 {
     cli_image c, again;
     char *body = pv_every_op_body();
@@ -165,7 +165,7 @@ Test(patch, keep_restores_the_c_form, .timeout = 60)
 }
 
 /* Sites that give the A code fewer clobbers than it needs stay calls, and say why. */
-Test(patch, too_few_clobbers_keep_the_call_and_name_the_reason, .timeout = 60)
+Test(patch, too_few_clobbers_keep_the_call_and_name_the_reason)
 {
     const char *body = "PV_WRITE_ITIR(r17, r0, r0)\nPV_READ_IFA(r16, r0, r0)\nPV_ITC_D(r17, r24, r0)\n";
     for (int f = 0; f < 2; f++) {
@@ -189,7 +189,7 @@ Test(patch, too_few_clobbers_keep_the_call_and_name_the_reason, .timeout = 60)
     }
 }
 
-Test(patch, idempotent_and_repatching_starts_from_the_built_form, .timeout = 60)
+Test(patch, idempotent_and_repatching_starts_from_the_built_form)
 {
     cli_image a, b;
     char *body = pv_every_op_body();
@@ -260,7 +260,7 @@ static void stale_code(cli_image *img)
 }
 static void wrong_register(cli_image *img) { wr(img, 0, PVP_SITE_OFF_REGS, 1, 17); }
 
-Test(patch, bad_site_tables_and_stale_code_are_refused_unchanged, .timeout = 60)
+Test(patch, bad_site_tables_and_stale_code_are_refused_unchanged)
 {
     expect_refused(overlap, "overlapping sites");
     expect_refused(outside, "extent outside the image");
@@ -272,7 +272,7 @@ Test(patch, bad_site_tables_and_stale_code_are_refused_unchanged, .timeout = 60)
     expect_refused(wrong_register, "record naming another result register than the code");
 }
 
-Test(patch, verify_catches_bytes_changed_outside_sites, .timeout = 60)
+Test(patch, verify_catches_bytes_changed_outside_sites)
 {
     cli_image img, orig;
     pv_build("PV_READ_IFA(r16, r24, r25)\n", "C", "native", &img);
