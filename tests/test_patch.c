@@ -292,3 +292,38 @@ Test(patch, verify_catches_bytes_changed_outside_sites)
     cli_image_close(&orig);
     cli_image_close(&img);
 }
+
+static const char *pvpatch_cmd(void)
+{
+    const char *p = getenv("PVPATCH");
+    return p ? p : "build/pvpatch";
+}
+
+/* pvpatch patch on a linked image: JSON report, exit codes, nothing written on refusal. */
+Test(patch, cli_patch_reports_and_refuses_cleanly)
+{
+    cli_image img;
+    pv_build("PV_READ_IFA(r16, r24, r25)\nPV_WRITE_ITIR(r17, r0, r0)\n", "C", "native", &img);
+    const char *path = pvp_file_path(img.file), *dir = tas_tmpdir();
+    char cmd[2048];
+    int st;
+    snprintf(cmd, sizeof cmd, "%s patch %s --mode xen -o %s/px.elf --json 2>&1", pvpatch_cmd(), path, dir);
+    char *out = tas_run(cmd, &st);
+    cr_assert_eq(st, 0, "%s", out);
+    cr_expect(strstr(out, "\"forms\":{\"A\":1,\"B\":1,\"C\":0}") != NULL, "%s", out);
+    cr_expect(strstr(out, "\"why_not_inline\":\"a first clobber register\"") != NULL, "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s sites %s/px.elf 2>&1", pvpatch_cmd(), dir);
+    out = tas_run(cmd, &st);
+    cr_expect(st == 0 && strstr(out, "READ_IFA     form A/xen") && strstr(out, "WRITE_ITIR   form B/xen"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s patch %s --mode hurd -o %s/ph.elf 2>&1", pvpatch_cmd(), path, dir);
+    out = tas_run(cmd, &st);
+    cr_expect_eq(st, 2, "exit status %d", st);
+    cr_expect(strstr(out, "no mode 'hurd' (modes: native, xen, counting)") && !strchr(out, '\n')[1], "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "test -e %s/ph.elf", dir);
+    free(tas_run(cmd, &st));
+    cr_expect_neq(st, 0, "an output was written although the patch was refused");
+    cli_image_close(&img);
+}
