@@ -4,10 +4,15 @@
 
 #include <criterion/criterion.h>
 #include <Zydis/Zydis.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "pvpatch/x86_64.h"
 #include "binutils.h"
@@ -40,13 +45,18 @@ void x86_assemble(const char *src, x86_blob *out)
 
 uint64_t x86_sym(const x86_blob *b, const char *name)
 {
-    for (const char *p = b->nm; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+    return x86_nm_value(b->nm, name);
+}
+
+uint64_t x86_nm_value(const char *nm, const char *name)
+{
+    for (const char *p = nm; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
         unsigned long long v;
         char type, sym[128];
         if (sscanf(p, "%llx %c %127s", &v, &type, sym) == 3 && strcmp(sym, name) == 0)
             return v;
     }
-    cr_assert_fail("no symbol %s in the assembled blob", name);
+    cr_assert_fail("no symbol %s", name);
     return 0;
 }
 
@@ -150,4 +160,72 @@ int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err)
 {
     pvp_install_req req = { &pvp_arch_x86_64, &m->inst, 1, 0, NULL, NULL, NULL, NULL };
     return pvp_install(&m->img, &req, rep, err);
+}
+
+void x86_sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+    int st;
+    char *out = tas_run(cmd, &st);
+    cr_assert(st == 0, "command failed: %s\n%s", cmd, out);
+    free(out);
+}
+
+const char *x86_tmp(const char *name)
+{
+    static char paths[8][512];
+    static unsigned next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 512, "%s/%s", tas_tmpdir(), name);
+    return p;
+}
+
+void x86_elf_load(const char *path, uint64_t base, size_t size, x86_elf *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->path, sizeof out->path, "%s", path);
+    void *p = mmap((void *)(uintptr_t)base, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    cr_assert(p == (void *)(uintptr_t)base, "cannot map the test program at %#llx",
+              (unsigned long long)base);
+    out->base = p;
+    out->size = size;
+    cr_assert(elf_version(EV_CURRENT) != EV_NONE);
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    cr_assert(e);
+    for (Elf_Scn *s = NULL; (s = elf_nextscn(e, s)) != NULL;) {
+        GElf_Shdr sh;
+        gelf_getshdr(s, &sh);
+        if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_type == SHT_NOBITS || !sh.sh_size)
+            continue;
+        cr_assert(sh.sh_addr >= base && sh.sh_addr + sh.sh_size <= base + size,
+                  "section at %#llx outside the mapping", (unsigned long long)sh.sh_addr);
+        Elf_Data *d = elf_getdata(s, NULL);
+        memcpy(out->base + (sh.sh_addr - base), d->d_buf, d->d_size);
+    }
+    elf_end(e);
+    close(fd);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "nm %s", path);
+    out->nm = tas_run(cmd, NULL);
+}
+
+void x86_elf_unload(x86_elf *e)
+{
+    munmap(e->base, e->size);
+    free(e->nm);
+}
+
+void x86_elf_image(x86_elf *e, pvp_range *r, pvp_image *img)
+{
+    *r = (pvp_range){ (uintptr_t)e->base, e->size, e->base, PVP_RANGE_EXEC | PVP_RANGE_WRITE,
+                      "program" };
+    *img = (pvp_image){ r, 1 };
 }

@@ -20,6 +20,8 @@ typedef struct x86_blob {
 void x86_assemble(const char *src, x86_blob *out);
 /* Offset of symbol `name` in the blob's .text; fails the test if absent. */
 uint64_t x86_sym(const x86_blob *b, const char *name);
+/* Value of symbol `name` in `nm` output; fails the test if absent. */
+uint64_t x86_nm_value(const char *nm, const char *name);
 void x86_blob_free(x86_blob *b);
 
 /* A fresh RW mapping of size bytes, within 1 GiB of `near` (anywhere if 0). */
@@ -54,5 +56,25 @@ typedef struct x86_mem_image {
 void x86_mem_image_init(x86_mem_image *m, void *copy, void *canonical, size_t size);
 /* pvp_install of that instance with the x86-64 arch. */
 int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err);
+
+/* A linked x86-64 ELF executable loaded into this process at its own
+ * addresses (a fixed, private RW mapping of [base, base+size)). */
+typedef struct x86_elf {
+    char path[512];
+    uint8_t *base;
+    size_t size;
+    char *nm;
+} x86_elf;
+
+/* Run a shell command (compilers, ld) in the repository; fails the test with
+ * its output unless it exits 0. */
+void x86_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A path in this test process's temporary directory. */
+const char *x86_tmp(const char *name);
+/* Map [base, base+size) and copy every allocated section of path to its address. */
+void x86_elf_load(const char *path, uint64_t base, size_t size, x86_elf *out);
+void x86_elf_unload(x86_elf *e);
+/* The loaded program as one pvp_image range (target address == host address). */
+void x86_elf_image(x86_elf *e, pvp_range *r, pvp_image *img);
 
 #endif
