@@ -1,0 +1,291 @@
+/* Site patching, measured: sites patched per second (pvp_patch on a kernel
+ * with many C-form sites, against copying the same image back), and per
+ * operation the bundles executed and indirect branches taken on its path in
+ * the C-form build, after patching to each mode, and in that mode's A-form
+ * build. Kernels are built by GNU as and ld in a temporary directory. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/instances.h"
+#include "pvpatch/ia64.h"
+#include "pvpatch/ia64/pvops.h"
+
+#define REPEAT 20                     /* uses of every operation in the big kernel */
+#define SHAPE(name, shape) #shape,
+static const char *const shapes[] = { PVP_IA64_OPS(SHAPE) };
+static const char *const modes[] = { "native", "xen", "counting" };
+static char dir[] = "/tmp/pvpatch-bench-XXXXXX";
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void sh(const char *cmd)
+{
+    if (system(cmd) != 0) {
+        fprintf(stderr, "bench_patch: failed: %s\n", cmd);
+        exit(1);
+    }
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f)) {
+        perror(path);
+        exit(1);
+    }
+}
+
+/* The uses of every operation, `repeat` times. */
+static char *body(int repeat)
+{
+    static const char *const args[][2] = {
+        { "R", "r16, r24, r25" }, { "W", "r17, r24, r25" }, { "RW", "r16, r17, r24, r25" },
+        { "WW", "r17, r18, r24, r25" }, { "N", "r24, r25" },
+    };
+    size_t cap = 1 << 20, len = 0;
+    char *b = malloc(cap);
+    len += (size_t)snprintf(b, cap, "#include \"pvpatch/ia64/site.h\"\n#include \"pvpatch/ia64/modes/native.h\"\n"
+                                    "#include \"pvpatch/ia64/modes/xen.h\"\n#include \"pvpatch/ia64/modes/counting.h\"\n"
+                                    "\t.text\n\t.globl _start\n_start:\n");
+    for (int r = 0; r < repeat; r++)
+        for (unsigned op = 1; op <= PVP_OP_COUNT; op++)
+            for (int k = 0; k < 5; k++)
+                if (strcmp(shapes[op - 1], args[k][0]) == 0)
+                    len += (size_t)snprintf(b + len, cap - len, "PV_%s(%s)\n", pvp_ia64_op_name(op), args[k][1]);
+    return b;
+}
+
+/* Build kernel `name` from the body in `form` and `mode`, linked with the modes. */
+static void build(const char *name, const char *form, const char *mode)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && gcc -E -P -x assembler-with-cpp -I%s/include -DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s "
+             "%s.S -o %s.s && ia64-linux-gnu-as -xexplicit %s.s -o %s.o 2>/dev/null && "
+             "ia64-linux-gnu-ld --no-warn-rwx-segments -T k.lds %s.o m_native.o m_xen.o m_counting.o -o %s.elf",
+             dir, getenv("PWD"), form, mode, name, name, name, name, name, name);
+    sh(cmd);
+}
+
+static void build_modes(void)
+{
+    for (int m = 0; m < 3; m++) {
+        char text[512], file[64], cmd[1024];
+        snprintf(text, sizeof text, "#define PVP_EMIT_MODE %s\n%s#include \"pvpatch/ia64/modes/%s.h\"\n"
+                                    "#include \"pvpatch/ia64/emit.h\"\n", modes[m], m ? "" : "#define PVP_EMIT_LIVE\n", modes[m]);
+        snprintf(file, sizeof file, "m_%s.S", modes[m]);
+        write_file(file, text);
+        snprintf(cmd, sizeof cmd, "cd %s && gcc -E -P -x assembler-with-cpp -I%s/include m_%s.S -o m_%s.s && "
+                 "ia64-linux-gnu-as -xexplicit m_%s.s -o m_%s.o", dir, getenv("PWD"), modes[m], modes[m], modes[m], modes[m]);
+        sh(cmd);
+    }
+    write_file("k.lds", "ENTRY(_start)\nSECTIONS {\n . = 0xa000000100000000;\n .text : { *(.text) }\n"
+                        " .text.stubs : { *(.text.pvpatch.stubs) }\n .pvpatch.text : { *(.pvpatch.text) }\n"
+                        " .data : { *(.data) *(.data.pvpatch.ops) }\n .pvpatch.sites : { KEEP(*(.pvpatch.sites)) }\n"
+                        " .pvpatch.modes : ALIGN(8) { KEEP(*(.pvpatch.modes)) }\n"
+                        " .pvpatch.tmpl : ALIGN(8) { KEEP(*(.pvpatch.tmpl)) }\n}\n");
+}
+
+static void open_image(const char *name, cli_image *img)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/%s.elf", dir, name);
+    if (cli_image_open(img, path, err, sizeof err)) {
+        fprintf(stderr, "bench_patch: %s\n", err);
+        exit(1);
+    }
+}
+
+static pvp_patch_req request(cli_image *img, const char *mode, int policy)
+{
+    uint32_t id = 0;
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (strcmp(img->modes[k].name, mode) == 0)
+            id = img->modes[k].id;
+    return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
+                            img->nmodes, id, policy, NULL, 0, NULL, NULL };
+}
+
+/* The code range that holds the sites. */
+static pvp_range *text_range(cli_image *img)
+{
+    pvp_site s;
+    pvp_site_read(pvp_file_image(img->file), &pvp_arch_ia64, img->sites, 0, &s, NULL);
+    return (pvp_range *)pvp_image_range(pvp_file_image(img->file), s.addr);
+}
+
+static void bench_rate(void)
+{
+    cli_image img;
+    open_image("big", &img);
+    pvp_range *text = text_range(&img);
+    uint8_t *pristine = malloc(text->size);
+    memcpy(pristine, text->bytes, text->size);
+    size_t nsites = pvp_site_count(img.sites_size);
+    pvp_patch_req req = request(&img, "xen", PVP_POLICY_BEST);
+    int rounds = 0;
+    double t_patch = 0, t_copy = 0;
+    while (t_patch < 0.5 && rounds < 1000) {
+        double t0 = now();
+        memcpy(text->bytes, pristine, text->size);
+        for (size_t k = 0; k < nsites; k++)                /* the records' state back to "as built" */
+            pvp_image_write_le(pvp_file_image(img.file), img.sites + k * PVP_SITE_RECSIZE + PVP_SITE_OFF_CUR_FORM, 2, 0);
+        double t1 = now();
+        pvp_error e;
+        if (pvp_patch(pvp_file_image(img.file), &req, NULL, &e)) {
+            fprintf(stderr, "bench_patch: %s at 0x%llx\n", e.what, (unsigned long long)e.addr);
+            exit(1);
+        }
+        double t2 = now();
+        t_copy += t1 - t0;
+        t_patch += t2 - t1;
+        rounds++;
+    }
+    printf("patch: %zu C-form sites to xen (best), %d rounds: %.0f sites/s (%.1f us per site, plan + commit);\n"
+           "       restoring the %llu-byte text by memcpy takes %.2f%% of that time\n",
+           nsites, rounds, nsites * rounds / t_patch, 1e6 * t_patch / (nsites * rounds),
+           (unsigned long long)text->size, 100 * t_copy / t_patch);
+    free(pristine);
+    cli_image_close(&img);
+}
+
+/* Bundles executed and indirect branches taken on a site's path: the site's
+ * bundles up to its last taken branch (or all of them), plus, for a branch
+ * to a stub, the stub's bundles and the bundles after the return address. */
+static void path_of(const pvp_image *img, const pvp_site *s, const pvp_mode *m, unsigned *bundles, unsigned *indirect)
+{
+    uint64_t end = s->end, at = s->addr;
+    *bundles = *indirect = 0;
+    for (uint64_t a = at; a < end; a += 16) {
+        pvp_ia64_bundle b;
+        pvp_ia64_bundle_unpack(pvp_image_at(img, a, 16), &b);
+        ++*bundles;
+        for (unsigned slot = 0; slot < 3; slot++) {
+            pvp_ia64_insn in;
+            if (pvp_ia64_decode(&b, slot, &in) || !in.op || in.unit != PVP_IA64_UNIT_B)
+                continue;
+            pvp_ia64_iprel r[2];
+            if (strncmp(in.op->syntax, "br.cond", 7) || (in.op->flags & PVP_IA64_F_NOP))
+                continue;
+            unsigned n = pvp_ia64_iprel_list(&b, slot, a, r);
+            uint64_t stub = 0;
+            if (n == 0) {                              /* indirect: through the live table */
+                ++*indirect;
+                pvp_image_read_le(img, m->live + 8 * (uint64_t)s->op, 8, &stub);
+            } else if (r[0].target == end) {
+                return;                                /* the skip branch over the filler */
+            } else {
+                stub = r[0].target;
+            }
+            for (uint64_t p = stub;; p += 16) {        /* the stub, to its return br b7 */
+                pvp_ia64_bundle sb;
+                pvp_ia64_bundle_unpack(pvp_image_at(img, p, 16), &sb);
+                ++*bundles;
+                pvp_ia64_insn last;
+                pvp_ia64_decode(&sb, 2, &last);
+                if (last.op && strncmp(last.op->syntax, "br.cond", 7) == 0 && (last.bits >> 13 & 7) == 7)
+                    break;
+            }
+            ++*indirect;                               /* the return through b7 */
+            *bundles += 1;                             /* the bundle at the return address */
+            return;
+        }
+    }
+}
+
+static void bench_paths(void)
+{
+    cli_image c, a[3], p[3];
+    open_image("ops_c", &c);
+    for (int m = 0; m < 3; m++) {
+        char name[32];
+        snprintf(name, sizeof name, "ops_a_%s", modes[m]);
+        open_image(name, &a[m]);
+        open_image("ops_c", &p[m]);
+        pvp_patch_req req = request(&p[m], modes[m], PVP_POLICY_BEST);
+        if (pvp_patch(pvp_file_image(p[m].file), &req, NULL, NULL)) {
+            fprintf(stderr, "bench_patch: patching to %s failed\n", modes[m]);
+            exit(1);
+        }
+    }
+    printf("\npath per operation: bundles executed / indirect branches (C build; patched; A build)\n");
+    printf("%-12s %10s | %-8s %10s %10s | %-8s %10s %10s | %-8s %10s %10s\n", "op", "C", "native", "patched", "A",
+           "xen", "patched", "A", "counting", "patched", "A");
+    unsigned tot[7][2] = { { 0 } };
+    for (size_t k = 0; k < PVP_OP_COUNT; k++) {
+        pvp_site s;
+        unsigned bn, in;
+        pvp_site_read(pvp_file_image(c.file), &pvp_arch_ia64, c.sites, k, &s, NULL);
+        path_of(pvp_file_image(c.file), &s, &c.modes[0], &bn, &in);
+        printf("%-12s %7u/%-2u", pvp_ia64_op_name(s.op), bn, in);
+        tot[0][0] += bn, tot[0][1] += in;
+        for (int m = 0; m < 3; m++) {
+            unsigned pb, pi, ab, ai;
+            pvp_site ps, as;
+            pvp_site_read(pvp_file_image(p[m].file), &pvp_arch_ia64, p[m].sites, k, &ps, NULL);
+            pvp_site_read(pvp_file_image(a[m].file), &pvp_arch_ia64, a[m].sites, k, &as, NULL);
+            path_of(pvp_file_image(p[m].file), &ps, &p[m].modes[m], &pb, &pi);
+            path_of(pvp_file_image(a[m].file), &as, &a[m].modes[m], &ab, &ai);
+            printf(" | %8s %7u/%-2u %7u/%-2u", "", pb, pi, ab, ai);
+            tot[1 + 2 * m][0] += pb, tot[1 + 2 * m][1] += pi, tot[2 + 2 * m][0] += ab, tot[2 + 2 * m][1] += ai;
+        }
+        printf("\n");
+    }
+    printf("%-12s %7u/%-2u", "total", tot[0][0], tot[0][1]);
+    for (int m = 0; m < 3; m++)
+        printf(" | %8s %7u/%-2u %7u/%-2u", "", tot[1 + 2 * m][0], tot[1 + 2 * m][1], tot[2 + 2 * m][0],
+               tot[2 + 2 * m][1]);
+    printf("\n");
+    for (int m = 0; m < 3; m++)
+        printf("%s: patched path %.2fx the A build's bundles, %.2fx fewer than C; indirect branches %u -> %u\n",
+               modes[m], (double)tot[1 + 2 * m][0] / tot[2 + 2 * m][0], (double)tot[0][0] / tot[1 + 2 * m][0],
+               tot[0][1], tot[1 + 2 * m][1]);
+    cli_image_close(&c);
+    for (int m = 0; m < 3; m++) {
+        cli_image_close(&a[m]);
+        cli_image_close(&p[m]);
+    }
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    build_modes();
+    char *b = body(REPEAT);
+    write_file("big.S", b);
+    free(b);
+    b = body(1);
+    write_file("ops_c.S", b);
+    for (int m = 0; m < 3; m++) {
+        char name[32];
+        snprintf(name, sizeof name, "ops_a_%s.S", modes[m]);
+        write_file(name, b);
+    }
+    free(b);
+    build("big", "C", "native");
+    build("ops_c", "C", "native");
+    for (int m = 0; m < 3; m++) {
+        char name[32];
+        snprintf(name, sizeof name, "ops_a_%s", modes[m]);
+        build(name, "A", modes[m]);
+    }
+    bench_rate();
+    bench_paths();
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : 1;
+}
