@@ -142,16 +142,16 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pv
     return fail(c, PVP_E_NO_FIT, at, r->why_not_a ? r->why_not_a : why);
 }
 
+/* Does [at, at+len) overlap an earlier live site? Only the extents are read:
+ * the earlier records were checked when their turn came. */
 static int overlaps_live_site(patch_ctx *c, size_t i, uint64_t at, uint64_t len)
 {
-    size_t n = pvp_site_count(c->req->sites_size);
-    for (size_t k = 0; k < i && k < n; k++) {
+    for (size_t k = 0; k < i; k++) {
         pvp_site o;
-        uint64_t oat;
-        if (pvp_site_read(c->img, c->arch, c->req->sites, k, &o, NULL) ||
-            !pvp_site_live(&o, c->req->set, c->req->count, &oat))
-            continue;
-        if (oat < at + len && at < oat + (o.end - o.addr))
+        uint64_t rec = c->req->sites + k * PVP_SITE_RECSIZE, oat;
+        pvp_image_read_le(c->img, rec + PVP_SITE_OFF_ADDR, 8, &o.addr);
+        pvp_image_read_le(c->img, rec + PVP_SITE_OFF_END, 8, &o.end);
+        if (pvp_site_live(&o, c->req->set, c->req->count, &oat) && oat < at + len && at < oat + (o.end - o.addr))
             return 1;
     }
     return 0;

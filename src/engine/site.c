@@ -113,16 +113,26 @@ int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode 
     return PVP_OK;
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
 int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
                       pvp_template *out, pvp_error *err)
 {
-    for (uint64_t rec = mode->tmpl; rec < mode->tmpl_end; rec += PVP_TMPL_RECSIZE) {
-        if (rd(img, rec + PVP_TMPL_OFF_OP, 2) != op || rd(img, rec + PVP_TMPL_OFF_FORM, 1) != form)
+    const uint8_t *t = pvp_image_at(img, mode->tmpl, mode->tmpl_end - mode->tmpl);
+    for (uint64_t off = 0; t && off < mode->tmpl_end - mode->tmpl; off += PVP_TMPL_RECSIZE) {
+        const uint8_t *r = t + off;
+        if (le(r + PVP_TMPL_OFF_OP, 2) != op || r[PVP_TMPL_OFF_FORM] != form)
             continue;
-        *out = (pvp_template){ rec, rd(img, rec + PVP_TMPL_OFF_CODE, 8), rd(img, rec + PVP_TMPL_OFF_END, 8),
-                               (uint16_t)op, (uint8_t)form, (uint32_t)rd(img, rec + PVP_TMPL_OFF_KEEPS, 4) };
+        *out = (pvp_template){ mode->tmpl + off, le(r + PVP_TMPL_OFF_CODE, 8), le(r + PVP_TMPL_OFF_END, 8),
+                               (uint16_t)op, (uint8_t)form, (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
         if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
-            return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "template code outside the image");
+            return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
         return PVP_OK;
     }
     return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
