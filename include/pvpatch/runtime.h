@@ -1,0 +1,44 @@
+/* libpvpatch's runtime part (Linux userspace): changing the running
+ * program's own code (a PIE executable or a shared library) at start-up.
+ *
+ * W^X is kept throughout: no page is ever writable and executable at once.
+ * The new contents of each run of touched pages are built in a fresh
+ * private mapping (read-write, never executable), sealed read-execute, and
+ * swapped over the old pages by mremap(MREMAP_FIXED), which replaces them in
+ * one step. All or nothing: everything that can be checked is checked before
+ * the first swap, and a swap that fails puts back the pages already swapped.
+ *
+ * Single-threaded start-up is assumed: no other thread may run or modify the
+ * pages being written. After the swaps the writer executes CPUID, which
+ * serialises, so this thread fetches the new bytes; x86 needs no cache flush.
+ * The patched pages become anonymous memory (profilers that symbolise by
+ * file mapping no longer see the file there). See docs/x86_64.md. */
+#ifndef PVPATCH_RUNTIME_H
+#define PVPATCH_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pvpatch/install.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One edit: the `len` bytes at `addr` become `bytes`. */
+typedef struct pvp_text_edit {
+    uintptr_t addr;
+    const uint8_t *bytes;
+    size_t len;
+} pvp_text_edit;
+
+/* Write every edit into this process's code, or none. Each edit must lie in
+ * private, read-execute, non-writable file or anonymous mappings (not vdso);
+ * edits must not overlap. On error the code is as before; err (may be NULL)
+ * names the edit's address and the reason, and errno is that of the failed
+ * system call, if one failed. */
+int pvp_text_write(const pvp_text_edit *edits, size_t n, pvp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
