@@ -8,6 +8,7 @@
  * name distinct places), so a walk that planned clean cannot fail while
  * writing: a failed install leaves the image byte-identical. */
 #include "pvpatch/install.h"
+#include "engine/plan.h"
 
 #define MAX_UNIT 32
 
@@ -236,8 +237,10 @@ static void count_freeable(install_ctx *c)
     }
 }
 
-static int walk(install_ctx *c)
+static int walk(void *ctx, int commit)
 {
+    install_ctx *c = ctx;
+    c->commit = commit;
     pvp_install_report *rep = c->rep;
     *rep = (pvp_install_report){ .from = c->inst->copy, .to = c->inst->canonical,
                                  .size = c->inst->size };
@@ -256,13 +259,9 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
     c.delta = c.inst->canonical - c.inst->copy;
     int rc = check_layout(&c);
     if (!rc)
-        rc = walk(&c);                 /* plan: checks everything, writes nothing */
+        rc = pvp_plan_commit(walk, &c);
     if (rc)
         return rc;
-    c.commit = 1;
-    rc = walk(&c);
-    if (rc)
-        return rc;                     /* unreachable: the plan checked the same walk */
     rebase_records(&c);
     count_freeable(&c);
     if (req->flush && c.delta)

@@ -6,6 +6,7 @@
  * nothing and then as the commit; sites do not overlap and each is rebuilt
  * from templates outside every site, so the commit cannot fail halfway. */
 #include "pvpatch/patch.h"
+#include "engine/plan.h"
 
 #define MAX_SITE 256                     /* bytes: 16 IA-64 bundles */
 
@@ -240,8 +241,10 @@ static void count_freeable(patch_ctx *c)
     }
 }
 
-static int walk(patch_ctx *c)
+static int walk(void *ctx, int commit)
 {
+    patch_ctx *c = ctx;
+    c->commit = commit;
     size_t n = pvp_site_count(c->req->sites_size);
     *c->rep = (pvp_patch_report){ .sites = n };
     for (size_t i = 0; i < n; i++) {
@@ -266,13 +269,9 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
         return fail(&c, PVP_E_TRUNCATED, req->sites, "site table is not a whole number of records");
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
-    int rc = walk(&c);                   /* plan: checks everything, writes nothing */
+    int rc = pvp_plan_commit(walk, &c);
     if (rc)
         return rc;
-    c.commit = 1;
-    rc = walk(&c);
-    if (rc)
-        return rc;                       /* unreachable: the plan checked the same walk */
     count_freeable(&c);
     return PVP_OK;
 }
