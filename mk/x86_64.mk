@@ -26,3 +26,23 @@ x86-freestanding: | $(DEPS)
 	    grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
 	if [ -n "$$undef" ]; then echo "x86-freestanding: backend needs $$undef" >&2; exit 1; fi
 	@echo "x86-freestanding: x86-64 backend builds without libc headers; needs only Zydis: $$(nm -u $(X86_FS)/x86.o | awk '{print $$2}' | tr '\n' ' ')"
+
+# bench_call: its loops live in separate objects (no compiler sees through a
+# call), one built with retpolines, the sites without a red zone; the IFUNC
+# row calls into a shared library through the PLT.
+BENCH_CALL_DIR := $(BUILD)/bench/call
+BENCH_CALL_OBJ := $(addprefix $(BENCH_CALL_DIR)/,ops.o loops.o retpoline.o sites.o)
+BENCH_CALL_FLAGS_retpoline := -mindirect-branch=thunk -fcf-protection=none
+BENCH_CALL_FLAGS_sites := -mno-red-zone
+
+$(BENCH_CALL_DIR)/%.o: bench/call/%.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(BENCH_CALL_FLAGS_$*) -c $< -o $@
+
+$(BENCH_CALL_DIR)/libbenchifunc.so: bench/call/ifunc.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 -fpic -shared $< -o $@
+
+$(BUILD)/bench/bench_call: $(BENCH_CALL_OBJ) $(BENCH_CALL_DIR)/libbenchifunc.so
+$(BUILD)/bench/bench_call: HOST_LIBS += -L$(BENCH_CALL_DIR) -lbenchifunc \
+    -Wl,-rpath,$(abspath $(BENCH_CALL_DIR))
