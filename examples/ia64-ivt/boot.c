@@ -1,0 +1,123 @@
+/* boot.c: pvpatch_boot(mode), what head.S calls before it sets cr.iva.
+ * Freestanding C against the engine's API (libpvpatch.a, built with
+ * -ffreestanding, and src/arch/ia64/flush_icache.S). There is no IA-64 C
+ * compiler on the build machine, so the example images link head.S's weak
+ * stand-in instead and run these two steps offline with `pvpatch install`
+ * and `pvpatch patch`; build.sh only checks that this file compiles.
+ *
+ *   1. install: copy the IVT instance of `mode` over ia64_ivt (re-target
+ *      its outside branches, apply its vtop/self/ptr64 fixups), unless the
+ *      canonical instance is already of that mode;
+ *   2. patch: give every live pv site the best form for `mode` (A inline
+ *      where it fits, else B, else C) and fill pv_cpu_asm_ops with the
+ *      mode's stubs.
+ * Either step checks everything before writing anything; on failure the
+ * image is as it was and the error names the address. */
+#include "pvpatch/install.h"
+#include "pvpatch/patch.h"
+
+/* From kernel.lds and pvpatch.lds. */
+extern char _kernel_start[], _end[];
+extern char __pvpatch_instances_start[], __pvpatch_instances_end[];
+extern char __pvpatch_sites_start[], __pvpatch_sites_end[];
+extern char __pvpatch_modes_start[], __pvpatch_modes_end[];
+
+/* src/arch/ia64/flush_icache.S: fc.i over the range, sync.i, srlz.i. */
+void pvp_ia64_flush_icache(uint64_t addr, uint64_t size);
+
+#define KERNEL_VIRT 0xa000000100000000ull   /* kernel.lds: . = ...   */
+#define KERNEL_PHYS 0x4000000ull            /* kernel.lds: AT(...)   */
+
+int pvpatch_boot(uint32_t mode);
+
+#define ADDR(p) ((uint64_t)(uintptr_t)(p))
+
+static int kernel_vtop(void *ctx, uint64_t vaddr, uint64_t *paddr)
+{
+    (void)ctx;
+    if (vaddr < ADDR(_kernel_start) || vaddr >= ADDR(_end))
+        return 1;                               /* not the kernel image: refuse */
+    *paddr = vaddr - KERNEL_VIRT + KERNEL_PHYS;
+    return 0;
+}
+
+static void flush(void *ctx, uint64_t addr, uint64_t size)
+{
+    (void)ctx;
+    pvp_ia64_flush_icache(addr, size);
+}
+
+static pvp_instance instances[8];
+static pvp_mode modes[4];
+
+int pvpatch_boot(uint32_t mode)
+{
+    /* The running kernel as the engine sees it: one range, target address
+     * and host pointer the same. */
+    pvp_range range = {
+        .addr = ADDR(_kernel_start),
+        .size = ADDR(_end) - ADDR(_kernel_start),
+        .bytes = (uint8_t *)_kernel_start,
+        .flags = PVP_RANGE_EXEC | PVP_RANGE_WRITE,
+        .name = "kernel",
+    };
+    pvp_image img = { &range, 1 };
+    pvp_error err;
+    size_t ninst = 0, nmodes = 0;
+    int rc;
+
+    rc = pvp_instances_read(&img, ADDR(__pvpatch_instances_start),
+                            ADDR(__pvpatch_instances_end) - ADDR(__pvpatch_instances_start),
+                            instances, 8, &ninst, &err);
+    if (rc != PVP_OK)
+        return rc;
+
+    /* 1. Install by copy, if the canonical instance is not of this mode. */
+    int canonical_ok = 0;
+    size_t chosen = ninst;
+    for (size_t i = 0; i < ninst; i++) {
+        if (instances[i].mode != mode)
+            continue;
+        if (instances[i].copy == instances[i].canonical)
+            canonical_ok = 1;
+        else if (chosen == ninst)
+            chosen = i;
+    }
+    if (!canonical_ok && chosen < ninst) {
+        pvp_install_req req = {
+            .arch = &pvp_arch_ia64,
+            .set = instances,
+            .count = ninst,
+            .chosen = chosen,
+            .vtop = kernel_vtop,
+            .flush = flush,
+        };
+        pvp_install_report report;
+        rc = pvp_install(&img, &req, &report, &err);
+        if (rc != PVP_OK)
+            return rc;
+        instances[chosen].flags |= PVP_INSTANCE_F_INSTALLED;    /* as the engine set it */
+    }
+    /* Else a C or B canonical IVT: the patch below does all the work. */
+
+    /* 2. Patch every live site to the mode. */
+    rc = pvp_modes_read(&img, ADDR(__pvpatch_modes_start),
+                        ADDR(__pvpatch_modes_end) - ADDR(__pvpatch_modes_start), modes, 4, &nmodes,
+                        &err);
+    if (rc != PVP_OK)
+        return rc;
+    pvp_patch_req preq = {
+        .arch = &pvp_arch_ia64,
+        .set = instances,
+        .count = ninst,
+        .sites = ADDR(__pvpatch_sites_start),
+        .sites_size = ADDR(__pvpatch_sites_end) - ADDR(__pvpatch_sites_start),
+        .modes = modes,
+        .nmodes = nmodes,
+        .mode = mode,
+        .policy = PVP_POLICY_BEST,
+        .flush = flush,
+    };
+    pvp_patch_report prep;
+    return pvp_patch(&img, &preq, &prep, &err);
+}
