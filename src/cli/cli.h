@@ -32,6 +32,7 @@ extern const cli_command cli_cmd_install;
 extern const cli_command cli_cmd_verify;
 extern const cli_command cli_cmd_sites;
 extern const cli_command cli_cmd_patch;
+extern const cli_command cli_cmd_check;
 
 /* ---- Arguments ------------------------------------------------------------ */
 

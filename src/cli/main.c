@@ -11,6 +11,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_verify,
     &cli_cmd_sites,
     &cli_cmd_patch,
+    &cli_cmd_check,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

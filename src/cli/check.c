@@ -1,0 +1,807 @@
+/* pvpatch check: a binary-level checker of single-source, multi-instance
+ * code, the counterpart of Linux's pvcheck for whole images and objects.
+ *
+ * It reads the same records the engine reads at boot and looks for what
+ * would make an install or a patch go wrong, or leave the wrong code
+ * running: sensitive instructions outside pv operation sites, absolute
+ * references into instances that move without a record to fix them,
+ * IP-relative references that cannot reach their target from the canonical
+ * place, instance layouts that do not match their slot, and (with --mode)
+ * sites that do not hold the code of the mode the system runs in.
+ *
+ * Every check only reads; findings are gathered, sorted by address and
+ * printed at the end, so a bad input prints nothing but its one line. */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/check.h"
+#include "cli/cli.h"
+#include "pvpatch/ia64.h"
+
+enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE };
+static const char *const rule_names[] = {
+    "layout", "raw-sensitive", "unrecorded-absolute", "out-of-range", "wrong-mode",
+};
+
+typedef struct finding {
+    uint64_t addr;
+    int slot;               /* slot of the instruction, -1 when it is not about one */
+    int rule;               /* enum check_rule */
+    char insn[160];         /* the instruction as printed, "" when none */
+    char detail[320];
+} finding;
+
+typedef struct checker {
+    cli_image *ci;
+    const pvp_image *img;
+    const pvp_arch *arch;
+    int object;                          /* a relocatable object, laid out by check_object.c */
+    pvp_site *sites;
+    size_t nsites;
+    pvp_fixup *fixups;                   /* every instance's fixup records */
+    size_t nfixups;
+    unsigned char skip[CLI_MAX_INSTANCES];   /* layout too broken to read the code */
+    finding *list;
+    size_t n, cap;
+    uint64_t bundles;                    /* bundles of instance code checked */
+    int failed;
+    char err[PVP_ERR_SIZE];
+} checker;
+
+/* ---- Findings and messages -------------------------------------------- */
+
+static void add_finding(checker *c, uint64_t addr, int slot, int rule, const char *insn, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void add_finding(checker *c, uint64_t addr, int slot, int rule, const char *insn, const char *fmt, ...)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        finding *l = realloc(c->list, cap * sizeof *l);
+        if (!l) {
+            c->failed = 1;
+            snprintf(c->err, sizeof c->err, "pvpatch: out of memory");
+            return;
+        }
+        c->list = l, c->cap = cap;
+    }
+    finding *f = &c->list[c->n++];
+    f->addr = addr, f->slot = slot, f->rule = rule;
+    snprintf(f->insn, sizeof f->insn, "%s", insn ? insn : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->detail, sizeof f->detail, fmt, ap);
+    va_end(ap);
+}
+
+/* An address as a person finds it: hex in images, section+offset in objects. */
+static const char *where(const checker *c, uint64_t addr, char *buf, size_t size)
+{
+    uint64_t off;
+    const pvp_section *s = c->object ? check_object_section(c->ci->file, addr, &off) : NULL;
+    if (!c->object)
+        snprintf(buf, size, "0x%llx", (unsigned long long)addr);
+    else if (s)
+        snprintf(buf, size, "%s+0x%llx", s->name, (unsigned long long)off);
+    else
+        snprintf(buf, size, "(defined outside the object)");
+    return buf;
+}
+
+/* Stop checking: the input cannot be read. The first reason wins. */
+static void fail(checker *c, uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(checker *c, uint64_t addr, const char *fmt, ...)
+{
+    if (c->failed)
+        return;
+    char at[96], why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    snprintf(c->err, sizeof c->err, "%s: address %s: %s", pvp_file_path(c->ci->file), where(c, addr, at, sizeof at),
+             why);
+    c->failed = 1;
+}
+
+static void fail_engine(checker *c, const pvp_error *e)
+{
+    fail(c, e->addr, "%s (%s)", e->what ? e->what : "error", pvp_strerror(e->status));
+}
+
+/* A mode's name: its record's, else the built-in modes', else its number. */
+static const char *mode_name(const checker *c, unsigned id, char *buf, size_t size)
+{
+    static const char *const builtin[] = { "none", "native", "xen", "counting" };
+    for (size_t k = 0; k < c->ci->nmodes; k++)
+        if (c->ci->modes[k].id == id)
+            return c->ci->modes[k].name;
+    if (id < sizeof builtin / sizeof builtin[0])
+        return builtin[id];
+    snprintf(buf, size, "%u", id);
+    return buf;
+}
+
+/* ---- Code --------------------------------------------------------------- */
+
+/* Decode one slot of the bundle at addr and print it; 0, or -1 if there is no bundle there. */
+static int slot_text(const checker *c, uint64_t addr, unsigned slot, char *buf, size_t size)
+{
+    const uint8_t *bytes = pvp_image_at(c->img, addr, PVP_IA64_BUNDLE_SIZE);
+    pvp_ia64_bundle b;
+    pvp_ia64_insn in;
+    buf[0] = '\0';
+    if (!bytes || pvp_ia64_bundle_unpack(bytes, &b) != PVP_OK || pvp_ia64_decode(&b, slot, &in) != PVP_OK)
+        return -1;
+    pvp_ia64_print(&in, addr, buf, size);
+    return 0;
+}
+
+/* The first instruction of [addr, end) that is not a nop, printed; its bundle and slot. */
+static void first_insn(const checker *c, uint64_t addr, uint64_t end, uint64_t *at, int *slot, char *buf,
+                       size_t size)
+{
+    *at = addr, *slot = -1, buf[0] = '\0';
+    for (uint64_t a = addr; a < end; a += PVP_IA64_BUNDLE_SIZE) {
+        const uint8_t *bytes = pvp_image_at(c->img, a, PVP_IA64_BUNDLE_SIZE);
+        pvp_ia64_bundle b;
+        if (!bytes || pvp_ia64_bundle_unpack(bytes, &b) != PVP_OK)
+            return;
+        for (unsigned s = 0; s < 3; s++) {
+            pvp_ia64_insn in;
+            if (pvp_ia64_decode(&b, s, &in) != PVP_OK || !in.op || (in.op->flags & PVP_IA64_F_NOP))
+                continue;
+            *at = a, *slot = (int)s;
+            pvp_ia64_print(&in, a, buf, size);
+            return;
+        }
+    }
+}
+
+/* ---- Records ------------------------------------------------------------ */
+
+static int load_sites(checker *c)
+{
+    size_t n = pvp_site_count(c->ci->sites_size);
+    c->sites = calloc(n ? n : 1, sizeof *c->sites);
+    if (!c->sites)
+        return fail(c, 0, "out of memory"), -1;
+    for (size_t k = 0; k < n; k++) {
+        pvp_error e;
+        if (pvp_site_read(c->img, c->arch, c->ci->sites, k, &c->sites[k], &e) != PVP_OK)
+            return fail_engine(c, &e), -1;
+    }
+    c->nsites = n;
+    return 0;
+}
+
+static int load_fixups(checker *c)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < c->ci->count; i++)
+        total += pvp_fixup_count(&c->ci->set[i]);
+    c->fixups = calloc(total ? total : 1, sizeof *c->fixups);
+    if (!c->fixups)
+        return fail(c, 0, "out of memory"), -1;
+    for (size_t i = 0; i < c->ci->count; i++)
+        for (size_t k = 0; k < pvp_fixup_count(&c->ci->set[i]); k++) {
+            pvp_error e;
+            if (pvp_fixup_read(c->img, &c->ci->set[i], k, &c->fixups[c->nfixups++], &e) != PVP_OK)
+                return fail_engine(c, &e), -1;
+        }
+    return 0;
+}
+
+/* Is a fixup of one of these kinds recorded for the address load in the bundle at addr? */
+static int load_recorded(const checker *c, uint64_t bundle)
+{
+    for (size_t k = 0; k < c->nfixups; k++) {
+        const pvp_fixup *f = &c->fixups[k];
+        /* GNU as tags a movl with slot 1 (its L half) or 2: both name it. */
+        if ((f->kind == PVP_FIX_SELF_MOVL || f->kind == PVP_FIX_VTOP_MOVL) &&
+            (f->where == bundle + 1 || f->where == bundle + 2))
+            return 1;
+    }
+    return 0;
+}
+
+static int word_recorded(const checker *c, uint64_t addr)
+{
+    for (size_t k = 0; k < c->nfixups; k++)
+        if (c->fixups[k].kind == PVP_FIX_PTR64 && c->fixups[k].where == addr)
+            return 1;
+    return 0;
+}
+
+/* ---- Where code is ------------------------------------------------------ */
+
+static int inside(const pvp_instance *i, uint64_t addr)
+{
+    return addr - i->copy < i->size;
+}
+
+static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return alen && blen && (a - b < blen || b - a < alen);
+}
+
+/* An instance whose code an install will still move: not canonical, not installed yet. */
+static int moves(const pvp_instance *i)
+{
+    return i->copy != i->canonical && !(i->flags & PVP_INSTANCE_F_INSTALLED);
+}
+
+/* The instance that moves at install and whose copy holds addr, or NULL. */
+static const pvp_instance *moving_instance_at(const checker *c, uint64_t addr)
+{
+    for (size_t i = 0; i < c->ci->count; i++)
+        if (moves(&c->ci->set[i]) && inside(&c->ci->set[i], addr))
+            return &c->ci->set[i];
+    return NULL;
+}
+
+/* Where an instance's code is now; 0 when it is dead there (the copy of an
+ * installed instance, a canonical instance replaced by an installed one). */
+static int code_now(const checker *c, const pvp_instance *i, uint64_t *at)
+{
+    if (i->copy != i->canonical) {
+        *at = i->flags & PVP_INSTANCE_F_INSTALLED ? i->canonical : i->copy;
+        return 1;
+    }
+    *at = i->copy;
+    for (size_t k = 0; k < c->ci->count; k++)
+        if (&c->ci->set[k] != i && c->ci->set[k].canonical == i->canonical &&
+            (c->ci->set[k].flags & PVP_INSTANCE_F_INSTALLED))
+            return 0;
+    return 1;
+}
+
+/* The form and mode a site's code has now (as built until patched). */
+static void site_now(const pvp_site *s, unsigned *form, unsigned *mode)
+{
+    *form = s->cur_form ? s->cur_form : s->form;
+    *mode = s->cur_form ? s->cur_mode : s->mode;
+}
+
+/* ---- Rule layout ---------------------------------------------------------- */
+
+static int power_of_two(uint64_t v)
+{
+    return v && !(v & (v - 1));
+}
+
+/* A canonical slot must sit at a multiple of its size when that is a power of
+ * two (an IVT: 32 KiB); in an object, its section must be aligned so too. */
+static void check_slot_alignment(checker *c, const pvp_instance *i)
+{
+    char at[96];
+    if (!power_of_two(i->slot_size))
+        return;
+    if (!c->object) {
+        if (i->canonical % i->slot_size)
+            add_finding(c, i->canonical, -1, RULE_LAYOUT, NULL,
+                        "canonical slot of instance %s at 0x%llx is not aligned to its size 0x%llx", i->name,
+                        (unsigned long long)i->canonical, (unsigned long long)i->slot_size);
+        return;
+    }
+    uint64_t off;
+    const pvp_section *s = check_object_section(c->ci->file, i->canonical, &off);
+    if (!s)
+        return;                 /* defined in another object: the link decides */
+    uint64_t align = check_object_align(pvp_file_path(c->ci->file), s->index);
+    if (off % i->slot_size || align < i->slot_size)
+        add_finding(c, i->canonical, -1, RULE_LAYOUT, NULL,
+                    "canonical slot of instance %s at %s is not aligned to its size 0x%llx (section %s is "
+                    "aligned to 0x%llx)", i->name, where(c, i->canonical, at, sizeof at),
+                    (unsigned long long)i->slot_size, s->name, (unsigned long long)align);
+}
+
+/* What can be wrong with one instance on its own. */
+static void check_instance_layout(checker *c, size_t k)
+{
+    const pvp_instance *i = &c->ci->set[k];
+    unsigned align = c->arch->code_align;
+    char a[96], b[96];
+    if (i->copy % align || i->canonical % align || i->size % align || !i->size) {
+        add_finding(c, i->copy, -1, RULE_LAYOUT, NULL,
+                    "instance %s: copy %s, canonical %s or size 0x%llx is not a whole number of bundles", i->name,
+                    where(c, i->copy, a, sizeof a), where(c, i->canonical, b, sizeof b), (unsigned long long)i->size);
+        c->skip[k] = 1;
+        return;
+    }
+    if (!pvp_image_at(c->img, i->copy, i->size)) {
+        add_finding(c, i->copy, -1, RULE_LAYOUT, NULL, "instance %s: its 0x%llx bytes of code are not in the file",
+                    i->name, (unsigned long long)i->size);
+        c->skip[k] = 1;
+    }
+    if (i->size != i->slot_size)
+        add_finding(c, i->copy, -1, RULE_LAYOUT, NULL, "instance %s is 0x%llx bytes, its canonical slot 0x%llx",
+                    i->name, (unsigned long long)i->size, (unsigned long long)i->slot_size);
+    if (i->copy != i->canonical && overlap(i->copy, i->size, i->canonical, i->slot_size))
+        add_finding(c, i->copy, -1, RULE_LAYOUT, NULL, "instance %s overlaps its canonical slot at %s", i->name,
+                    where(c, i->canonical, a, sizeof a));
+    if (i->copy != i->canonical && !c->object && !pvp_image_at(c->img, i->canonical, i->slot_size))
+        add_finding(c, i->canonical, -1, RULE_LAYOUT, NULL,
+                    "canonical slot of instance %s (0x%llx bytes) is not in the file", i->name,
+                    (unsigned long long)i->slot_size);
+}
+
+/* Instances of one slot must agree on its size; no two instances may overlap. */
+static void check_pair_layout(checker *c, const pvp_instance *i, const pvp_instance *j)
+{
+    char a[96];
+    if (i->canonical == j->canonical && (i->slot_size != j->slot_size || i->size != j->size))
+        add_finding(c, j->copy, -1, RULE_LAYOUT, NULL,
+                    "instances %s and %s of the canonical slot %s disagree: sizes 0x%llx and 0x%llx, slot sizes "
+                    "0x%llx and 0x%llx", i->name, j->name, where(c, i->canonical, a, sizeof a),
+                    (unsigned long long)i->size, (unsigned long long)j->size, (unsigned long long)i->slot_size,
+                    (unsigned long long)j->slot_size);
+    if (i->copy != j->copy && overlap(i->copy, i->size, j->copy, j->size))
+        add_finding(c, j->copy, -1, RULE_LAYOUT, NULL, "instances %s and %s overlap", i->name, j->name);
+}
+
+static void check_layout(checker *c)
+{
+    for (size_t k = 0; k < c->ci->count; k++) {
+        const pvp_instance *i = &c->ci->set[k];
+        check_instance_layout(c, k);
+        int first_of_slot = 1;
+        for (size_t j = 0; j < k; j++) {
+            check_pair_layout(c, &c->ci->set[j], i);
+            first_of_slot &= c->ci->set[j].canonical != i->canonical;
+        }
+        if (first_of_slot)
+            check_slot_alignment(c, i);
+    }
+}
+
+/* ---- Rule raw-sensitive ----------------------------------------------------- */
+
+/* Mark the bundles of an instance that belong to a recorded site. */
+static unsigned char *site_bundles(const checker *c, const pvp_instance *i)
+{
+    size_t nb = (size_t)(i->size / PVP_IA64_BUNDLE_SIZE);
+    unsigned char *in_site = calloc(nb ? nb : 1, 1);
+    for (size_t k = 0; in_site && k < c->nsites; k++) {
+        const pvp_site *s = &c->sites[k];
+        if (!inside(i, s->addr))
+            continue;
+        for (uint64_t b = (s->addr - i->copy) / PVP_IA64_BUNDLE_SIZE; b < nb && b * 16 < s->end - i->copy; b++)
+            in_site[b] = 1;
+    }
+    return in_site;
+}
+
+/* Every sensitive instruction of an instance's code must be in a site. */
+static void check_raw_sensitive(checker *c, const pvp_instance *i, uint64_t at)
+{
+    unsigned char *in_site = site_bundles(c, i);
+    if (!in_site) {
+        fail(c, i->copy, "out of memory");
+        return;
+    }
+    size_t nb = (size_t)(i->size / PVP_IA64_BUNDLE_SIZE);
+    for (size_t k = 0; k < nb && !c->failed; k++) {
+        uint64_t addr = at + k * PVP_IA64_BUNDLE_SIZE;
+        pvp_ia64_bundle b;
+        if (pvp_ia64_bundle_unpack(pvp_image_at(c->img, addr, PVP_IA64_BUNDLE_SIZE), &b) != PVP_OK) {
+            fail(c, addr, "reserved template 0x%x in instance %s: not IA-64 code", b.tmpl, i->name);
+            break;
+        }
+        for (unsigned s = 0; s < 3 && !in_site[k]; s++) {
+            pvp_ia64_insn in;
+            if (pvp_ia64_decode(&b, s, &in) != PVP_OK || in.unit == PVP_IA64_UNIT_L)
+                continue;
+            unsigned cls = pvp_ia64_sensitive_class(&in);
+            if (!cls)
+                continue;
+            char text[160];
+            pvp_ia64_print(&in, addr, text, sizeof text);
+            add_finding(c, addr, (int)s, RULE_RAW, text, "%s in instance %s, outside every pv operation site",
+                        pvp_ia64_sensitive_name(cls), i->name);
+        }
+    }
+    c->bundles += nb;
+    free(in_site);
+}
+
+/* In a virtualized instance, sites built (or patched) as A or B code of
+ * another mode run that mode's privileged code: as raw as no site at all. */
+static void check_site_modes(checker *c, const pvp_instance *i, uint64_t at)
+{
+    if (i->mode == PVP_MODE_NATIVE)
+        return;
+    for (size_t k = 0; k < c->nsites; k++) {
+        const pvp_site *s = &c->sites[k];
+        unsigned form, mode;
+        site_now(s, &form, &mode);
+        if (!inside(i, s->addr) || form == PVP_FORM_C || mode == i->mode)
+            continue;
+        uint64_t start = at + (s->addr - i->copy), bundle;
+        int slot;
+        char text[160], m1[16], m2[16];
+        first_insn(c, start, start + (s->end - s->addr), &bundle, &slot, text, sizeof text);
+        add_finding(c, bundle, slot, RULE_RAW, text, "site %s at 0x%llx holds form %s code of mode %s in instance %s "
+                    "of mode %s", pvp_ia64_op_name(s->op), (unsigned long long)start, pvp_form_name(form),
+                    mode_name(c, mode, m1, sizeof m1), i->name, mode_name(c, i->mode, m2, sizeof m2));
+    }
+}
+
+/* ---- Rule out-of-range -------------------------------------------------------- */
+
+/* Every IP-relative operand leaving a moving instance must still reach its
+ * target from the canonical place: re-target a scratch copy to find out. */
+static void check_reach(checker *c, const pvp_instance *i)
+{
+    for (uint64_t off = 0; off < i->size && !c->failed; off += PVP_IA64_BUNDLE_SIZE) {
+        const uint8_t *code = pvp_image_at(c->img, i->copy + off, i->size - off);
+        pvp_pcrel ops[PVP_MAX_PCREL];
+        unsigned nops;
+        size_t len;
+        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &len, ops, &nops) != PVP_OK ||
+            len != PVP_IA64_BUNDLE_SIZE) {
+            fail(c, i->copy + off, "cannot decode the code of instance %s", i->name);
+            return;
+        }
+        for (unsigned k = 0; k < nops; k++) {
+            uint8_t scratch[PVP_IA64_BUNDLE_SIZE];
+            uint64_t from = i->canonical + off;
+            if (inside(i, ops[k].target))
+                continue;
+            memcpy(scratch, code, sizeof scratch);
+            if (c->arch->retarget(scratch, sizeof scratch, from, &ops[k], ops[k].target) == PVP_OK)
+                continue;
+            int64_t d = (int64_t)(ops[k].target - from);
+            char text[160];
+            slot_text(c, i->copy + off, ops[k].sub, text, sizeof text);
+            add_finding(c, i->copy + off, ops[k].sub, RULE_RANGE, text,
+                        "%s operand reaches 0x%llx, outside instance %s; installed at 0x%llx it is %s0x%llx away, "
+                        "which does not fit its %u-bit field (in bundles)", c->arch->form_names[ops[k].form],
+                        (unsigned long long)ops[k].target, i->name, (unsigned long long)from, d < 0 ? "-" : "+",
+                        (unsigned long long)(d < 0 ? -(uint64_t)d : (uint64_t)d), ops[k].bits);
+        }
+    }
+}
+
+/* ---- Rule unrecorded-absolute --------------------------------------------------- */
+
+/* Linked images: every movl that loads an address inside a moving copy. */
+static void check_movl_range(checker *c, const pvp_range *r)
+{
+    uint64_t first = (r->addr + 15) & ~(uint64_t)15;
+    for (uint64_t a = first; a + PVP_IA64_BUNDLE_SIZE <= r->addr + r->size; a += PVP_IA64_BUNDLE_SIZE) {
+        pvp_ia64_bundle b;
+        uint64_t imm;
+        unsigned reg;
+        if (pvp_ia64_bundle_unpack(r->bytes + (a - r->addr), &b) != PVP_OK ||
+            pvp_ia64_template_info(b.tmpl)->units[2] != PVP_IA64_UNIT_X ||
+            pvp_ia64_movl_get(&b, 2, &imm, &reg) != PVP_OK)
+            continue;
+        const pvp_instance *t = moving_instance_at(c, imm);
+        if (!t || load_recorded(c, a))
+            continue;
+        char text[160];
+        slot_text(c, a, 2, text, sizeof text);
+        add_finding(c, a, 2, RULE_ABSOLUTE, text,
+                    "movl loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self or "
+                    "vtop fixup names it", (unsigned long long)imm, t->name, (unsigned long long)t->copy,
+                    (unsigned long long)t->canonical);
+    }
+}
+
+/* Objects: every IMM64 (movl) or DIR64 (data8) relocation to a moving instance. */
+static void check_relocation(checker *c, const pvp_reloc *r)
+{
+    const pvp_file *f = c->ci->file;
+    const pvp_section *s = pvp_file_section_by_index(f, r->section);
+    uint64_t target;
+    if ((r->type != R_IA64_IMM64 && r->type != R_IA64_DIR64LSB) || !s || !(s->flags & SHF_ALLOC) ||
+        (strncmp(s->name, ".pvpatch.", 9) == 0 && !(s->flags & SHF_EXECINSTR)))
+        return;                 /* records point into instances by design */
+    if (check_object_target(f, r, &target) != 0) {
+        fail(c, check_object_addr(s->index, r->offset), "relocation against unknown symbol '%s'", r->sym_name);
+        return;
+    }
+    const pvp_instance *t = moving_instance_at(c, target);
+    uint64_t at = check_object_addr(s->index, r->offset);
+    char text[160], sym[128];
+    if (!t)
+        return;
+    check_object_name(f, target, sym, sizeof sym);
+    if (r->type == R_IA64_IMM64) {
+        uint64_t bundle = at & ~(uint64_t)15;
+        if (load_recorded(c, bundle))
+            return;
+        slot_text(c, bundle, 2, text, sizeof text);
+        add_finding(c, bundle, 2, RULE_ABSOLUTE, text,
+                    "movl loads %s, inside instance %s (moved at install), and no self or vtop fixup names it", sym,
+                    t->name);
+    } else if (!word_recorded(c, at)) {
+        snprintf(text, sizeof text, "data8 %s", sym);
+        add_finding(c, at, -1, RULE_ABSOLUTE, text,
+                    "8-byte pointer into instance %s (moved at install), and no ptr64 fixup names it", t->name);
+    }
+}
+
+static void check_absolute(checker *c)
+{
+    if (c->object) {
+        for (size_t k = 0; k < pvp_file_reloc_count(c->ci->file) && !c->failed; k++)
+            check_relocation(c, pvp_file_reloc(c->ci->file, k));
+        return;
+    }
+    for (size_t r = 0; r < c->img->nranges; r++)
+        if (c->img->ranges[r].flags & PVP_RANGE_EXEC)
+            check_movl_range(c, &c->img->ranges[r]);
+}
+
+/* ---- Rule wrong-mode ---------------------------------------------------------- */
+
+static const pvp_mode *mode_record(const checker *c, unsigned id)
+{
+    for (size_t k = 0; k < c->ci->nmodes; k++)
+        if (c->ci->modes[k].id == id)
+            return &c->ci->modes[k];
+    return NULL;
+}
+
+/* A C site calls what the live ops table holds: the mode whose stub is there,
+ * 0 if that cannot be told (no table, no mode records). */
+static unsigned c_site_mode(const checker *c, const pvp_site *s, unsigned want, uint64_t *entry)
+{
+    const pvp_mode *m = mode_record(c, want);
+    uint64_t live = 0, expected;
+    for (size_t k = 0; k < c->ci->nmodes && !live; k++)
+        live = c->ci->modes[k].live;
+    if (!m || !live || s->op >= m->nops || pvp_image_read_le(c->img, live + 8u * s->op, 8, entry) != PVP_OK ||
+        pvp_image_read_le(c->img, m->ops + 8u * s->op, 8, &expected) != PVP_OK)
+        return 0;
+    if (*entry == expected)
+        return want;
+    for (size_t k = 0; k < c->ci->nmodes; k++) {
+        uint64_t stub;
+        if (s->op < c->ci->modes[k].nops &&
+            pvp_image_read_le(c->img, c->ci->modes[k].ops + 8u * s->op, 8, &stub) == PVP_OK && stub == *entry)
+            return c->ci->modes[k].id;
+    }
+    return UINT32_MAX;          /* a stub of no known mode */
+}
+
+/* Every live site must hold code of the mode the system runs in. */
+static void check_wrong_mode(checker *c, unsigned want)
+{
+    char m1[16], m2[16];
+    for (size_t k = 0; k < c->nsites; k++) {
+        const pvp_site *s = &c->sites[k];
+        uint64_t at, bundle, entry = 0;
+        unsigned form, mode;
+        if (!pvp_site_live(s, c->ci->set, c->ci->count, &at))
+            continue;
+        site_now(s, &form, &mode);
+        if (form == PVP_FORM_C) {
+            mode = c_site_mode(c, s, want, &entry);
+            if (mode == 0)
+                continue;
+        }
+        if (mode == want)
+            continue;
+        int slot;
+        char text[160];
+        first_insn(c, at, at + (s->end - s->addr), &bundle, &slot, text, sizeof text);
+        if (form == PVP_FORM_C)
+            add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx calls through pv_cpu_asm_ops, whose "
+                        "entry holds 0x%llx (%s), not the stub of mode %s", pvp_ia64_op_name(s->op),
+                        (unsigned long long)at, (unsigned long long)entry,
+                        mode == UINT32_MAX ? "a stub of no mode" : mode_name(c, mode, m1, sizeof m1),
+                        mode_name(c, want, m2, sizeof m2));
+        else
+            add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx holds form %s code of mode %s, not %s",
+                        pvp_ia64_op_name(s->op), (unsigned long long)at, pvp_form_name(form),
+                        mode_name(c, mode, m1, sizeof m1), mode_name(c, want, m2, sizeof m2));
+    }
+}
+
+/* ---- Running the rules ---------------------------------------------------------- */
+
+static void check_instances(checker *c)
+{
+    for (size_t k = 0; k < c->ci->count && !c->failed; k++) {
+        const pvp_instance *i = &c->ci->set[k];
+        uint64_t at;
+        if (c->skip[k] || !code_now(c, i, &at) || !pvp_image_at(c->img, at, i->size))
+            continue;
+        check_raw_sensitive(c, i, at);
+        check_site_modes(c, i, at);
+        /* In an object the canonical place is decided by the link: no distance to check. */
+        if (!c->object && moves(i) && !c->failed)
+            check_reach(c, i);
+    }
+}
+
+static int by_address(const void *a, const void *b)
+{
+    const finding *x = a, *y = b;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    if (x->slot != y->slot)
+        return x->slot < y->slot ? -1 : 1;
+    if (x->rule != y->rule)
+        return x->rule < y->rule ? -1 : 1;
+    return strcmp(x->detail, y->detail);
+}
+
+/* Sort by address and drop repeats (overlapping instances are read twice). */
+static void sort_findings(checker *c)
+{
+    if (!c->n)
+        return;
+    qsort(c->list, c->n, sizeof *c->list, by_address);
+    size_t kept = 1;
+    for (size_t k = 1; k < c->n; k++)
+        if (by_address(&c->list[k], &c->list[kept - 1]) != 0)
+            c->list[kept++] = c->list[k];
+    c->n = kept;
+}
+
+/* ---- Output ------------------------------------------------------------------ */
+
+static void print_text(FILE *out, const checker *c)
+{
+    const char *path = pvp_file_path(c->ci->file);
+    for (size_t k = 0; k < c->n; k++) {
+        const finding *f = &c->list[k];
+        char at[96], slot[24] = "";
+        if (f->slot >= 0)
+            snprintf(slot, sizeof slot, " slot %d", f->slot);
+        fprintf(out, "%s: %s%s: %s: %s%s%s\n", path, where(c, f->addr, at, sizeof at), slot, rule_names[f->rule],
+                f->insn, f->insn[0] ? ": " : "", f->detail);
+    }
+    if (c->n)
+        fprintf(out, "%s: %zu finding(s)\n", path, c->n);
+    else
+        fprintf(out, "%s: clean: %zu instance(s), %zu site(s), %llu bundle(s) of instance code checked\n", path,
+                c->ci->count, c->nsites, (unsigned long long)c->bundles);
+}
+
+/* The section an address lies in, for JSON (NULL if none). */
+static const char *section_of(const checker *c, uint64_t addr, uint64_t *shown)
+{
+    *shown = addr;
+    if (c->object) {
+        const pvp_section *s = check_object_section(c->ci->file, addr, shown);
+        return s ? s->name : NULL;
+    }
+    const pvp_range *r = pvp_image_range(c->img, addr);
+    return r ? r->name : NULL;
+}
+
+static void print_json(FILE *out, const checker *c)
+{
+    fputs("{\"file\":", out);
+    cli_json_string(out, pvp_file_path(c->ci->file));
+    fputs(",\"findings\":[", out);
+    for (size_t k = 0; k < c->n; k++) {
+        const finding *f = &c->list[k];
+        uint64_t shown;
+        const char *sec = section_of(c, f->addr, &shown);
+        fprintf(out, "%s{\"addr\":\"0x%llx\",\"slot\":", k ? "," : "", (unsigned long long)shown);
+        f->slot >= 0 ? fprintf(out, "%d", f->slot) : fputs("null", out);
+        fputs(",\"section\":", out);
+        sec ? cli_json_string(out, sec) : (void)fputs("null", out);
+        fputs(",\"insn\":", out);
+        f->insn[0] ? cli_json_string(out, f->insn) : (void)fputs("null", out);
+        fprintf(out, ",\"rule\":\"%s\",\"detail\":", rule_names[f->rule]);
+        cli_json_string(out, f->detail);
+        fputc('}', out);
+    }
+    fprintf(out, "],\"total\":%zu}\n", c->n);
+}
+
+/* ---- The command -------------------------------------------------------------- */
+
+/* MODE as a mode record's name or id, a built-in mode's name, or a number. */
+static int resolve_mode(const cli_image *ci, const char *name, unsigned *id)
+{
+    static const char *const builtin[] = { "native", "xen", "counting" };
+    uint64_t v;
+    int numeric = cli_parse_u64(name, &v) == 0 && v > 0 && v <= UINT32_MAX;
+    for (size_t k = 0; k < ci->nmodes; k++)
+        if (strcmp(ci->modes[k].name, name) == 0 || (numeric && ci->modes[k].id == v))
+            return *id = ci->modes[k].id, 0;
+    for (unsigned k = 0; k < 3; k++)
+        if (strcmp(builtin[k], name) == 0)
+            return *id = k + 1, 0;
+    if (numeric)
+        return *id = (unsigned)v, 0;
+    return -1;
+}
+
+/* Open IMAGE or OBJECT: objects are laid out as if linked (check_object.c). */
+static int open_input(const char *path, cli_image *ci, check_object *obj, int *object, char *err, size_t errsz)
+{
+    pvp_file *f = pvp_file_open_elf(path, err, errsz);
+    if (!f)
+        return -1;
+    *object = pvp_file_kind_of(f) == PVP_FILE_REL;
+    if (*object)
+        return check_object_open(ci, obj, f, err, errsz);
+    pvp_file_close(f);
+    return cli_image_open(ci, path, err, errsz);
+}
+
+static void run_rules(checker *c, const char *mode, unsigned mode_id)
+{
+    if (load_sites(c) || load_fixups(c))
+        return;
+    check_layout(c);
+    check_instances(c);
+    if (!c->failed)
+        check_absolute(c);
+    if (mode && !c->failed)
+        check_wrong_mode(c, mode_id);
+    sort_findings(c);
+}
+
+static int run_check(const cli_command *self, int argc, char **argv)
+{
+    const char *mode = NULL, *json = NULL, *path = NULL;
+    const cli_option opts[] = { { "--mode", NULL, 1, &mode }, { "--json", NULL, 0, &json } };
+    int rc = cli_parse_args(self, argc, argv, opts, 2, &path, 1);
+    if (rc != CLI_PARSE_OK)
+        return rc == CLI_PARSE_HELP ? CLI_OK : CLI_BAD_INPUT;
+    char err[PVP_ERR_SIZE];
+    cli_image ci;
+    check_object obj = { 0 };
+    int object;
+    if (open_input(path, &ci, &obj, &object, err, sizeof err))
+        return cli_fail(err);
+    unsigned mode_id = 0;
+    checker c = { .ci = &ci, .img = object ? &obj.img : pvp_file_image(ci.file), .arch = &pvp_arch_ia64,
+                  .object = object };
+    if (mode && resolve_mode(&ci, mode, &mode_id) != 0) {
+        char names[256] = "native, xen, counting";
+        for (size_t k = 0; k < ci.nmodes; k++)
+            if (ci.modes[k].id > PVP_MODE_COUNTING)
+                snprintf(names + strlen(names), sizeof names - strlen(names), ", %s", ci.modes[k].name);
+        snprintf(c.err, sizeof c.err, "%s: no mode '%s' (modes: %s)", path, mode, names);
+        c.failed = 1;
+    } else {
+        run_rules(&c, mode, mode_id);
+    }
+    int status = c.failed ? cli_fail(c.err) : c.n ? CLI_FINDINGS : CLI_OK;
+    if (!c.failed)
+        json ? print_json(stdout, &c) : print_text(stdout, &c);
+    free(c.list);
+    free(c.sites);
+    free(c.fixups);
+    check_object_close(&obj);
+    cli_image_close(&ci);
+    return status;
+}
+
+const cli_command cli_cmd_check = {
+    "check",
+    "check an image or object for raw sensitive code, unrecorded references, reach and layout",
+    "usage: pvpatch check IMAGE|OBJECT [--mode MODE] [--json]\n\n"
+    "Checks an IA-64 ELF executable or relocatable object built with pvpatch's\n"
+    "records, without changing it. Rules:\n"
+    "  raw-sensitive        a virtualization-sensitive instruction in an instance's\n"
+    "                       code outside every pv operation site; in a virtualized\n"
+    "                       instance, a site holding A or B code of another mode\n"
+    "  unrecorded-absolute  an absolute reference into an instance that moves at\n"
+    "                       install with no fixup record: a movl immediate (images),\n"
+    "                       an IMM64 or DIR64 relocation (objects)\n"
+    "  out-of-range         an IP-relative operand of a moving instance that cannot\n"
+    "                       reach its target from the canonical place (images)\n"
+    "  layout               instance size not its slot's, instances of one slot that\n"
+    "                       disagree, copies not on bundles, a power-of-two slot not\n"
+    "                       aligned to its size, overlapping instances\n"
+    "  wrong-mode           (--mode MODE) a live site whose code is not MODE's\n\n"
+    "  --mode MODE  also check every live site against MODE (a mode record's name\n"
+    "               or id, or native, xen, counting)\n"
+    "  --json       {\"file\",\"findings\":[{\"addr\",\"slot\",\"section\",\"insn\",\"rule\",\"detail\"}],\"total\"}\n\n"
+    "Exit status: 0 clean, 1 findings, 2 bad input (one line: file, address, reason).\n",
+    run_check,
+};
