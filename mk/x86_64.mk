@@ -46,3 +46,7 @@ $(BENCH_CALL_DIR)/libbenchifunc.so: bench/call/ifunc.c | $(DEPS)
 $(BUILD)/bench/bench_call: $(BENCH_CALL_OBJ) $(BENCH_CALL_DIR)/libbenchifunc.so
 $(BUILD)/bench/bench_call: HOST_LIBS += -L$(BENCH_CALL_DIR) -lbenchifunc \
     -Wl,-rpath,$(abspath $(BENCH_CALL_DIR))
+
+# tests/test_x86_rtinstall.c links a program against the library: have it built
+# with the runner (order-only: it is not linked into the runner).
+$(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a

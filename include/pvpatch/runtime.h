@@ -38,6 +38,36 @@ typedef struct pvp_text_edit {
  * system call, if one failed. */
 int pvp_text_write(const pvp_text_edit *edits, size_t n, pvp_error *err);
 
+/* A module's records, as the linker fragment bounds them
+ * (include/pvpatch/x86_64/pvpatch-insert.lds). */
+typedef struct pvp_rt_records {
+    const void *instances, *instances_end;
+    const void *fixups, *fixups_end;
+} pvp_rt_records;
+
+extern const unsigned char __pvpatch_instances_start[] __attribute__((visibility("hidden")));
+extern const unsigned char __pvpatch_instances_end[] __attribute__((visibility("hidden")));
+extern const unsigned char __pvpatch_fixups_start[] __attribute__((visibility("hidden")));
+extern const unsigned char __pvpatch_fixups_end[] __attribute__((visibility("hidden")));
+/* The records of the module (executable or shared library) that uses it. */
+#define PVP_RT_RECORDS()                                                          \
+    ((pvp_rt_records){ __pvpatch_instances_start, __pvpatch_instances_end,         \
+                       __pvpatch_fixups_start, __pvpatch_fixups_end })
+
+/* Read a module's instance descriptors (as pvp_instances_read). */
+int pvp_rt_instances(const pvp_rt_records *recs, pvp_instance *out, size_t max, size_t *count,
+                     pvp_error *err);
+
+/* Install instance `name` of a module into the running code, through
+ * pvp_install (x86-64 backend) and pvp_text_write: the engine plans and
+ * commits into shadow copies of the canonical slot, the records and the
+ * words its ptr64 fixups name; then the code is written (all or nothing) and
+ * only then the data. Any failure leaves code and data as they were. There
+ * is no physical address in userspace: an instance with vtop fixups is
+ * refused (PVP_E_TRANSLATE). Single-threaded start-up, as pvp_text_write. */
+int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_report *report,
+                   pvp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

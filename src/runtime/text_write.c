@@ -10,6 +10,7 @@
  * replaced by their undo copies. */
 #define _GNU_SOURCE
 #include "pvpatch/runtime.h"
+#include "maps.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +29,7 @@ typedef struct run {
 
 static int fail(pvp_error *err, int status, uintptr_t addr, const char *what)
 {
-    if (err)
-        *err = (pvp_error){ .status = status, .addr = addr, .sub = -1, .what = what };
-    return status;
+    return pvp_rt_fail(err, status, addr, what);
 }
 
 static int by_address(const void *a, const void *b)
@@ -73,47 +72,6 @@ static size_t page_runs(const pvp_text_edit **sorted, size_t n, uintptr_t page, 
         }
     }
     return nruns;
-}
-
-/* Why a mapping with these permissions and this name is not program text, or NULL. */
-static const char *not_text(const char *perms, const char *name)
-{
-    if (perms[0] != 'r' || perms[2] != 'x')
-        return "mapping is not readable and executable: not program code";
-    if (perms[1] == 'w')
-        return "mapping is writable: refused, W^X code is never writable";
-    if (perms[3] != 'p')
-        return "mapping is shared: writing it would change other processes' code";
-    if (name[0] == '[')
-        return "special kernel mapping (vdso): refused";
-    return NULL;
-}
-
-/* Every byte of [start, end) must lie in text mappings, per /proc/self/maps. */
-static int check_text(uintptr_t start, uintptr_t end, pvp_error *err)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    if (!maps)
-        return fail(err, PVP_E_UNSUPPORTED, start, "cannot read /proc/self/maps");
-    uintptr_t pos = start;
-    const char *why = NULL;
-    char line[4352];
-    while (pos < end && !why && fgets(line, sizeof line, maps)) {
-        unsigned long lo, hi;
-        char perms[8], name[4096] = "";
-        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %4095s", &lo, &hi, perms, name) < 3 || hi <= pos)
-            continue;
-        if (lo > pos)
-            break;                                  /* a hole before the next mapping */
-        why = not_text(perms, name);
-        pos = hi < end ? hi : end;
-    }
-    fclose(maps);
-    if (why)
-        return fail(err, PVP_E_UNSUPPORTED, pos, why);
-    if (pos < end)
-        return fail(err, PVP_E_OUTSIDE_IMAGE, pos, "address not mapped");
-    return PVP_OK;
 }
 
 /* A read-execute anonymous copy of the run's bytes with `edits` applied (if any). */
@@ -177,7 +135,7 @@ static void release(run *runs, size_t nruns)
 static int prepare(run *runs, size_t nruns, const pvp_text_edit **sorted, size_t n, pvp_error *err)
 {
     for (size_t i = 0; i < nruns; i++) {
-        int rc = check_text(runs[i].start, runs[i].start + runs[i].len, err);
+        int rc = pvp_rt_maps_check(runs[i].start, runs[i].start + runs[i].len, PVP_RT_TEXT, err);
         if (rc)
             return rc;
     }
