@@ -74,35 +74,6 @@ static const char kernel_S[] =
     "counter: .quad 0x5555\n"
     "table:   .quad 0\n";
 
-/* The same in C: compiled with -O2 per mode. Entry first, source order kept. */
-static const char instance_c[] =
-    "#include \"pvpatch/x86_64/instance.h\"\n"
-    "#ifdef MODE_XEN\n"
-    "#define NAME xen\n#define MODE PVP_MODE_XEN\n#define VALUE 0x2222\n#define FN(f) f##_xen\n"
-    "#else\n"
-    "#define NAME native\n#define MODE PVP_MODE_NATIVE\n#define VALUE 0x1111\n#define FN(f) f\n"
-    "#endif\n"
-    "extern long helper(long);\n"
-    "extern long counter, table;\n"
-    "long FN(inner)(long);\n"
-    "extern long (*volatile FN(ptrs))(long);\n"
-    "PVP_C_INSTANCE(NAME, MODE, FN(hot), hot, 256);\n"
-    "PVP_C_CODE(NAME) long FN(hot)(long op, long x)\n"
-    "{\n"
-    "    long (*f)(long), v;\n"
-    "    switch (op) {\n"
-    "    case 1: PVP_C_LOAD_SELF(NAME, v, FN(inner)); return v;\n"
-    "    case 2: PVP_C_LOAD_PHYSICAL(NAME, v, table); return v;\n"
-    "    case 3: return helper(x) + VALUE;\n"
-    "    case 4: return counter;\n"
-    "    case 5: f = FN(ptrs); return f(x);\n"
-    "    case 6: PVP_C_LOAD_SELF(NAME, f, FN(inner)); return f(x);\n"
-    "    default: return VALUE;\n"
-    "    }\n"
-    "}\n"
-    "PVP_C_CODE(NAME) long FN(inner)(long x) { return x + VALUE; }\n"
-    "long (*volatile FN(ptrs))(long) = FN(inner);\n"
-    "PVP_C_PTR64(NAME, FN(ptrs));\n";
 
 static const char kernel_c[] =
     "long counter = 0x5555, table;\n"
@@ -134,7 +105,7 @@ static void build_image(int c_source, x86_elf *e)
     snprintf(src, sizeof src, "%s-inst.%s", tag, ext);
     snprintf(ksrc, sizeof ksrc, "%s-kernel.%s", tag, ext);
     snprintf(lds, sizeof lds, "%s.lds", tag);
-    const char *files[3][2] = { { src, c_source ? instance_c : instance_S },
+    const char *files[3][2] = { { src, c_source ? x86_instance_c : instance_S },
                                 { ksrc, c_source ? kernel_c : kernel_S }, { lds, image_lds } };
     for (int i = 0; i < 3; i++) {
         FILE *f = fopen(x86_tmp(files[i][0]), "w");
@@ -157,6 +128,7 @@ static void build_image(int c_source, x86_elf *e)
 }
 
 typedef struct loaded {
+    int c_source;
     x86_elf elf;
     pvp_range range;
     pvp_image img;
@@ -177,6 +149,7 @@ static void read_instances(loaded *l)
 
 static void load(int c_source, loaded *l)
 {
+    l->c_source = c_source;
     build_image(c_source, &l->elf);
     x86_elf_image(&l->elf, &l->range, &l->img);
     read_instances(l);
@@ -213,6 +186,8 @@ static void run_ops(loaded *l, long value, uint64_t inner, int installed)
     cr_assert_eq(call_hot(l, 4, 0), 0x5555, "RIP-relative data outside");
     cr_assert_eq(call_hot(l, 5, 7), 7 + value, "through a ptr64 fixup");
     cr_assert_eq(call_hot(l, 6, 9), 9 + value, "through a self movabs");
+    if (l->c_source)
+        cr_assert_eq(call_hot(l, 7, 9), 2 * (9 + value), "a direct call inside");
     x86_unseal(l->elf.base, 0x20000);
 }
 

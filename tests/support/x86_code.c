@@ -229,3 +229,42 @@ void x86_elf_image(x86_elf *e, pvp_range *r, pvp_image *img)
                       "program" };
     *img = (pvp_image){ r, 1 };
 }
+
+/* See x86_code.h: one instance source for the in-process and the PIE tests. */
+const char x86_instance_c[] =
+    "#include \"pvpatch/x86_64/instance.h\"\n"
+    "#ifdef MODE_XEN\n"
+    "#define NAME xen\n"
+    "#define MODE PVP_MODE_XEN\n"
+    "#define VALUE 0x2222\n"
+    "#define FN(f) f##_xen\n"
+    "#else\n"
+    "#define NAME native\n"
+    "#define MODE PVP_MODE_NATIVE\n"
+    "#define VALUE 0x1111\n"
+    "#define FN(f) f\n"
+    "#endif\n"
+    "extern long helper(long);\n"
+    "extern long counter, table;\n"
+    "long FN(inner)(long);\n"
+    "extern long (*volatile FN(ptrs))(long);\n"
+    "PVP_C_INSTANCE(NAME, MODE, FN(hot), hot, 256);\n"
+    "PVP_C_CODE(NAME) long FN(hot)(long op, long x)\n"
+    "{\n"
+    "    long (*f)(long), v;\n"
+    "    switch (op) {\n"
+    "#ifndef PIE_ONLY\n"
+    "    case 1: PVP_C_LOAD_SELF(NAME, v, FN(inner)); return v;\n"
+    "    case 2: PVP_C_LOAD_PHYSICAL(NAME, v, table); return v;\n"
+    "    case 6: PVP_C_LOAD_SELF(NAME, f, FN(inner)); return f(x);\n"
+    "#endif\n"
+    "    case 3: return helper(x) + VALUE;\n"
+    "    case 4: return counter;\n"
+    "    case 5: f = FN(ptrs); return f(x);\n"
+    "    case 7: return FN(inner)(x) * 2;\n"
+    "    default: return VALUE;\n"
+    "    }\n"
+    "}\n"
+    "PVP_C_CODE(NAME) long FN(inner)(long x) { return x + VALUE; }\n"
+    "long (*volatile FN(ptrs))(long) = FN(inner);\n"
+    "PVP_C_PTR64(NAME, FN(ptrs));\n";

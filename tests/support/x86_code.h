@@ -57,6 +57,16 @@ void x86_mem_image_init(x86_mem_image *m, void *copy, void *canonical, size_t si
 /* pvp_install of that instance with the x86-64 arch. */
 int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err);
 
+/* One C source of an instance, compiled with -O2 once per mode (-DMODE_XEN
+ * for the copy): hot(op, x) tries one kind of reference per op. 0: the mode's
+ * VALUE (0x1111 native, 0x2222 xen); 1: its inner function's address by a
+ * self movabs; 2: vtop(table); 3: helper(x) + VALUE; 4: counter; 5: inner(x)
+ * through a ptr64-fixed pointer; 6: inner(x) through a self movabs; 7:
+ * inner(x) * 2 by a direct call; inner(x) = x + VALUE. Built with -DPIE_ONLY,
+ * ops 1, 2 and 6 (absolute addresses: text relocations in a PIE) are left out.
+ * The program provides helper(x) = 2x, counter = 0x5555 and table. */
+extern const char x86_instance_c[];
+
 /* A linked x86-64 ELF executable loaded into this process at its own
  * addresses (a fixed, private RW mapping of [base, base+size)). */
 typedef struct x86_elf {

@@ -10,30 +10,34 @@ static const char *const form_names[PVP_X86_NFORMS] = {
     [PVP_X86_JRCXZ8] = "jrcxz8", [PVP_X86_XBEGIN32] = "xbegin32", [PVP_X86_RIP32] = "rip32",
 };
 
-int pvp_x86_movabs_get(const uint8_t *code, size_t len, uint64_t *imm)
+/* Where the imm64 of the movabs at code[0] is, or why there is none. */
+static int movabs_imm(const uint8_t *code, size_t len, size_t *off)
 {
     pvp_x86_insn in;
     int rc = pvp_x86_decode(code, len, 0, &in);
+    *off = in.imm64_off;
+    return rc ? rc : in.imm64_off ? PVP_OK : PVP_E_NOT_MOVL;
+}
+
+int pvp_x86_movabs_get(const uint8_t *code, size_t len, uint64_t *imm)
+{
+    size_t off;
+    int rc = movabs_imm(code, len, &off);
     if (rc)
         return rc;
-    if (!in.imm64_off)
-        return PVP_E_NOT_MOVL;
     *imm = 0;
     for (unsigned i = 0; i < 8; i++)
-        *imm |= (uint64_t)code[in.imm64_off + i] << (8 * i);
+        *imm |= (uint64_t)code[off + i] << (8 * i);
     return PVP_OK;
 }
 
 int pvp_x86_movabs_set(uint8_t *code, size_t len, uint64_t imm)
 {
-    pvp_x86_insn in;
-    int rc = pvp_x86_decode(code, len, 0, &in);
-    if (rc)
-        return rc;
-    if (!in.imm64_off)
-        return PVP_E_NOT_MOVL;
-    x86_put_le(code + in.imm64_off, 8, imm);
-    return PVP_OK;
+    size_t off;
+    int rc = movabs_imm(code, len, &off);
+    if (!rc)
+        x86_put_le(code + off, 8, imm);
+    return rc;
 }
 
 static int x86_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len, pvp_pcrel *ops,
