@@ -96,7 +96,13 @@ int pvpatch_boot(uint32_t mode)
         rc = pvp_install(&img, &req, &report, &err);
         if (rc != PVP_OK)
             return rc;
-        instances[chosen].flags |= PVP_INSTANCE_F_INSTALLED;    /* as the engine set it */
+        /* The engine marked the descriptor INSTALLED: read them again, so
+         * the patch sees which instance's sites are live now. */
+        rc = pvp_instances_read(&img, ADDR(__pvpatch_instances_start),
+                                ADDR(__pvpatch_instances_end) - ADDR(__pvpatch_instances_start),
+                                instances, 8, &ninst, &err);
+        if (rc != PVP_OK)
+            return rc;
     }
     /* Else a C or B canonical IVT: the patch below does all the work. */
 
