@@ -611,3 +611,206 @@ Test(check, text_and_json_agree)
     free(o);
     tj_free(doc);
 }
+
+/* ---- The IVT example (examples/ia64-ivt) --------------------------------------------- */
+
+static const char *const example_images[] = { "kernel-a.elf", "kernel-b.elf", "kernel-c.elf" };
+
+/* Copy the example next to a link to include/ (build.sh finds the headers
+ * at ../../include), edit ivt.S with a sed script (NULL: none), build it;
+ * the images and objects are in `out`. */
+static void build_example(const char *sed_script, char *out, size_t outsz)
+{
+    static int seq;
+    char root[512], script[600], cmd[4096];
+    snprintf(root, sizeof root, "%s/ivt%d", tas_tmpdir(), ++seq);
+    snprintf(out, outsz, "%s/out", root);
+    snprintf(script, sizeof script, "%s/edit.sed", root);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/examples && cp -R examples/ia64-ivt %s/examples/ && ln -s \"$PWD/include\" %s/include",
+             root, root, root);
+    int st;
+    free(tas_run(cmd, &st));
+    cr_assert_eq(st, 0, "%s", cmd);
+    if (sed_script) {
+        FILE *f = fopen(script, "w");
+        cr_assert(f);
+        fputs(sed_script, f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "cp %s/examples/ia64-ivt/ivt.S %s/ivt.orig && sed -i -f %s %s/examples/ia64-ivt/ivt.S && "
+                 "! cmp -s %s/ivt.orig %s/examples/ia64-ivt/ivt.S", root, root, script, root, root, root);
+        free(tas_run(cmd, &st));
+        cr_assert_eq(st, 0, "the sed script changed nothing in ivt.S:\n%s", sed_script);
+    }
+    snprintf(cmd, sizeof cmd, "sh %s/examples/ia64-ivt/build.sh %s 2>&1 >/dev/null", root, out);
+    char *o = tas_run(cmd, &st);
+    cr_assert(st == 0, "building the example failed:\n%s", o);
+    free(o);
+}
+
+static void image_path(const char *out, const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", out, name);
+}
+
+/* The example is clean: images, every object, and images after boot in each mode. */
+Test(check, ivt_example_is_clean)
+{
+    char out[600], path[700], cmd[1600];
+    build_example(NULL, out, sizeof out);
+    for (int i = 0; i < 3; i++) {
+        image_path(out, example_images[i], path, sizeof path);
+        expect_clean(path, NULL);
+    }
+    snprintf(cmd, sizeof cmd, "ls %s/*.o", out);
+    int st, nobj = 0;
+    char *list = tas_run(cmd, &st);
+    for (char *o = strtok(list, "\n"); o; o = strtok(NULL, "\n"), nobj++)
+        expect_clean(o, NULL);
+    cr_assert(nobj >= 5, "%d objects", nobj);
+    free(list);
+
+    /* Boot, offline: kernel-a installs an instance and patches; kernel-c only patches. */
+    const char *modes[] = { "native", "xen", "counting" };
+    for (int m = 0; m < 3; m++) {
+        char inst[800], patched[800], mode[32];
+        snprintf(mode, sizeof mode, "--mode %s", modes[m]);
+        image_path(out, "kernel-a.elf", path, sizeof path);
+        snprintf(inst, sizeof inst, "%s.%s", path, modes[m]);
+        snprintf(patched, sizeof patched, "%s.%s.patched", path, modes[m]);
+        char *o = run(&st, "install %s --instance ivt_%s -o %s", path, modes[m], inst);
+        cr_assert_eq(st, 0, "%s", o);
+        free(o);
+        o = run(&st, "patch %s --mode %s -o %s", inst, modes[m], patched);
+        cr_assert_eq(st, 0, "%s", o);
+        free(o);
+        expect_clean(patched, mode);
+        image_path(out, "kernel-c.elf", path, sizeof path);
+        snprintf(patched, sizeof patched, "%s.%s.patched", path, modes[m]);
+        o = run(&st, "patch %s --mode %s -o %s", path, modes[m], patched);
+        cr_assert_eq(st, 0, "%s", o);
+        free(o);
+        expect_clean(patched, mode);
+    }
+}
+
+/* A PV_ macro replaced by the raw instruction: one finding per instance, at the entry. */
+Test(check, ivt_example_raw_instruction)
+{
+    char out[600], path[700];
+    build_example("s/^    PV_READ_IIM(r16, r24, r25)$/    { .mii; mov r16 = cr.iim; nop.i 0; nop.i 0 ;; }/\n", out,
+                  sizeof out);
+    for (int i = 0; i < 3; i++) {
+        image_path(out, example_images[i], path, sizeof path);
+        cli_image img;
+        open_image(path, &img);
+        tj_value *doc = check_json(path, NULL, 1);
+        cr_assert_eq(nfindings(doc), img.count, "%s: %zu findings, %zu instances", path, nfindings(doc), img.count);
+        for (size_t k = 0; k < img.count; k++) {
+            char label[64];
+            snprintf(label, sizeof label, "%s_break_fault", img.set[k].name);
+            const tj_value *f = find_at(doc, "raw-sensitive", ck_symbol(path, label), 0);
+            cr_assert(f && strcmp(tj_str(f, "insn"), "mov r16=cr.iim") == 0, "%s: nothing at %s", path, label);
+        }
+        tj_free(doc);
+        cli_image_close(&img);
+    }
+    image_path(out, "ivt-xen.o", path, sizeof path);
+    tj_value *doc = check_json(path, NULL, 1);
+    const tj_value *f = find_at(doc, "raw-sensitive", obj_offset(path, "ivt_xen_break_fault"), 0);
+    cr_assert(nfindings(doc) == 1 && f, "ivt-xen.o: no finding at ivt_xen_break_fault");
+    tj_free(doc);
+}
+
+/* The movls that load `<instance>_*_pgd` in the instances that move at install. */
+static size_t pgd_movls(const char *path, uint64_t *at, size_t max)
+{
+    cli_image img;
+    open_image(path, &img);
+    size_t n = 0;
+    for (size_t k = 0; k < img.count; k++) {
+        const pvp_instance *i = &img.set[k];
+        if (i->copy == i->canonical)
+            continue;
+        for (uint64_t a = i->copy; a < i->copy + i->size; a += 16) {
+            pvp_ia64_bundle b;
+            uint64_t imm;
+            unsigned reg;
+            if (pvp_ia64_bundle_unpack(pvp_image_at(pvp_file_image(img.file), a, 16), &b) != PVP_OK ||
+                pvp_ia64_movl_get(&b, 2, &imm, &reg) != PVP_OK)
+                continue;
+            for (size_t s = 0; s < pvp_file_symbol_count(img.file); s++) {
+                const pvp_symbol *y = pvp_file_symbol(img.file, s);
+                size_t len = strlen(y->name);
+                if (y->value == imm && len > 4 && strcmp(y->name + len - 4, "_pgd") == 0 &&
+                    strncmp(y->name, i->name, strlen(i->name)) == 0 && n < max) {
+                    at[n++] = a;
+                    break;
+                }
+            }
+        }
+    }
+    cli_image_close(&img);
+    return n;
+}
+
+/* A PVP_MOVL_SELF replaced by a plain movl: found in every copy that moves,
+ * harmless where the only instance is the canonical one. */
+Test(check, ivt_example_plain_movl)
+{
+    char out[600], path[700];
+    build_example("s/PVP_MOVL_SELF(p0, r19, \\(IVT_NAME.*_pgd\\))/movl r19 = \\1/\n", out, sizeof out);
+    image_path(out, "kernel-a.elf", path, sizeof path);
+    uint64_t at[64];
+    size_t n = pgd_movls(path, at, 64);
+    cr_assert(n > 0);
+    tj_value *doc = check_json(path, NULL, 1);
+    cr_assert_eq(nfindings(doc), n, "%zu findings for %zu movls", nfindings(doc), n);
+    for (size_t k = 0; k < n; k++)
+        cr_assert(find_at(doc, "unrecorded-absolute", at[k], 2), "nothing at 0x%llx", (unsigned long long)at[k]);
+    tj_free(doc);
+    for (int i = 1; i < 3; i++) {
+        image_path(out, example_images[i], path, sizeof path);
+        expect_clean(path, NULL);
+    }
+    image_path(out, "ivt-xen.o", path, sizeof path);
+    doc = check_json(path, NULL, 1);
+    cr_assert_eq(count_rule(doc, "unrecorded-absolute"), n / 2, "ivt-xen.o has half of kernel-a's (xen, counting)");
+    tj_free(doc);
+}
+
+/* The xen IVT padded by a bundle: its size is not the slot's and the
+ * instances of the slot disagree; images without it are clean. */
+Test(check, ivt_example_padded_instance)
+{
+    char out[600], path[700];
+    build_example("s/^    \\.org L(base) + 0x8000$/#if IVT_MODE == PVP_MODE_XEN\\n    .org L(base) + 0x8010\\n#else\\n"
+                  "    .org L(base) + 0x8000\\n#endif/\n", out, sizeof out);
+    image_path(out, "kernel-a.elf", path, sizeof path);
+    cli_image img;
+    open_image(path, &img);
+    const pvp_instance *xen = instance(&img, "ivt_xen");
+    cr_assert_neq(xen->size, xen->slot_size);
+    char size[96];
+    snprintf(size, sizeof size, "ivt_xen is 0x%llx bytes, its canonical slot 0x%llx", (unsigned long long)xen->size,
+             (unsigned long long)xen->slot_size);
+    tj_value *doc = check_json(path, NULL, 1);
+    cr_assert_eq(count_rule(doc, "layout"), nfindings(doc));
+    int sized = 0, disagree = 0;
+    for (size_t i = 0; i < nfindings(doc); i++) {
+        const char *d = tj_str(finding(doc, i), "detail");
+        cr_assert(strstr(d, "ivt_xen"), "%s", d);
+        sized += strstr(d, size) != NULL;
+        disagree += strstr(d, "disagree") != NULL;
+    }
+    cr_assert(sized == 1 && disagree == (int)img.count - 1, "%d, %d", sized, disagree);
+    tj_free(doc);
+    int st;
+    char *o = run(&st, "install %s --instance ivt_xen -o %s.x", path, path);
+    cr_assert(st == 2 && count_lines(o) == 1, "%s", o);
+    free(o);
+    cli_image_close(&img);
+    for (int i = 1; i < 3; i++) {
+        image_path(out, example_images[i], path, sizeof path);
+        expect_clean(path, NULL);
+    }
+}
