@@ -111,7 +111,7 @@ int pvp_x86_decode(const uint8_t *code, size_t avail, uint64_t addr, pvp_x86_ins
     out->is_nop = zi.mnemonic == ZYDIS_MNEMONIC_NOP;
     if (zi.mnemonic == ZYDIS_MNEMONIC_MOV && zi.raw.imm[0].size == 64)
         out->imm64_off = zi.raw.imm[0].offset;
-    if (zi.attributes & ZYDIS_ATTRIB_IS_RELATIVE && zi.raw.imm[0].is_relative)
+    if ((zi.attributes & ZYDIS_ATTRIB_IS_RELATIVE) && zi.raw.imm[0].is_relative)
         return relative_branch(&zi, addr, out);
     return rip_operand(&zi, ops, addr, out);
 }
