@@ -192,6 +192,9 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
         return rc;
     r->from_form = (uint8_t)form;
     r->from_mode = (uint8_t)mode;
+    if (r->to_form == form && c->mode->id == mode)
+        for (uint64_t b = 0; b < len; b++)
+            code[b] = now[b];           /* already this code: keep its layout, write nothing */
     int changed = 0;
     for (uint64_t b = 0; b < len; b++)
         changed |= now[b] != code[b];

@@ -38,6 +38,15 @@
 #define PVP_TMPL_REGS_WW  r0, PVP_PH_SRC1, PVP_PH_SRC2
 #define PVP_TMPL_REGS_N   r0, r0, r0
 
+/* An rfi does not come back: b7 gets the site's own value back first. */
+.macro pvp_stub_return_register name
+    .ifc \name, RFI
+    mov b7 = PVP_ABI_SAVEB
+    .else
+    mov b7 = PVP_ABI_RET
+    .endif
+.endm
+
 /* The stub: take the return address into b7, run the mode's code with r31
  * and r27 as its clobbers, return. */
 .macro pvp_emit_stub mode, name, id, dst, s1, s2
@@ -46,7 +55,7 @@
 pvp_stub_\mode\()_\name:
     { .mii
     nop.m 0
-    mov b7 = PVP_ABI_RET
+    pvp_stub_return_register \name
     nop.i 0 ;;
     }
     pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH
@@ -67,6 +76,7 @@ pvp_stub_\mode\()_\name:
 /* One template: the code of \form for \name with placeholder registers. */
 .macro pvp_emit_template mode, name, id, form, keeps, dst, s1, s2
     .pushsection .pvpatch.text, "ax"
+    .align 16
 .Lpvp_t_\@:
     pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, \mode
 .Lpvp_t_end_\@:
@@ -118,6 +128,7 @@ pvp_stub_\mode\()_\name:
                        PVP_TMPL_REGS_##shape ;
 
     .pushsection .text.pvpatch.stubs, "ax"
+    .align 16
     PVP_IA64_OPS(PVP_EMIT_STUB)
     .popsection
 

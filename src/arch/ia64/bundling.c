@@ -14,7 +14,9 @@ static int unit_fits(unsigned want, unsigned slot)
 }
 
 /* How many of items[0..n) template t takes; fills slot_of[] with the slot
- * of each taken item. 0 when the template cannot end the bundle legally. */
+ * of each taken item. 0 when the template cannot end the bundle legally:
+ * a stop nobody asked for, a required stop missing, or an instruction that
+ * must end its group (itc, rfi, ...) not followed by a stop right away. */
 static size_t try_template(const pvp_ia64_template *t, const pvp_ia64_item *items, size_t n,
                            unsigned slot_of[3])
 {
@@ -22,16 +24,19 @@ static size_t try_template(const pvp_ia64_template *t, const pvp_ia64_item *item
     int need_stop = 0;
     for (unsigned s = 0; s < 3; s++) {
         unsigned u = t->units[s];
+        int stop_here = (t->stops >> s) & 1;
         if (u == PVP_IA64_UNIT_L)
             continue;                           /* the X slot carries it */
         if (k < n && !need_stop && !(k > 0 && items[k].label) && unit_fits(items[k].op->unit, u)) {
+            if ((items[k].op->flags & PVP_IA64_F_LAST) && !stop_here)
+                return 0;
             slot_of[k] = s;
             need_stop = items[k].stop;
             k++;
         }
-        if (t->stops & (1u << s)) {
+        if (stop_here) {
             if (!need_stop)
-                return 0;                       /* a stop nobody asked for */
+                return 0;
             need_stop = 0;
         }
     }

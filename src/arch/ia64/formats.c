@@ -119,7 +119,7 @@ const pvp_ia64_format pvp_ia64_format_table[FMT_COUNT] = {
     [FMT_A4] = FMT("A4", 1, GR1, GR3,
                    { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 3, { P(36, 1), P(27, 6), P(13, 7) } }),
     [FMT_A5] = FMT("A5", 1, GR1, F('c', PVP_IA64_K_GR, 20, 2),
-                   { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 4, { P(36, 1), P(27, 9), P(22, 5), P(13, 7) } }),
+                   { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 4, { P(36, 1), P(22, 5), P(27, 9), P(13, 7) } }),
     [FMT_A6] = FMT("A6", 1, P1, P2, GR2, GR3),
     [FMT_A8] = FMT("A8", 1, P1, P2, GR3,
                    { 'n', PVP_IA64_K_SIMM, 1, 0, 0, 0, 2, { P(36, 1), P(13, 7) } }),

@@ -22,6 +22,9 @@
 
 /* M-unit system instructions: major op 1, x3 = 0, x6 selects. */
 #define MSYS(syn, fmt, sens, x6) ROW(syn, M, fmt, sens, 0, MOP | X3 | X6, OP(1) | V(27, x6))
+/* The same for those that must end their instruction group. */
+#define MSYS_LAST(syn, fmt, sens, x6) \
+    ROW(syn, M, fmt, sens, PVP_IA64_F_LAST, MOP | X3 | X6, OP(1) | V(27, x6))
 /* Loads and stores: major op 4 (or 5), m and x bits, x6 = type:size with size free. */
 #define LDST(syn, fmt, op, m, type) \
     ROW(syn, M, fmt, NONE, 0, MOP | K(36, 1) | K(27, 1) | K(32, 4), OP(op) | V(36, m) | V(32, type))
@@ -57,8 +60,8 @@ static const pvp_ia64_opcode opcode_table[] = {
     MSYS("mov pmc[%c]=%b",  M42, MOV_TO_IND, 0x04),
     MSYS("mov pmd[%c]=%b",  M42, MOV_TO_IND, 0x05),
     MSYS("ptc.l %c,%b",     M45, PTC_L, 0x09),
-    MSYS("ptc.g %c,%b",     M45, PTC_G, 0x0a),
-    MSYS("ptc.ga %c,%b",    M45, PTC_GA, 0x0b),
+    MSYS_LAST("ptc.g %c,%b", M45, PTC_G, 0x0a),
+    MSYS_LAST("ptc.ga %c,%b", M45, PTC_GA, 0x0b),
     MSYS("ptr.d %c,%b",     M45, PTR, 0x0c),
     MSYS("ptr.i %c,%b",     M45, PTR, 0x0d),
     MSYS("itr.d dtr[%c]=%b", M42, ITR, 0x0e),

@@ -86,9 +86,10 @@ static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_resul
         uint64_t v = pvp_ia64_field_get(f, it->bits, it->lbits);
         if (f->kind != PVP_IA64_K_GR || v < PH_FIRST || v >= PH_FIRST + PH_COUNT)
             continue;
-        unsigned reg = req->regs[v - PH_FIRST];
-        if (reg == 0) {
-            res->why = placeholder_role[v - PH_FIRST];
+        unsigned ph = (unsigned)(v - PH_FIRST), reg = req->regs[ph];
+        int is_value = ph == 1 || ph == 2;      /* r0 is a fine value; a result or clobber r0 is "none" */
+        if (reg == 0 && !is_value) {
+            res->why = placeholder_role[ph];
             res->reg = -1;
             return PVP_E_BAD_REGISTER;
         }

@@ -46,7 +46,10 @@ pvp_op_counts:
 
 /* The mode's entry point for the forms: operation \name at a site. */
 .macro pvp_mode_counting name, id, qp, dst, s1, s2, c1, c2
-    .ifc \c1\c2, r0r0
+    .ifc \c1, r0
+    .error "pvpatch: the counting mode needs two clobber registers at every site"
+    .endif
+    .ifc \c2, r0
     .error "pvpatch: the counting mode needs two clobber registers at every site"
     .endif
     pvp_counting_count \qp, \id, \c1, \c2
