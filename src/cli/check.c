@@ -53,6 +53,7 @@ typedef struct checker {
 
 /* ---- Findings and messages -------------------------------------------- */
 
+/* Record a finding; detail is printf-style. */
 static void add_finding(checker *c, uint64_t addr, int slot, int rule, const char *insn, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 static void add_finding(checker *c, uint64_t addr, int slot, int rule, const char *insn, const char *fmt, ...)
@@ -106,6 +107,7 @@ static void fail(checker *c, uint64_t addr, const char *fmt, ...)
     c->failed = 1;
 }
 
+/* Stop checking on an engine error (unreadable records). */
 static void fail_engine(checker *c, const pvp_error *e)
 {
     fail(c, e->addr, "%s (%s)", e->what ? e->what : "error", pvp_strerror(e->status));
@@ -162,6 +164,7 @@ static void first_insn(const checker *c, uint64_t addr, uint64_t end, uint64_t *
 
 /* ---- Records ------------------------------------------------------------ */
 
+/* Read every site record; the site table must be well-formed to check anything. */
 static int load_sites(checker *c)
 {
     size_t n = pvp_site_count(c->ci->sites_size);
@@ -177,6 +180,7 @@ static int load_sites(checker *c)
     return 0;
 }
 
+/* Read every instance's fixup records into one list. */
 static int load_fixups(checker *c)
 {
     size_t total = 0;
@@ -207,6 +211,7 @@ static int load_recorded(const checker *c, uint64_t bundle)
     return 0;
 }
 
+/* Is a ptr64 fixup recorded for the 8-byte word at addr? */
 static int word_recorded(const checker *c, uint64_t addr)
 {
     for (size_t k = 0; k < c->nfixups; k++)
@@ -217,11 +222,13 @@ static int word_recorded(const checker *c, uint64_t addr)
 
 /* ---- Where code is ------------------------------------------------------ */
 
+/* Does the instance's copy hold addr? */
 static int inside(const pvp_instance *i, uint64_t addr)
 {
     return addr - i->copy < i->size;
 }
 
+/* Do [a, a+alen) and [b, b+blen) share a byte (modulo 2^64, as the engine counts)? */
 static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
     return alen && blen && (a - b < blen || b - a < alen);
@@ -267,6 +274,7 @@ static void site_now(const pvp_site *s, unsigned *form, unsigned *mode)
 
 /* ---- Rule layout ---------------------------------------------------------- */
 
+/* Is v a power of two? */
 static int power_of_two(uint64_t v)
 {
     return v && !(v & (v - 1));
@@ -342,6 +350,7 @@ static void check_pair_layout(checker *c, const pvp_instance *i, const pvp_insta
         add_finding(c, j->copy, -1, RULE_LAYOUT, NULL, "instances %s and %s overlap", i->name, j->name);
 }
 
+/* Rule layout: each instance, each pair, each canonical slot once. */
 static void check_layout(checker *c)
 {
     for (size_t k = 0; k < c->ci->count; k++) {
@@ -525,6 +534,7 @@ static void check_relocation(checker *c, const pvp_reloc *r)
     }
 }
 
+/* Rule unrecorded-absolute: relocations in objects, movl immediates in images. */
 static void check_absolute(checker *c)
 {
     if (c->object) {
@@ -539,6 +549,7 @@ static void check_absolute(checker *c)
 
 /* ---- Rule wrong-mode ---------------------------------------------------------- */
 
+/* The mode record of a mode id, or NULL. */
 static const pvp_mode *mode_record(const checker *c, unsigned id)
 {
     for (size_t k = 0; k < c->ci->nmodes; k++)
@@ -605,6 +616,7 @@ static void check_wrong_mode(checker *c, unsigned want)
 
 /* ---- Running the rules ---------------------------------------------------------- */
 
+/* The rules that read instance code, on each instance where its code is now. */
 static void check_instances(checker *c)
 {
     for (size_t k = 0; k < c->ci->count && !c->failed; k++) {
@@ -620,6 +632,7 @@ static void check_instances(checker *c)
     }
 }
 
+/* Order of findings: address, slot, rule, detail. */
 static int by_address(const void *a, const void *b)
 {
     const finding *x = a, *y = b;
@@ -647,6 +660,7 @@ static void sort_findings(checker *c)
 
 /* ---- Output ------------------------------------------------------------------ */
 
+/* One line per finding, then a count (or one clean line). */
 static void print_text(FILE *out, const checker *c)
 {
     const char *path = pvp_file_path(c->ci->file);
@@ -677,6 +691,7 @@ static const char *section_of(const checker *c, uint64_t addr, uint64_t *shown)
     return r ? r->name : NULL;
 }
 
+/* The findings as one JSON object (docs/cli.md). */
 static void print_json(FILE *out, const checker *c)
 {
     fputs("{\"file\":", out);
@@ -731,6 +746,7 @@ static int open_input(const char *path, cli_image *ci, check_object *obj, int *o
     return cli_image_open(ci, path, err, errsz);
 }
 
+/* Read the records, run every rule, sort the findings. */
 static void run_rules(checker *c, const char *mode, unsigned mode_id)
 {
     if (load_sites(c) || load_fixups(c))
@@ -744,6 +760,7 @@ static void run_rules(checker *c, const char *mode, unsigned mode_id)
     sort_findings(c);
 }
 
+/* pvpatch check IMAGE|OBJECT [--mode MODE] [--json] */
 static int run_check(const cli_command *self, int argc, char **argv)
 {
     const char *mode = NULL, *json = NULL, *path = NULL;
