@@ -258,6 +258,106 @@ static void bench_paths(void)
     }
 }
 
+/* The IVT example: per handler (architected entry), bundles executed in pv
+ * operations and indirect branches taken, each of its sites once: C-form
+ * IVT, patched to each mode, and that mode's A instance. */
+static const char *const entry_names[20] = {
+    "vhpt_miss", "itlb_miss", "dtlb_miss", "alt_itlb", "alt_dtlb", "nested_dtlb", "ikey_miss",
+    "dkey_miss", "dirty_bit", "iaccess_bit", "daccess_bit", "break", "ext_int",
+};
+
+static int entry_of(uint64_t off)
+{
+    return off < 0x5000 ? (int)(off / 0x400) : 20 + (int)((off - 0x5000) / 0x100);
+}
+
+/* Sum site paths per IVT entry, for sites inside [base, base + 0x8000). */
+static void per_entry(cli_image *img, const pvp_mode *m, uint64_t base, unsigned sums[68][2], int live_only)
+{
+    const pvp_image *pi = pvp_file_image(img->file);
+    for (size_t k = 0; k < pvp_site_count(img->sites_size); k++) {
+        pvp_site s;
+        uint64_t at;
+        unsigned b, in;
+        if (pvp_site_read(pi, &pvp_arch_ia64, img->sites, k, &s, NULL) || s.addr - base >= 0x8000)
+            continue;
+        if (live_only && !pvp_site_live(&s, img->set, img->count, &at))
+            continue;
+        path_of(pi, &s, m, &b, &in);
+        sums[entry_of(s.addr - base)][0] += b;
+        sums[entry_of(s.addr - base)][1] += in;
+    }
+}
+
+static const pvp_mode *mode_named(cli_image *img, const char *name)
+{
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (strcmp(img->modes[k].name, name) == 0)
+            return &img->modes[k];
+    return &img->modes[0];
+}
+
+static uint64_t instance_copy(cli_image *img, const char *name)
+{
+    const pvp_instance *i = pvp_instance_find(img->set, img->count, name);
+    return i ? i->copy : 0;
+}
+
+static void bench_ivt(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sh examples/ia64-ivt/build.sh %s/ivt >/dev/null", dir);
+    sh(cmd);
+    cli_image c, a, p[3];
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/ivt/kernel-c.elf", dir);
+    if (cli_image_open(&c, path, err, sizeof err) || cli_image_open(&p[0], path, err, sizeof err) ||
+        cli_image_open(&p[1], path, err, sizeof err) || cli_image_open(&p[2], path, err, sizeof err)) {
+        fprintf(stderr, "bench_patch: %s\n", err);
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/ivt/kernel-a.elf", dir);
+    if (cli_image_open(&a, path, err, sizeof err)) {
+        fprintf(stderr, "bench_patch: %s\n", err);
+        exit(1);
+    }
+    uint64_t base = instance_copy(&c, "ivt_c");
+    static unsigned sums[7][68][2];
+    per_entry(&c, mode_named(&c, "native"), base, sums[0], 0);
+    for (int m = 0; m < 3; m++) {
+        pvp_patch_req req = request(&p[m], modes[m], PVP_POLICY_BEST);
+        if (pvp_patch(pvp_file_image(p[m].file), &req, NULL, NULL)) {
+            fprintf(stderr, "bench_patch: patching the IVT to %s failed\n", modes[m]);
+            exit(1);
+        }
+        char inst[32];
+        snprintf(inst, sizeof inst, "ivt_%s", modes[m]);
+        per_entry(&p[m], mode_named(&p[m], modes[m]), base, sums[1 + 2 * m], 0);
+        per_entry(&a, mode_named(&a, modes[m]), instance_copy(&a, inst), sums[2 + 2 * m], 0);
+    }
+    printf("\nIVT example: per handler, bundles executed in its pv operations / indirect branches (each site once)\n");
+    printf("%-13s %8s | %-8s %9s %9s | %-8s %9s %9s | %-8s %9s %9s\n", "handler", "C", "native", "patched",
+           "A", "xen", "patched", "A", "counting", "patched", "A");
+    for (int e = 0; e < 68; e++) {
+        if (!sums[0][e][0])
+            continue;
+        char name[24];
+        if (e < 20 && entry_names[e])
+            snprintf(name, sizeof name, "%s", entry_names[e]);
+        else
+            snprintf(name, sizeof name, "entry 0x%04x", e < 20 ? e * 0x400 : 0x5000 + (e - 20) * 0x100);
+        printf("%-13s %5u/%-2u", name, sums[0][e][0], sums[0][e][1]);
+        for (int m = 0; m < 3; m++)
+            printf(" | %8s %6u/%-2u %6u/%-2u", "", sums[1 + 2 * m][e][0], sums[1 + 2 * m][e][1],
+                   sums[2 + 2 * m][e][0], sums[2 + 2 * m][e][1]);
+        printf("\n");
+    }
+    cli_image_close(&c);
+    cli_image_close(&a);
+    for (int m = 0; m < 3; m++)
+        cli_image_close(&p[m]);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -285,6 +385,7 @@ int main(void)
     }
     bench_rate();
     bench_paths();
+    bench_ivt();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : 1;
