@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "binutils.h"
+#include "pvkernel.h"
 #include "elf/elf_image.h"
 
 /* One source, assembled once per instance (-DCK_NATIVE or not), as a real
@@ -65,32 +66,6 @@ static const char *or_default(const char *s, const char *def)
     return s ? s : def;
 }
 
-/* The three mode objects (stubs, ops tables, templates), built once per process. */
-static const char *mode_objects(void)
-{
-    static char objs[1024];
-    if (objs[0])
-        return objs;
-    const char *modes[] = { "native", "xen", "counting" };
-    for (int m = 0; m < 3; m++) {
-        char path[512], cmd[2048];
-        snprintf(path, sizeof path, "%s/ckmode_%s.S", tas_tmpdir(), modes[m]);
-        FILE *f = fopen(path, "w");
-        cr_assert(f);
-        fprintf(f, "#define PVP_EMIT_MODE %s\n%s#include \"pvpatch/ia64/modes/%s.h\"\n#include \"pvpatch/ia64/emit.h\"\n",
-                modes[m], m == 0 ? "#define PVP_EMIT_LIVE\n" : "", modes[m]);
-        fclose(f);
-        snprintf(cmd, sizeof cmd, "gcc -E -P -x assembler-with-cpp -Iinclude %s -o %s.s && "
-                 TAS_AS " -xexplicit %s.s -o %s.o 2>&1", path, path, path, path);
-        int st;
-        char *out = tas_run(cmd, &st);
-        cr_assert(st == 0 && !*out, "building mode %s:\n%s", modes[m], out);
-        free(out);
-        snprintf(objs + strlen(objs), sizeof objs - strlen(objs), " %s.o", path);
-    }
-    return objs;
-}
-
 /* cpp and as for one instance; assembler warnings on dependencies are expected in generated code. */
 static void assemble(const char *src, const char *obj, const char *defs)
 {
@@ -133,7 +108,7 @@ void ck_build(const ck_spec *spec, ck_kernel *k)
     snprintf(defs, sizeof defs, "-DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s", form, or_default(spec->xen_mode, "xen"));
     assemble(src, k->xen_obj, defs);
     snprintf(cmd, sizeof cmd, TAS_LD " --no-warn-rwx-segments -L include/pvpatch/ia64 -T %s %s %s %s -o %s 2>&1", lds,
-             k->native_obj, k->xen_obj, mode_objects(), k->elf);
+             k->native_obj, k->xen_obj, pv_mode_objects(), k->elf);
     int st;
     char *out = tas_run(cmd, &st);
     cr_assert(st == 0 && !*out, "linking %s failed:\n%s", k->elf, out);

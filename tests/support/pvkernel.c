@@ -44,8 +44,7 @@ char *pv_every_op_body(void)
     return body;
 }
 
-/* The three mode objects, built once per test process. */
-static const char *mode_objects(void)
+const char *pv_mode_objects(void)
 {
     static char objs[1024];
     if (objs[0])
@@ -53,7 +52,7 @@ static const char *mode_objects(void)
     const char *dir = tas_tmpdir();
     const char *modes[] = { "native", "xen", "counting" };
     for (int m = 0; m < 3; m++) {
-        char path[512], cmd[2048];
+        char path[512], cmd[4096];
         snprintf(path, sizeof path, "%s/mode_%s.S", dir, modes[m]);
         FILE *f = fopen(path, "w");
         fprintf(f, "#define PVP_EMIT_MODE %s\n%s#include \"pvpatch/ia64/modes/%s.h\"\n"
@@ -75,7 +74,7 @@ void pv_build(const char *body, const char *form, const char *mode, cli_image *i
     static int seq;
     char spath[512], lpath[512], epath[512], cmd[4096];
     const char *dir = tas_tmpdir();
-    const char *objs = mode_objects();
+    const char *objs = pv_mode_objects();
     seq++;
     snprintf(spath, sizeof spath, "%s/pv%d.S", dir, seq);
     snprintf(lpath, sizeof lpath, "%s/pv%d.lds", dir, seq);

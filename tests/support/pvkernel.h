@@ -12,6 +12,9 @@
 /* The use of every operation, one per line, with result r16, values r17
  * and r18, clobbers r24 and r25 (so every site is the same, op by op). */
 char *pv_every_op_body(void);
+/* The three mode objects (native with pv_cpu_asm_ops, xen, counting), built
+ * once per test process: their paths, space-separated. */
+const char *pv_mode_objects(void);
 /* Build `body` (assembler text using PV_* macros) in form `form` ("A", "B",
  * "C") for mode `mode` and link it with the mode objects; open it. */
 void pv_build(const char *body, const char *form, const char *mode, cli_image *img);
