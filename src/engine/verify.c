@@ -196,6 +196,28 @@ static void site_allows(const vpatch *v, const pvp_site *s, uint64_t gr[2], uint
     }
 }
 
+/* Does the mode's template of (op, form) refer to `target` from outside
+ * itself (x86-64: a RIP-relative data word, the live table slot of C)? */
+static int template_reaches(const vpatch *v, unsigned op, unsigned form, uint64_t target)
+{
+    const pvp_arch *a = v->req->arch;
+    pvp_template t;
+    if (pvp_template_find(v->now, v->mode, op, form, &t, NULL) || target - t.code <= t.end - t.code)
+        return 0;
+    const uint8_t *code = pvp_image_at(v->now, t.code, t.end - t.code);
+    size_t ulen;
+    for (uint64_t off = 0; off < t.end - t.code; off += ulen) {
+        pvp_pcrel ops[PVP_MAX_PCREL];
+        unsigned n;
+        if (a->scan(code + off, (size_t)(t.end - t.code - off), t.code + off, &ulen, ops, &n))
+            return 0;
+        for (unsigned k = 0; k < n; k++)
+            if (ops[k].target == target)
+                return 1;
+    }
+    return 0;
+}
+
 static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
 {
     const pvp_arch *a = v->req->arch;
@@ -215,14 +237,18 @@ static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
     if ((gr[0] & ~agr[0]) || (gr[1] & ~agr[1]) || (br & ~abr))
         vp_mismatch(v, at, "site writes a register it does not allow", agr[0], gr[0]);
     pvp_image_read_le(v->now, v->mode->ops + 8 * (uint64_t)s->op, 8, &stub);
-    for (uint64_t off = 0; off < len; off += a->code_align) {
+    size_t ulen;
+    for (uint64_t off = 0; off < len; off += ulen) {
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned n;
-        size_t ulen;
-        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n))
+        ulen = a->code_align;
+        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n)) {
+            ulen = a->code_align;
             continue;
+        }
         for (unsigned k = 0; k < n; k++)
-            if (ops[k].target != at + len && ops[k].target != stub)
+            if (ops[k].target != at + len && ops[k].target != stub &&
+                !template_reaches(v, s->op, now.cur_form, ops[k].target))
                 vp_mismatch(v, at + off, "site branches elsewhere than its stub or its end", stub,
                             ops[k].target);
     }
