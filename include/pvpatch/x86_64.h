@@ -97,6 +97,33 @@ int pvp_x86_put_call(uint8_t *buf, size_t avail, uint64_t addr, uint64_t target,
 int pvp_x86_put_jmp(uint8_t *buf, size_t avail, uint64_t addr, uint64_t target, size_t *len,
                     pvp_error *err);
 
+/* ---- Sites (pvpatch/x86_64/site.h, docs/x86_64.md) ----------------------
+ * The arch's site hooks. x86 sites have no placeholder registers: PVP_CALL's
+ * call convention fixes them. Register masks (writes, call_gr) number the
+ * registers thus: */
+#define PVP_X86_REG_GPR(n)  (1 + (n))   /* rax rcx rdx rbx rsp rbp rsi rdi r8-r15: 1-16 */
+#define PVP_X86_REG_VEC(n)  (32 + (n))  /* xmm/ymm/zmm 0-31 */
+#define PVP_X86_REG_MASK(n) (64 + (n))  /* k0-k7 */
+#define PVP_X86_REG_FLAGS   72          /* rflags */
+#define PVP_X86_REG_MXCSR   73
+#define PVP_X86_REG_X87SW   74          /* x87 status and tag words */
+#define PVP_X86_REG_X87(n)  (80 + (n))  /* st0-st7 (mm0-mm7) */
+#define PVP_X86_REG_OTHER   127         /* segment, control, x87 control word, ... */
+
+/* Filler of more nops than this (of PVP_X86_NOP_FILL_MAX bytes) is jumped over. */
+#define PVP_X86_FILL_NOPS_MAX 3
+
+/* Lay a template out at a site (arch.h: site_code): instructions copied,
+ * every PC-relative target kept (the template's end becoming the site's
+ * end), the rest filled with nops, or a jmp over them beyond
+ * PVP_X86_FILL_NOPS_MAX nops. */
+int pvp_x86_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *res);
+/* PVP_OK if two regions hold the same instructions, nops and a jmp over the filler aside. */
+int pvp_x86_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b,
+                      uint64_t addr_b, size_t len_b);
+/* Add the registers the code of a region writes to gr (PVP_X86_REG_* bits); br is untouched. */
+int pvp_x86_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
+
 #ifdef __cplusplus
 }
 #endif

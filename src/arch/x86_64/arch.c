@@ -4,6 +4,19 @@
  * in the aligned 16-byte window holding it, at offset `sub`. */
 #include "x86.h"
 
+/* What a call clobbers under the SysV ABI (PVP_X86_REG_* bits): rax, rcx,
+ * rdx, rsi, rdi, r8-r11, every vector and mask register, the flags, the
+ * MXCSR status and the x87 stack. */
+#define X86_BIT(n) (UINT64_C(1) << ((n) % 64))
+#define X86_CALL_GR0                                                                          \
+    (X86_BIT(PVP_X86_REG_GPR(0)) | X86_BIT(PVP_X86_REG_GPR(1)) | X86_BIT(PVP_X86_REG_GPR(2)) | \
+     X86_BIT(PVP_X86_REG_GPR(6)) | X86_BIT(PVP_X86_REG_GPR(7)) | X86_BIT(PVP_X86_REG_GPR(8)) | \
+     X86_BIT(PVP_X86_REG_GPR(9)) | X86_BIT(PVP_X86_REG_GPR(10)) |                             \
+     X86_BIT(PVP_X86_REG_GPR(11)) | UINT64_C(0xFFFFFFFF00000000))
+#define X86_CALL_GR1                                                                          \
+    (UINT64_C(0xFF) | X86_BIT(PVP_X86_REG_FLAGS) | X86_BIT(PVP_X86_REG_MXCSR) |                \
+     X86_BIT(PVP_X86_REG_X87SW) | UINT64_C(0xFF) << (PVP_X86_REG_X87(0) % 64))
+
 static const char *const form_names[PVP_X86_NFORMS] = {
     [PVP_X86_JMP8] = "jmp8",     [PVP_X86_JMP32] = "jmp32",   [PVP_X86_JCC8] = "jcc8",
     [PVP_X86_JCC32] = "jcc32",   [PVP_X86_CALL32] = "call32", [PVP_X86_LOOP8] = "loop8",
@@ -119,4 +132,11 @@ const pvp_arch pvp_arch_x86_64 = {
     .load_imm_set = x86_load_imm_set,
     .reads_pc = x86_reads_pc,
     .same_except_pcrel = x86_same_except_pcrel,
+    .site_code = pvp_x86_site_code,
+    .same_code = pvp_x86_same_code,
+    .writes = pvp_x86_writes,
+    .max_gr = 1,                    /* site records name no register: PVP_CALL's convention fixes them */
+    .max_pred = 1,
+    .call_gr = { X86_CALL_GR0, X86_CALL_GR1 },
+    .call_br = 0,
 };
