@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pvpatch/install.h"
+#include "pvpatch/patch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,16 +44,32 @@ int pvp_text_write(const pvp_text_edit *edits, size_t n, pvp_error *err);
 typedef struct pvp_rt_records {
     const void *instances, *instances_end;
     const void *fixups, *fixups_end;
+    const void *sites, *sites_end;      /* site records (PVP_CALL) */
+    const void *modes, *modes_end;      /* mode records (pvpatch/x86_64/emit.h) */
+    const void *tmpl, *tmpl_end;        /* template entries */
+    const void *text, *text_end;        /* template code */
+    const void *ops, *ops_end;          /* the modes' ops tables and the live table */
 } pvp_rt_records;
 
-extern const unsigned char __pvpatch_instances_start[] __attribute__((visibility("hidden")));
-extern const unsigned char __pvpatch_instances_end[] __attribute__((visibility("hidden")));
-extern const unsigned char __pvpatch_fixups_start[] __attribute__((visibility("hidden")));
-extern const unsigned char __pvpatch_fixups_end[] __attribute__((visibility("hidden")));
+#define PVP_RT_BOUNDS(name)                                                       \
+    extern const unsigned char __pvpatch_##name##_start[] __attribute__((visibility("hidden"))); \
+    extern const unsigned char __pvpatch_##name##_end[] __attribute__((visibility("hidden")))
+PVP_RT_BOUNDS(instances);
+PVP_RT_BOUNDS(fixups);
+PVP_RT_BOUNDS(sites);
+PVP_RT_BOUNDS(modes);
+PVP_RT_BOUNDS(tmpl);
+PVP_RT_BOUNDS(text);
+PVP_RT_BOUNDS(ops);
 /* The records of the module (executable or shared library) that uses it. */
 #define PVP_RT_RECORDS()                                                          \
     ((pvp_rt_records){ __pvpatch_instances_start, __pvpatch_instances_end,         \
-                       __pvpatch_fixups_start, __pvpatch_fixups_end })
+                       __pvpatch_fixups_start, __pvpatch_fixups_end,               \
+                       __pvpatch_sites_start, __pvpatch_sites_end,                 \
+                       __pvpatch_modes_start, __pvpatch_modes_end,                 \
+                       __pvpatch_tmpl_start, __pvpatch_tmpl_end,                   \
+                       __pvpatch_text_start, __pvpatch_text_end,                   \
+                       __pvpatch_ops_start, __pvpatch_ops_end })
 
 /* Read a module's instance descriptors (as pvp_instances_read). */
 int pvp_rt_instances(const pvp_rt_records *recs, pvp_instance *out, size_t max, size_t *count,
@@ -67,6 +84,21 @@ int pvp_rt_instances(const pvp_rt_records *recs, pvp_instance *out, size_t max, 
  * refused (PVP_E_TRANSLATE). Single-threaded start-up, as pvp_text_write. */
 int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_report *report,
                    pvp_error *err);
+
+/* Read a module's mode records (as pvp_modes_read). */
+int pvp_rt_modes(const pvp_rt_records *recs, pvp_mode *out, size_t max, size_t *count,
+                 pvp_error *err);
+
+/* Patch every live site of a module to mode `mode` (its record's name) in
+ * the running code, through pvp_patch (x86-64 backend) and pvp_text_write:
+ * the engine plans and commits into shadows of the sites' code, the site
+ * records and the ops tables; pvp_verify_patch checks the shadows against
+ * the code as it is; then the code is written (all or nothing) and only
+ * then the records and the live table. Any failure leaves code and data as
+ * they were. `policy` is a pvp_policy. Single-threaded start-up, as
+ * pvp_text_write. */
+int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
+                 pvp_patch_report *report, pvp_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,9 +11,9 @@
 #include "pvpatch/runtime.h"
 #include "pvpatch/x86_64.h"
 #include "maps.h"
+#include "shadow.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #define MAX_RANGES 64     /* the fixed ones and the distinct ptr64 words outside the instance */
 
@@ -25,29 +25,8 @@ typedef struct rt_image {
 
 static int add_range(rt_image *m, uintptr_t addr, size_t size, int shadow, uint32_t flags)
 {
-    if (m->img.nranges == MAX_RANGES)
-        return PVP_E_NO_SPACE;
-    uint8_t *bytes = (uint8_t *)addr;
-    if (shadow) {
-        bytes = malloc(size ? size : 1);
-        if (!bytes)
-            return PVP_E_NO_SPACE;
-        memcpy(bytes, (const void *)addr, size);
-    }
-    m->ranges[m->img.nranges++] = (pvp_range){ addr, size, bytes, flags, shadow ? "shadow" : "code" };
-    return PVP_OK;
-}
-
-static int is_shadow(const pvp_range *r)
-{
-    return r->bytes != (uint8_t *)(uintptr_t)r->addr;
-}
-
-static void free_image(rt_image *m)
-{
-    for (size_t i = 0; i < m->img.nranges; i++)
-        if (is_shadow(&m->ranges[i]))
-            free(m->ranges[i].bytes);
+    return pvp_rt_range_add(&m->img, MAX_RANGES, addr, size, shadow, flags,
+                            shadow ? "shadow" : "code");
 }
 
 /* Shadows for the words outside every range that ptr64 fixups name. */
@@ -110,23 +89,15 @@ static int build_image(rt_image *m, const pvp_rt_records *recs, const pvp_instan
 /* Write the changed span of the slot shadow into the code. */
 static int write_code(const pvp_range *slot, pvp_error *err)
 {
-    const uint8_t *now = (const uint8_t *)(uintptr_t)slot->addr;
-    size_t first = 0, end = slot->size;
-    while (first < end && now[first] == slot->bytes[first])
-        first++;
-    while (end > first && now[end - 1] == slot->bytes[end - 1])
-        end--;
-    if (first == end)
-        return PVP_OK;
-    pvp_text_edit e = { (uintptr_t)slot->addr + first, slot->bytes + first, end - first };
-    return pvp_text_write(&e, 1, err);
+    pvp_text_edit e;
+    return pvp_rt_changed(slot, &e) ? pvp_text_write(&e, 1, err) : PVP_OK;
 }
 
 static void write_data(rt_image *m)
 {
     for (size_t i = 0; i < m->img.nranges; i++)
-        if (i != m->slot && is_shadow(&m->ranges[i]))
-            memcpy((void *)(uintptr_t)m->ranges[i].addr, m->ranges[i].bytes, m->ranges[i].size);
+        if (i != m->slot && pvp_rt_is_shadow(&m->ranges[i]))
+            pvp_rt_write_back(&m->ranges[i]);
 }
 
 int pvp_rt_instances(const pvp_rt_records *recs, pvp_instance *out, size_t max, size_t *count,
@@ -163,7 +134,7 @@ int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_rep
         rc = write_code(&m.ranges[m.slot], err);
     if (!rc)
         write_data(&m);
-    free_image(&m);
+    pvp_rt_ranges_free(&m.img);
     free(set);
     return rc;
 }
