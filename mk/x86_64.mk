@@ -50,3 +50,21 @@ $(BUILD)/bench/bench_call: HOST_LIBS += -L$(BENCH_CALL_DIR) -lbenchifunc \
 # tests/test_x86_rtinstall.c links a program against the library: have it built
 # with the runner (order-only: it is not linked into the runner).
 $(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a
+
+# examples/x86_64: one PIE built once, patched at start-up to the mode on its
+# command line. The hot path uses PVP_CALL sites: no red zone there.
+X86_EXAMPLE_DIR := $(BUILD)/examples/x86_64
+X86_EXAMPLE     := $(X86_EXAMPLE_DIR)/pvexample
+X86_RECORDS_LDFLAGS := -Wl,-L,include/pvpatch/x86_64 -Wl,-T,pvpatch-insert.lds
+.PHONY: x86-example
+
+x86-example: $(X86_EXAMPLE)
+	@for m in none native counting portable; do $(X86_EXAMPLE) $$m || exit 1; done
+
+$(X86_EXAMPLE_DIR)/main.o: CFLAGS += -mno-red-zone
+$(X86_EXAMPLE_DIR)/%.o: examples/x86_64/%.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fpie -c $< -o $@
+
+$(X86_EXAMPLE): $(X86_EXAMPLE_DIR)/main.o $(X86_EXAMPLE_DIR)/modes.o $(BUILD)/libpvpatch.a
+	$(CC) $(CFLAGS) -pie $^ -lZydis $(X86_RECORDS_LDFLAGS) -o $@
