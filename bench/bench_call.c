@@ -2,22 +2,18 @@
 /* What a call costs, side by side in one run: the ways a pv operation can be
  * reached (function pointer, the same behind a retpoline, an IFUNC through
  * the PLT) against hand-written direct call and inline code, and the two
- * patched forms. The patched rows are a bench-local experiment until the
- * PVP_CALL site patcher lands: sites.c's `call *bench_ops(%rip)` sites are
- * rewritten at start-up by the runtime writer (pvp_text_write) into a direct
- * call or the inline body, padded with a nop. */
+ * patched forms: sites.c's PVP_CALL sites (indirect calls through the live
+ * ops table, 16 bytes) patched at start-up by pvp_rt_patch into a direct
+ * call or the inline body, filled with nops. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "pvpatch/runtime.h"
-#include "pvpatch/x86_64.h"
 #include "call/call.h"
 
 #define CALLS  50000000L
 #define RUNS   7
-#define NSITES 16
 
 static double now(void)
 {
@@ -26,51 +22,23 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* The new bytes of one site: a direct call or the inline body, then nops. */
-static int site_bytes(const struct bench_site *s, uint8_t *out, pvp_error *err)
-{
-    pvp_x86_insn in;
-    int rc = pvp_x86_decode((const uint8_t *)(uintptr_t)s->addr, s->len, s->addr, &in);
-    if (rc || in.len != s->len || in.form != PVP_X86_RIP32 ||
-        in.target != (uintptr_t)&bench_ops.step) {
-        err->addr = s->addr;
-        err->what = "not a `call *bench_ops(%rip)` site";
-        return PVP_E_UNKNOWN_OP;
-    }
-    size_t used = 5;
-    if (s->form == BENCH_FORM_DIRECT) {
-        rc = pvp_x86_put_call(out, s->len, s->addr, (uintptr_t)op_step, err);
-    } else {
-        used = (size_t)(bench_inline_step_end - bench_inline_step);
-        if (used > s->len) {
-            err->addr = s->addr;
-            err->what = "inline body longer than the site";
-            return PVP_E_NO_SPACE;
-        }
-        memcpy(out, bench_inline_step, used);
-    }
-    pvp_x86_nop_fill(out + used, s->len - used);
-    return rc;
-}
-
+/* Patch the PVP_CALL sites of sites.c to mode "bench": inline where the
+ * mode has a body, direct calls elsewhere. */
 static void patch_sites(void)
 {
-    static uint8_t bytes[NSITES][16];
-    pvp_text_edit edits[NSITES];
-    size_t n = 0;
+    pvp_rt_records recs = PVP_RT_RECORDS();
+    pvp_patch_report rep;
     pvp_error err = { 0 };
-    for (const struct bench_site *s = __start_bench_sites; s < __stop_bench_sites; s++, n++) {
-        if (n == NSITES || site_bytes(s, bytes[n], &err)) {
-            fprintf(stderr, "bench_call: site %#llx: %s\n", (unsigned long long)err.addr,
-                    n == NSITES ? "too many sites" : err.what);
-            exit(1);
-        }
-        edits[n] = (pvp_text_edit){ (uintptr_t)s->addr, bytes[n], s->len };
-    }
-    if (pvp_text_write(edits, n, &err)) {
+    if (pvp_rt_patch(&recs, "bench", PVP_POLICY_BEST, &rep, &err)) {
         fprintf(stderr, "bench_call: patching %#llx: %s\n", (unsigned long long)err.addr, err.what);
         exit(1);
     }
+    if (!rep.to_form[PVP_FORM_A] || !rep.to_form[PVP_FORM_B] || rep.to_form[PVP_FORM_C]) {
+        fprintf(stderr, "bench_call: the sites did not become inline and direct calls\n");
+        exit(1);
+    }
+    printf("PVP_CALL sites patched by pvp_rt_patch: %llu inline (A), %llu direct calls (B)\n",
+           (unsigned long long)rep.to_form[PVP_FORM_A], (unsigned long long)rep.to_form[PVP_FORM_B]);
 }
 
 typedef struct row {
@@ -88,8 +56,8 @@ static row rows[] = {
     { "function pointer (well predicted)", loop_pointer, 0, NULL, 0, 0 },
     { "function pointer, retpoline", loop_pointer_retpoline, 0, NULL, 0, 0 },
     { "IFUNC through the PLT", loop_ifunc, 0, NULL, 0, 0 },
-    { "patched direct call (bench-local)", loop_site_direct, 0, "within 5%", 0, 0 },
-    { "patched inline (bench-local)", loop_site_inline, 1, "within 2%", 0, 0 },
+    { "patched direct call (PVP_CALL, B)", loop_site_direct, 0, "within 5%", 0, 0 },
+    { "patched inline (PVP_CALL, A)", loop_site_inline, 1, "within 2%", 0, 0 },
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 

@@ -27,9 +27,14 @@ x86-freestanding: | $(DEPS)
 	if [ -n "$$undef" ]; then echo "x86-freestanding: backend needs $$undef" >&2; exit 1; fi
 	@echo "x86-freestanding: x86-64 backend builds without libc headers; needs only Zydis: $$(nm -u $(X86_FS)/x86.o | awk '{print $$2}' | tr '\n' ' ')"
 
+# Programs with pvpatch records (instances, sites, modes) link them with ld's
+# default script plus this fragment, which also names their bounds.
+X86_RECORDS_LDFLAGS := -Wl,-L,include/pvpatch/x86_64 -Wl,-T,pvpatch-insert.lds
+
 # bench_call: its loops live in separate objects (no compiler sees through a
-# call), one built with retpolines, the sites without a red zone; the IFUNC
-# row calls into a shared library through the PLT.
+# call), one built with retpolines, the PVP_CALL sites without a red zone
+# (patched at start-up, so linked with the records fragment); the IFUNC row
+# calls into a shared library through the PLT.
 BENCH_CALL_DIR := $(BUILD)/bench/call
 BENCH_CALL_OBJ := $(addprefix $(BENCH_CALL_DIR)/,ops.o loops.o retpoline.o sites.o)
 BENCH_CALL_FLAGS_retpoline := -mindirect-branch=thunk -fcf-protection=none
@@ -45,7 +50,7 @@ $(BENCH_CALL_DIR)/libbenchifunc.so: bench/call/ifunc.c | $(DEPS)
 
 $(BUILD)/bench/bench_call: $(BENCH_CALL_OBJ) $(BENCH_CALL_DIR)/libbenchifunc.so
 $(BUILD)/bench/bench_call: HOST_LIBS += -L$(BENCH_CALL_DIR) -lbenchifunc \
-    -Wl,-rpath,$(abspath $(BENCH_CALL_DIR))
+    -Wl,-rpath,$(abspath $(BENCH_CALL_DIR)) $(X86_RECORDS_LDFLAGS)
 
 # tests/test_x86_rtinstall.c links a program against the library: have it built
 # with the runner (order-only: it is not linked into the runner).
@@ -55,7 +60,6 @@ $(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a
 # command line. The hot path uses PVP_CALL sites: no red zone there.
 X86_EXAMPLE_DIR := $(BUILD)/examples/x86_64
 X86_EXAMPLE     := $(X86_EXAMPLE_DIR)/pvexample
-X86_RECORDS_LDFLAGS := -Wl,-L,include/pvpatch/x86_64 -Wl,-T,pvpatch-insert.lds
 .PHONY: x86-example
 
 x86-example: $(X86_EXAMPLE)
