@@ -52,10 +52,6 @@ $(BUILD)/bench/bench_call: $(BENCH_CALL_OBJ) $(BENCH_CALL_DIR)/libbenchifunc.so
 $(BUILD)/bench/bench_call: HOST_LIBS += -L$(BENCH_CALL_DIR) -lbenchifunc \
     -Wl,-rpath,$(abspath $(BENCH_CALL_DIR)) $(X86_RECORDS_LDFLAGS)
 
-# tests/test_x86_rtinstall.c links a program against the library: have it built
-# with the runner (order-only: it is not linked into the runner).
-$(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a
-
 # examples/x86_64: one PIE built once, patched at start-up to the mode on its
 # command line. The hot path uses PVP_CALL sites: no red zone there.
 X86_EXAMPLE_DIR := $(BUILD)/examples/x86_64
@@ -72,3 +68,11 @@ $(X86_EXAMPLE_DIR)/%.o: examples/x86_64/%.c | $(DEPS)
 
 $(X86_EXAMPLE): $(X86_EXAMPLE_DIR)/main.o $(X86_EXAMPLE_DIR)/modes.o $(BUILD)/libpvpatch.a
 	$(CC) $(CFLAGS) -pie $^ -lZydis $(X86_RECORDS_LDFLAGS) -o $@
+
+# tests/test_x86_rtinstall.c links a program against the library and
+# test_x86_sites_rt.c runs the example: have them built with the runner
+# (order-only: they are not linked into it). The runner has PVP_CALL sites of
+# its own (test_x86_sites_rt.c, without a red zone) and patches them.
+$(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a $(X86_EXAMPLE)
+$(BUILD)/tests/pvpatch-tests: HOST_LIBS += $(X86_RECORDS_LDFLAGS)
+$(BUILD)/san/tests/test_x86_sites_rt.o: CFLAGS += -mno-red-zone
