@@ -29,9 +29,11 @@ static const char ops_h[] =
     "#define OP_FULL  6\n"      /* 9a + 5b + 7: alpha's body fills a site exactly, beta's is too long */
     "#define OP_HELP  7\n"      /* helper(a) + 1: alpha's body calls out */
     "#define OP_COUNT 8\n"
+    "#ifndef __ASSEMBLER__\n"
     "typedef unsigned long u64;\n"
     "u64 alpha_add3(u64, u64, u64), alpha_min(u64, u64), alpha_scale(u64), alpha_magic(void),\n"
-    "    alpha_xor4(u64, u64, u64, u64), alpha_full(u64, u64), alpha_help(u64);\n";
+    "    alpha_xor4(u64, u64, u64, u64), alpha_full(u64, u64), alpha_help(u64);\n"
+    "#endif\n";
 
 /* The sites, and the hand-written direct calls they must agree with. */
 static const char sites_c[] =
@@ -51,7 +53,18 @@ static const char sites_c[] =
     "    return s; }\n"
     "u64 site_loop(u64 a, u64 b, u64 c, u64 d)\n"
     "    LOOP(PVP_CALL(OP_ADD3, i, b, s), PVP_CALL(OP_MIN, i * c, s))\n"
-    "u64 ref_loop(u64 a, u64 b, u64 c, u64 d) LOOP(alpha_add3(i, b, s), alpha_min(i * c, s))\n";
+    "u64 ref_loop(u64 a, u64 b, u64 c, u64 d) LOOP(alpha_add3(i, b, s), alpha_min(i * c, s))\n"
+    "u64 ref_asm(u64 a, u64 b, u64 c, u64 d) { (void)d; return alpha_add3(a, b, c); }\n";
+
+/* A site written in assembler, with the assembler PVP_CALL. */
+static const char sites_S[] =
+    "#include \"ops.h\"\n"
+    "#include \"pvpatch/x86_64/site.h\"\n"
+    "        .text\n"
+    "        .globl site_asm\n"
+    "site_asm:\n"
+    "        PVP_CALL(OP_ADD3)\n"
+    "        ret\n";
 
 /* Two modes with the same semantics: alpha inline everywhere, beta inline
  * for two operations (and too long for FULL); and gamma, a mode record
@@ -120,7 +133,8 @@ static const char image_lds[] =
     "  /DISCARD/ : { *(.note.* .eh_frame .comment) }\n"
     "}\n";
 
-static const char *const names[] = { "add3", "min", "scale", "magic", "xor4", "full", "help", "loop" };
+static const char *const names[] = { "add3", "min", "scale", "magic", "xor4", "full", "help", "loop",
+                                     "asm" };
 #define NNAMES (sizeof names / sizeof names[0])
 
 typedef struct loaded {
@@ -145,14 +159,16 @@ static void build(const char *elf)
 {
     write_file("ops.h", ops_h);
     write_file("sites.c", sites_c);
+    write_file("sites.S", sites_S);
     write_file("modes.c", modes_c);
     write_file("sites.lds", image_lds);
     const char *common = "-O2 -fpie -std=gnu11 -Wall -Werror -Iinclude -fno-asynchronous-unwind-tables "
                          "-fcf-protection=none -fno-stack-protector -ffreestanding";
     x86_sh("cc %s -mno-red-zone -c %s -o %s.sites.o", common, x86_tmp("sites.c"), elf);
     x86_sh("cc %s -c %s -o %s.modes.o", common, x86_tmp("modes.c"), elf);
-    x86_sh("ld --no-warn-rwx-segments -L include/pvpatch/x86_64 -T %s -o %s %s.sites.o %s.modes.o",
-           x86_tmp("sites.lds"), elf, elf, elf);
+    x86_sh("cc -Iinclude -c %s -o %s.asm.o", x86_tmp("sites.S"), elf);
+    x86_sh("ld --no-warn-rwx-segments -L include/pvpatch/x86_64 -T %s -o %s %s.sites.o %s.asm.o "
+           "%s.modes.o", x86_tmp("sites.lds"), elf, elf, elf, elf);
 }
 
 static uint64_t sym(const loaded *l, const char *name)
