@@ -33,23 +33,6 @@ __attribute__((noinline, noipa)) long rt_replacement(long x)
 
 static long (*volatile victim)(long) = rt_victim;
 
-/* The permissions /proc/self/maps shows for addr ("r-xp"), or "" if unmapped. */
-static const char *perms_at(uintptr_t addr)
-{
-    static char perms[8];
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[4352];
-    perms[0] = 0;
-    while (fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        char p[8];
-        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, p) == 3 && addr >= lo && addr < hi)
-            memcpy(perms, p, sizeof perms);
-    }
-    fclose(f);
-    return perms;
-}
-
 Test(x86_runtime, patches_a_function_of_the_running_program_and_back)
 {
     uintptr_t at = (uintptr_t)rt_victim, page = at & ~(uintptr_t)(PAGE - 1);
@@ -62,7 +45,7 @@ Test(x86_runtime, patches_a_function_of_the_running_program_and_back)
     pvp_error err;
     cr_assert_eq(pvp_text_write(&e, 1, &err), PVP_OK, "%s", err.what);
     cr_assert_eq(victim(7), 7000, "the patched function runs the replacement");
-    cr_assert_str_eq(perms_at(at), "r-xp", "the patched page is read-execute, never writable");
+    cr_assert_str_eq(x86_perms_at(at), "r-xp", "the patched page is read-execute, never writable");
     cr_assert_eq(memcmp((void *)page, before, at - page), 0, "bytes before the edit moved");
     cr_assert_eq(memcmp((void *)(at + len), before + (at - page) + len,
                         sizeof before - (at - page) - len), 0, "bytes after the edit moved");
@@ -149,7 +132,7 @@ Test(x86_runtime, patches_a_shared_library_on_several_pages_at_once)
     cr_assert_eq(memcmp((void *)(a + PAGE - 3), marks, sizeof marks), 0);
     cr_assert_eq(memcmp((void *)(a + PAGE + 3), b_page, PAGE - 3), 0);
     for (int i = 0; i < 3; i++)
-        cr_assert_str_eq(perms_at(a + (uintptr_t)i * PAGE), "r-xp");
+        cr_assert_str_eq(x86_perms_at(a + (uintptr_t)i * PAGE), "r-xp");
     free(b_page);
     x86_blob_free(&b);
 }
@@ -225,7 +208,7 @@ Test(x86_runtime, a_swap_refused_half_way_is_rolled_back)
     cr_assert_eq(err.addr, c);
     cr_assert(strstr(err.what, "nothing changed"), "%s", err.what);
     assert_unchanged(&l, s, size);
-    cr_assert_str_eq(perms_at(a), "r-xp");
+    cr_assert_str_eq(x86_perms_at(a), "r-xp");
     free(s);
     x86_blob_free(&b);
 }

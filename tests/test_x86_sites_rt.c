@@ -124,23 +124,6 @@ static pvp_patch_report rt_patch(const char *mode, int policy)
     return rep;
 }
 
-/* The permissions /proc/self/maps shows for addr ("r-xp"). */
-static const char *perms_at(uintptr_t addr)
-{
-    static char perms[8];
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[4352];
-    perms[0] = 0;
-    while (fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        char p[8];
-        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, p) == 3 && addr >= lo && addr < hi)
-            memcpy(perms, p, sizeof perms);
-    }
-    fclose(f);
-    return perms;
-}
-
 /* The mnemonic of the first instruction that is not a nop in the 16-byte
  * site at or after the function's start. */
 static const char *site_mnemonic(const void *fn)
@@ -162,7 +145,7 @@ Test(x86_sites_rt, patches_this_program_inline_then_to_direct_calls)
     cr_assert_eq(rep.sites, 2);
     cr_assert_eq(rep.to_form[PVP_FORM_A], 2);
     cr_assert_str_eq(site_mnemonic((const void *)(uintptr_t)site_twice), "lea");
-    cr_assert_str_eq(perms_at((uintptr_t)site_twice), "r-xp", "code stays read-execute");
+    cr_assert_str_eq(x86_perms_at((uintptr_t)site_twice), "r-xp", "code stays read-execute");
     run_sites("inline");
     rep = rt_patch("rt_calls", PVP_POLICY_BEST);
     cr_assert_eq(rep.to_form[PVP_FORM_B], 2);

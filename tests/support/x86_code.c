@@ -105,6 +105,23 @@ void x86_unmap(void *p, size_t size)
     munmap(p, size);
 }
 
+const char *x86_perms_at(uintptr_t addr)
+{
+    static char perms[8];
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[4352];
+    perms[0] = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char p[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, p) == 3 && addr >= lo && addr < hi)
+            memcpy(perms, p, sizeof perms);
+    }
+    if (f)
+        fclose(f);
+    return perms;
+}
+
 long x86_call2(const void *p, long a, long b)
 {
     long (*f)(long, long) = (long (*)(long, long))(uintptr_t)p;
