@@ -194,7 +194,9 @@ static void path_of(const pvp_image *img, const pvp_site *s, const pvp_mode *m, 
                 ++*bundles;
                 pvp_ia64_insn last;
                 pvp_ia64_decode(&sb, 2, &last);
-                if (last.op && strncmp(last.op->syntax, "br.cond", 7) == 0 && (last.bits >> 13 & 7) == 7)
+                int found = 0;
+                if (last.op && strncmp(last.op->syntax, "br.cond", 7) == 0 &&
+                    pvp_ia64_operand(&last, 'B', &found) == PVP_ABI_BR && found)
                     break;
             }
             ++*indirect;                               /* the return through b7 */

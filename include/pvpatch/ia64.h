@@ -18,6 +18,7 @@ extern "C" {
 #define PVP_IA64_BUNDLE_SIZE 16u
 #define PVP_IA64_SLOT_BITS   41u
 #define PVP_IA64_SLOT_MASK   ((UINT64_C(1) << 41) - 1)
+#define PVP_IA64_QP_MASK     UINT64_C(0x3f)   /* qualifying predicate: bits 0-5 of a slot */
 
 /* Execution unit of a slot. A is the table's name for instructions that run
  * on either an M or an I slot; a decoded slot is never of unit A. */

@@ -96,7 +96,7 @@ static int is_skip(const pvp_ia64_bundle *b, unsigned slot, const pvp_ia64_insn 
                    uint64_t end)
 {
     pvp_ia64_iprel r[2];
-    return in->op->format == FMT_B1 && (in->bits & 0x3f) == 0 &&
+    return in->op->format == FMT_B1 && (in->bits & PVP_IA64_QP_MASK) == 0 &&
            pvp_ia64_iprel_list(b, slot, ip, r) == 1 && r[0].target == end;
 }
 

@@ -124,7 +124,7 @@ uint64_t pvp_ia64_operand(const pvp_ia64_insn *in, char tag, int *found)
     if (fmt && tag == 'q' && fmt->has_qp) {
         if (found)
             *found = 1;
-        return in->bits & 0x3f;
+        return in->bits & PVP_IA64_QP_MASK;
     }
     if (found)
         *found = f != NULL;
@@ -146,7 +146,7 @@ int pvp_ia64_encode(const pvp_ia64_opcode *op, const char *tags, const uint64_t 
         if (tags[i] == 'q') {
             if (!fmt->has_qp || vals[i] > 63)
                 return PVP_E_BAD_REGISTER;
-            *bits = (*bits & ~UINT64_C(0x3f)) | vals[i];
+            *bits = (*bits & ~PVP_IA64_QP_MASK) | vals[i];
             continue;
         }
         const pvp_ia64_field *f = pvp_ia64_format_field(fmt, tags[i]);

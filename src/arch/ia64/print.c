@@ -141,7 +141,7 @@ size_t pvp_ia64_print(const pvp_ia64_insn *in, uint64_t ip, char *buf, size_t si
         put_hex(&s, in->bits);
     } else {
         const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
-        uint64_t qp = in->bits & 0x3f;
+        uint64_t qp = in->bits & PVP_IA64_QP_MASK;
         if (fmt->has_qp && qp) {
             put_str(&s, "(p");
             put_unsigned(&s, qp, 10, 1);

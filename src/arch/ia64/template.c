@@ -79,7 +79,7 @@ void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br,
 static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_result *res)
 {
     const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
-    if (fmt->has_qp && (it->bits & 0x3f) == 0)
+    if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == 0)
         it->bits |= req->qp;
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
@@ -141,6 +141,15 @@ static uint64_t movl_imm(const pvp_ia64_item *it)
     uint64_t imm = 0;
     pvp_ia64_movl_get(&b, 2, &imm, NULL);
     return imm;
+}
+
+static unsigned movl_reg(const pvp_ia64_item *it)
+{
+    pvp_ia64_bundle b = { 4, { 0, it->lbits, it->bits } };
+    uint64_t imm;
+    unsigned reg = 0;
+    pvp_ia64_movl_get(&b, 2, &imm, &reg);
+    return reg;
 }
 
 static int set_movl_imm(pvp_ia64_item *it, uint64_t imm)
@@ -300,7 +309,7 @@ static int same_item(const pvp_ia64_item *x, uint64_t tx, uint64_t mx, const pvp
     if (x->op != y->op || x->stop != y->stop || tx != ty)
         return 0;
     if (x->op->format == FMT_X2)
-        return mx == my && ((x->bits ^ y->bits) & 0x1fff) == 0;      /* qp and r1 */
+        return mx == my && movl_reg(x) == movl_reg(y) && ((x->bits ^ y->bits) & PVP_IA64_QP_MASK) == 0;
     if (tx)
         return 1;                              /* same row and target: the rest is hints */
     return x->bits == y->bits && x->lbits == y->lbits;
