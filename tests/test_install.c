@@ -344,3 +344,235 @@ Test(install, flush_routine_assembles)
     cr_assert(fci == 1 && synci == 1 && srlzi == 1);
     tas_free(&o);
 }
+
+/* ---- What an install must refuse, and data inside an instance ---------- */
+
+/* Read the descriptors again (an install marks its own). */
+static void reread(kernel *k)
+{
+    const pvp_section *s = pvp_file_section_by_name(k->file, ".pvpatch.instances");
+    pvp_error err;
+    cr_assert_eq(pvp_instances_read(pvp_file_image(k->file), s->addr, s->size, k->set, 4, &k->count, &err), PVP_OK);
+}
+
+/* Install `name` and expect `status` with the image byte-identical. */
+static void expect_refused(kernel *k, const char *name, int status, const char *what)
+{
+    size_t total;
+    uint8_t *before = snapshot(pvp_file_image(k->file), &total);
+    pvp_install_report rep;
+    pvp_error err = { 0 };
+    int rc = install_named(k, name, &rep, &err, NULL);
+    cr_assert_eq(rc, status, "install %s: got %d (%s), want %d", name, rc, err.what ? err.what : "", status);
+    cr_assert(strstr(err.what, what), "install %s: '%s' does not say '%s'", name, err.what, what);
+    assert_unchanged(pvp_file_image(k->file), before, total);
+    free(before);
+}
+
+Test(install, refuses_a_slot_that_holds_an_installed_instance)
+{
+    /* No vtop fixup: nothing else would stop the second install. */
+    char *body = one_branch_body("outside_fn");
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    reread(&k);
+    /* The canonical instance's code is gone from its slot: installing it would keep xen's code. */
+    expect_refused(&k, "native", PVP_E_ALREADY_DONE, "slot holds another installed instance");
+    pvp_file_close(k.file);
+
+    /* The other way: the canonical instance installed (fixups applied), then a copy. */
+    body = one_branch_body("outside_fn");
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    cr_assert_eq(install_named(&k, "native", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    reread(&k);
+    expect_refused(&k, "xen", PVP_E_ALREADY_DONE, "slot holds another installed instance");
+    pvp_file_close(k.file);
+}
+
+Test(install, refuses_two_fixups_for_one_movl)
+{
+    /* GNU as tags a movl as slot 1 or 2: both name the one movl of the bundle. */
+    static const char *const pairs[][2] = { { "1", "2" }, { "2", "2" }, { "1", "1" } };
+    for (int p = 0; p < 3; p++) {
+        char *body = NULL;
+        size_t len = 0;
+        add(&body, &len, "\\name\\()_in: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+        add(&body, &len, "\\name\\()_m: { .mlx; nop.m 0; movl r17 = \\name\\()_in ;; }\n");
+        add(&body, &len, "pvp_fixup PVP_FIX_SELF_MOVL, \\name\\()_m + %s\n", pairs[p][0]);
+        add(&body, &len, "pvp_fixup PVP_FIX_VTOP_MOVL, \\name\\()_m + %s\n", pairs[p][1]);
+        add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 2);
+        kernel k;
+        build_kernel(body, "0xa000000100100000", NULL, &k);
+        free(body);
+        expect_refused(&k, "xen", PVP_E_OVERLAP, "two fixup records name one place");
+        pvp_file_close(k.file);
+    }
+}
+
+/* A bundle that decodes as MIB with `br.cond` to +disp bundles in slot 2,
+ * as two little-endian words: (template | slot 0 | low slot 1, rest). */
+static uint64_t branch_word_hi(uint64_t disp)
+{
+    uint64_t slot2 = (UINT64_C(4) << 37) | (disp << 13);     /* B1 br.cond, imm20b = disp */
+    return slot2 << 23;                                        /* bits 87-127 of the bundle */
+}
+
+Test(install, pointer_word_inside_the_instance_is_data)
+{
+    /* The word points at the tag (offset 0x10: the low bits read as template
+     * MIB) and the word after it reads as a br.cond leaving the instance. */
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "\\name\\()_in: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_tag: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_word: PVP_DATA8_SELF(\\name\\()_tag)\n data8 0x%llx\n",
+        (unsigned long long)branch_word_hi(0x1000));
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 3);
+    kernel k, orig;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    build_kernel(body, "0xa000000100100000", NULL, &orig);
+    free(body);
+    const pvp_instance *xen = pvp_instance_find(orig.set, orig.count, "xen");
+    const pvp_symbol *word = pvp_file_symbol_by_name(orig.file, "xen_word");
+    cr_assert(word && word->value == xen->copy + 0x20);
+
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s at 0x%llx", err.what,
+                 (unsigned long long)err.addr);
+    cr_assert_eq(rep.data_bytes, 16, "the bundle with the word is copied as data");
+    uint64_t lo, hi;
+    const pvp_image *img = pvp_file_image(k.file);
+    cr_assert_eq(pvp_image_read_le(img, xen->canonical + 0x20, 8, &lo), PVP_OK);
+    cr_assert_eq(pvp_image_read_le(img, xen->canonical + 0x28, 8, &hi), PVP_OK);
+    cr_assert_eq(lo, xen->canonical + 0x10, "the pointer follows the instance");
+    cr_assert_eq(hi, branch_word_hi(0x1000), "the data word was rewritten as a branch");
+
+    pvp_mismatch mm[8];
+    size_t n;
+    int rc = pvp_verify_install(pvp_file_image(orig.file), img, &pvp_arch_ia64, xen, kernel_vtop, NULL, mm, 8, &n);
+    cr_assert_eq(rc, PVP_OK, "verify: %zu mismatch(es), first %s at 0x%llx", n, n ? mm[0].what : "",
+                 n ? (unsigned long long)mm[0].addr : 0ull);
+    /* And a changed data byte is still caught. */
+    uint8_t *b = pvp_image_at(img, xen->canonical + 0x2c, 1);
+    b[0] ^= 1;
+    rc = pvp_verify_install(pvp_file_image(orig.file), img, &pvp_arch_ia64, xen, kernel_vtop, NULL, mm, 8, &n);
+    cr_assert(rc == PVP_E_VERIFY && n == 1 && strcmp(mm[0].what, "data") == 0 &&
+              mm[0].addr == xen->canonical + 0x2c);
+    pvp_file_close(k.file);
+    pvp_file_close(orig.file);
+}
+
+Test(install, data_range_is_copied_as_it_is)
+{
+    /* Code bytes declared as data: a branch out of the instance that an
+     * install must not re-target (a jump table, a template, a string). */
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "PVP_DATA_BEGIN(\\name\\()_d)\n"
+                     "\\name\\()_data: { .mib; nop.m 0; nop.i 0; br.cond.sptk.few outside_fn }\n"
+                     "PVP_DATA_END(\\name\\()_d)\n");
+    add(&body, &len, "{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few outside_fn }\n");
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 3);
+    kernel k, orig;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    build_kernel(body, "0xa000000100100000", NULL, &orig);
+    free(body);
+    const pvp_instance *xen = pvp_instance_find(orig.set, orig.count, "xen");
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    cr_assert_eq(rep.data_bytes, 16);
+    cr_assert_eq(rep.fixups[PVP_FIX_DATA], 1);
+    cr_assert_eq(rep.retargeted[0], 1, "only the branch outside the data range is re-targeted");
+    const uint8_t *was = pvp_image_at(pvp_file_image(orig.file), xen->copy + 0x10, 16);
+    const uint8_t *now = pvp_image_at(pvp_file_image(k.file), xen->canonical + 0x10, 16);
+    cr_assert(memcmp(was, now, 16) == 0, "the data range was changed");
+    pvp_mismatch mm[8];
+    size_t n;
+    cr_assert_eq(pvp_verify_install(pvp_file_image(orig.file), pvp_file_image(k.file), &pvp_arch_ia64, xen,
+                                    kernel_vtop, NULL, mm, 8, &n), PVP_OK, "%s", n ? mm[0].what : "");
+    pvp_file_close(k.file);
+    pvp_file_close(orig.file);
+}
+
+/* A body whose xen build branches into the slot at +0x10 (the canonical
+ * instance's second bundle), with entries declared as `entry` says. */
+static char *slot_branch_body(const char *native_entry, const char *xen_entry)
+{
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_e1: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_e2: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, ".ifc \\name, xen\n{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few ia64_ivt + 0x10 }\n"
+                     ".else\n{ .mib; nop.m 0; nop.i 0; nop.b 0 }\n.endif\n");
+    if (native_entry)
+        add(&body, &len, ".ifc \\name, native\nPVP_ENTRY(\\name\\()_%s)\n.endif\n", native_entry);
+    if (xen_entry)
+        add(&body, &len, ".ifc \\name, xen\nPVP_ENTRY(\\name\\()_%s)\n.endif\n", xen_entry);
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 4);
+    return body;
+}
+
+Test(install, branch_into_the_slot_needs_a_declared_entry)
+{
+    char *body = slot_branch_body(NULL, NULL);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    expect_refused(&k, "xen", PVP_E_ENTRY, "not at an entry");
+    pvp_file_close(k.file);
+
+    /* Entries that differ between the instances of one slot. */
+    body = slot_branch_body("e1", "e2");
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    expect_refused(&k, "xen", PVP_E_ENTRY, "does not declare");
+    pvp_file_close(k.file);
+
+    /* The same entry in both: the branch means the same code after the install. */
+    body = slot_branch_body("e1", "e1");
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    pvp_install_report rep;
+    pvp_error err;
+    cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s", err.what);
+    cr_assert_eq(rep.fixups[PVP_FIX_ENTRY], 1);
+    pvp_file_close(k.file);
+}
+
+Test(install, references_from_outside_into_freed_or_replaced_code)
+{
+    /* Kernel text branching into the xen copy (freed after boot), into the
+     * slot at +0x10 (another instance's code after an install) and to the
+     * slot's start (fine: cr.iva points there whatever is installed). */
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, ".ifc \\name, native\n.pushsection .text\n"
+                     "from_text: { .mib; nop.m 0; nop.i 0; br.cond.sptk.few xen_e1 }\n"
+                     "{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few ia64_ivt + 0x10 }\n"
+                     "{ .mib; nop.m 0; nop.i 0; br.cond.sptk.few ia64_ivt }\n.popsection\n.endif\n");
+    add(&body, &len, "{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n\\name\\()_e1: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 2);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    const pvp_symbol *from = pvp_file_symbol_by_name(k.file, "from_text");
+    const pvp_instance *xen = pvp_instance_find(k.set, k.count, "xen");
+    cr_assert(from && xen);
+    pvp_mismatch mm[8];
+    size_t n;
+    int rc = pvp_verify_references(pvp_file_image(k.file), &pvp_arch_ia64, k.set, k.count, mm, 8, &n);
+    cr_assert(rc == PVP_E_VERIFY && n == 2, "%zu findings", n);
+    cr_assert(strcmp(mm[0].what, "freed") == 0 && mm[0].addr == from->value && mm[0].expected == xen->copy + 0x10);
+    cr_assert(strcmp(mm[1].what, "entry") == 0 && mm[1].addr == from->value + 16 &&
+              mm[1].expected == xen->canonical + 0x10);
+    pvp_file_close(k.file);
+}

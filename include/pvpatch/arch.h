@@ -50,6 +50,8 @@ typedef struct pvp_code_result {
 typedef struct pvp_arch {
     const char *name;
     unsigned code_align;               /* 16 on IA-64 (bundles) */
+    unsigned insn_align;               /* every code unit starts at a multiple of this:
+                                        * 16 on IA-64, 1 (or 0) on x86-64 */
     unsigned nforms;
     const char *const *form_names;
     /* Length and PC-relative operands of the code unit at `code` (host bytes,

@@ -41,6 +41,7 @@ typedef struct pvp_fixup {
     uint64_t record;       /* address of the record */
     uint64_t where;
     uint32_t kind;         /* PVP_FIX_* */
+    uint32_t length;       /* bytes of a DATA range; 0 for the other kinds */
 } pvp_fixup;
 
 /* Translate a virtual address to a physical one; nonzero status to refuse. */
@@ -58,8 +59,23 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
                    pvp_error *err);
 /* Number of fixup records of an instance. */
 size_t pvp_fixup_count(const pvp_instance *inst);
-/* A short name for a fixup kind ("vtop", "self", "ptr64"). */
+/* A short name for a fixup kind ("vtop", "self", "ptr64", "data", "entry"). */
 const char *pvp_fixup_kind_name(unsigned kind);
+/* Where an instance's records that lie inside it count from: its copy, or
+ * its canonical place once it is installed (the install re-bases them). */
+uint64_t pvp_fixup_base(const pvp_instance *inst);
+/* The first data range of an instance that ends after offset `off`, as
+ * offsets [*start, *end) widened to whole units of `align` bytes: DATA
+ * records and PTR64 words inside the instance. 0 if there is none (then
+ * *start = *end = the instance's size), else 1. Records that cannot be read
+ * are left to the install to refuse. */
+int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, unsigned align,
+                         uint64_t *start, uint64_t *end);
+/* The instance to install in the slot at `canonical` for `mode`: the one of
+ * that mode (the one already in place first), else the one in place, so
+ * that its fixups get applied. An index into set, or count if the slot has
+ * no instance. Head code and `pvpatch install --mode` choose with this. */
+size_t pvp_instance_for_mode(const pvp_instance *set, size_t count, uint64_t canonical, uint32_t mode);
 
 #define PVP_MAX_FORMS 16
 
@@ -69,7 +85,8 @@ typedef struct pvp_install_report {
     uint64_t units_copied;                  /* bundles on IA-64 */
     uint64_t retargeted[PVP_MAX_FORMS];     /* outside references, per arch form */
     uint64_t moved_inside;                  /* inside references that moved with the code */
-    uint64_t fixups[4];                     /* applied, per PVP_FIX_* kind */
+    uint64_t data_bytes;                    /* bytes copied as data (DATA and PTR64 ranges) */
+    uint64_t fixups[PVP_FIX_KINDS];         /* applied or checked, per PVP_FIX_* kind */
     uint64_t pc_reads;                      /* instructions reading PC without displacement */
     uint64_t freeable_code;                 /* bytes of instance copies no longer needed */
     uint64_t freeable_meta;                 /* bytes of descriptors and fixup records */
@@ -107,6 +124,21 @@ typedef struct pvp_mismatch {
 int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
                        const pvp_instance *instance, pvp_vtop_fn vtop, void *vtop_ctx,
                        pvp_mismatch *out, size_t max, size_t *count);
+
+/* Find PC-relative references from code outside every instance (the
+ * executable ranges of img) that an install would break: into an instance
+ * copy that is not at its canonical place (freed after boot: "freed"), or
+ * into a canonical slot elsewhere than its start or an entry every instance
+ * of the slot declares ("entry": another instance's code lies there after an
+ * install). PVP_OK or PVP_E_VERIFY with up to `max` mismatches (the total in
+ * *count); `expected` is the target, `actual` the referring unit. */
+int pvp_verify_references(const pvp_image *img, const pvp_arch *arch, const pvp_instance *set,
+                          size_t nset, pvp_mismatch *out, size_t max, size_t *count);
+/* PVP_OK if `target` may be referred to from code outside the instances:
+ * PVP_E_FREED if it lies in a copy freed after boot, PVP_E_ENTRY if it lies
+ * in a slot elsewhere than its start or an entry of every instance of it. */
+int pvp_reference_ok(const pvp_image *img, const pvp_arch *arch, const pvp_instance *set, size_t nset,
+                     uint64_t target);
 
 #ifdef __cplusplus
 }

@@ -29,11 +29,13 @@
  * instance it copied, so a second install is refused rather than repeated. */
 #define PVP_INSTANCE_F_INSTALLED 0x1
 
-/* Fixup record, in section .pvpatch.fixups: u64 where, u32 kind, u32 zero. */
+/* Fixup record, in section .pvpatch.fixups: u64 where, u32 kind, u32 length
+ * (bytes for DATA, zero for every other kind). */
 #define PVP_FIXUP_RECSIZE     16
 #define PVP_FIX_OFF_WHERE     0
 #define PVP_FIX_OFF_KIND      8
-#define PVP_FIX_OFF_RESERVED  12
+#define PVP_FIX_OFF_LENGTH    12
+#define PVP_FIX_OFF_RESERVED  PVP_FIX_OFF_LENGTH   /* its name before DATA gave it a use */
 
 /* Fixup kinds.
  * VTOP_MOVL: the movl tagged by `where` (bundle address + slot) loads a
@@ -42,10 +44,19 @@
  * SELF_MOVL: the movl tagged by `where` loads an address inside the instance;
  *   install re-bases it to the canonical place.
  * PTR64: the 8-byte word at `where` (anywhere in the image) holds an address;
- *   if it points into the instance, install re-bases it. */
+ *   if it points into the instance, install re-bases it. Inside an instance
+ *   the word is data: the code unit holding it is copied, never decoded.
+ * DATA: the `length` bytes at `where`, inside the instance, are data (a table,
+ *   a string): copied as they are, never decoded as code nor re-targeted.
+ * ENTRY: `where` is a place inside the instance that code outside it may
+ *   branch to; every instance of one slot must declare the same entries, so
+ *   such a branch means the same code whichever instance is installed. */
 #define PVP_FIX_VTOP_MOVL     1
 #define PVP_FIX_SELF_MOVL     2
 #define PVP_FIX_PTR64         3
+#define PVP_FIX_DATA          4
+#define PVP_FIX_ENTRY         5
+#define PVP_FIX_KINDS         6   /* one past the last kind */
 
 /* Forms of a pv operation at a site (the thread's A, B and C). */
 #define PVP_FORM_A            1   /* the mode's code inline */

@@ -32,6 +32,9 @@ typedef enum pvp_status {
     PVP_E_TRANSLATE,           /* the caller's address translation refused an address */
     PVP_E_STALE,               /* code at a site is not what its record says */
     PVP_E_NO_FIT,              /* no form of the operation fits the site */
+    PVP_E_NOT_INSTALLED,       /* an instance in place was never installed: its fixups are not applied */
+    PVP_E_ENTRY,               /* a reference into a slot that is not one of its declared entries */
+    PVP_E_FREED,               /* a reference into an instance copy that is freed after boot */
     PVP_STATUS_COUNT
 } pvp_status;
 

@@ -45,6 +45,18 @@ static int ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return alen && blen && (a - b < blen || b - a < alen);
 }
 
+/* A reference that leaves the copy keeps its absolute target; refuse the
+ * targets whose code will not be what the reference meant after boot. */
+static int outside_target_ok(install_ctx *c, uint64_t from, int sub, uint64_t target)
+{
+    int rc = pvp_reference_ok(c->img, c->arch, c->req->set, c->req->count, target);
+    if (rc == PVP_E_FREED)
+        return fail(c, rc, from, sub, "branch into another instance's copy, which is freed after boot");
+    if (rc == PVP_E_ENTRY)
+        return fail(c, rc, from, sub, "branch into the slot's code that this install replaces, not at an entry");
+    return PVP_OK;
+}
+
 /* Everything that can be checked before looking at a single instruction. */
 static int check_layout(install_ctx *c)
 {
@@ -62,6 +74,9 @@ static int check_layout(install_ctx *c)
         const pvp_instance *o = &c->req->set[k];
         if (o == i || o->canonical != i->canonical)
             continue;
+        if (o->flags & PVP_INSTANCE_F_INSTALLED)
+            return fail(c, PVP_E_ALREADY_DONE, o->record, -1,
+                        "the slot holds another installed instance already");
         if (o->slot_size != i->slot_size || (o->copy == o->canonical && o->size != i->slot_size))
             return fail(c, PVP_E_SIZE_MISMATCH, o->record, -1,
                         "instances of one canonical slot disagree on its size");
@@ -96,6 +111,9 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
             c->rep->moved_inside++;        /* moves with the code: displacement unchanged */
             continue;
         }
+        rc = outside_target_ok(c, from, ops[k].sub, ops[k].target);
+        if (rc)
+            return rc;
         rc = c->arch->retarget(unit, *len, to, &ops[k], ops[k].target);
         if (rc) {
             fail(c, rc, from, ops[k].sub, "re-targeted displacement does not fit its field");
@@ -115,15 +133,39 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
     return PVP_OK;
 }
 
+/* Copy data bytes of the instance as they are. */
+static void move_data(install_ctx *c, uint64_t off, uint64_t len)
+{
+    c->rep->data_bytes += len;
+    if (!c->commit)
+        return;
+    const uint8_t *src = pvp_image_at(c->img, c->inst->copy + off, len);
+    uint8_t *dst = pvp_image_at(c->img, c->inst->canonical + off, len);
+    for (uint64_t b = 0; b < len; b++)
+        dst[b] = src[b];
+}
+
+/* Walk the instance unit by unit; the data ranges its records name are
+ * copied as bytes, so that a word of data is never read as a branch. */
 static int move_code(install_ctx *c)
 {
     if (c->delta == 0)
         return PVP_OK;                     /* the canonical instance stays where it is */
     size_t len;
+    uint64_t dstart = 0, dend = 0;
     for (uint64_t off = 0; off < c->inst->size; off += len) {
+        if (off >= dend)
+            pvp_fixup_data_range(c->img, c->inst, off, c->arch->insn_align, &dstart, &dend);
+        if (off >= dstart) {
+            len = (size_t)(dend - off);
+            move_data(c, off, len);
+            continue;
+        }
         int rc = move_unit(c, off, &len);
         if (rc)
             return rc;
+        if (off + len > dstart)
+            return fail(c, PVP_E_OVERLAP, c->inst->copy + off, -1, "a code unit runs into a data range");
         c->rep->units_copied++;
     }
     return PVP_OK;
@@ -184,17 +226,58 @@ static int fix_pointer(install_ctx *c, const pvp_fixup *f)
     return rc;
 }
 
-/* Two records for one place would apply twice where code does not move. */
+/* The bytes a fixup record is about: a load's whole unit (one unit holds
+ * one address load: movl is slots 1 and 2 of an MLX bundle, so tags +1 and
+ * +2 name one place), a pointer word, a data range; none for an entry. */
+static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_t *len)
+{
+    unsigned align = c->arch->code_align;
+    switch (f->kind) {
+    case PVP_FIX_VTOP_MOVL:
+    case PVP_FIX_SELF_MOVL: *at = f->where - f->where % align; *len = align; return 1;
+    case PVP_FIX_PTR64: *at = f->where; *len = 8; return 1;
+    case PVP_FIX_DATA: *at = f->where; *len = f->length; return 1;
+    default: return 0;
+    }
+}
+
+/* Two records for one place would apply twice (or treat code as data);
+ * data ranges may overlap each other and hold pointer words. */
 static int check_duplicates(install_ctx *c, size_t n)
 {
-    for (size_t a = 0; a < n; a++)
+    for (size_t a = 0; a < n; a++) {
+        pvp_fixup fa;
+        uint64_t pa, la;
+        pvp_fixup_read(c->img, c->inst, a, &fa, NULL);
+        if (!fixup_place(c, &fa, &pa, &la))
+            continue;
         for (size_t b = a + 1; b < n; b++) {
-            pvp_fixup fa, fb;
-            pvp_fixup_read(c->img, c->inst, a, &fa, NULL);
+            pvp_fixup fb;
+            uint64_t pb, lb;
             pvp_fixup_read(c->img, c->inst, b, &fb, NULL);
-            if (fa.where == fb.where)
-                return fail(c, PVP_E_OVERLAP, fb.record, -1, "two fixup records name one place");
+            if (!fixup_place(c, &fb, &pb, &lb) || !ranges_overlap(pa, la, pb, lb))
+                continue;
+            int data_a = fa.kind == PVP_FIX_DATA, data_b = fb.kind == PVP_FIX_DATA;
+            int ptr_a = fa.kind == PVP_FIX_PTR64, ptr_b = fb.kind == PVP_FIX_PTR64;
+            if ((data_a && (data_b || ptr_b)) || (data_b && ptr_a))
+                continue;
+            return fail(c, PVP_E_OVERLAP, fb.record, -1,
+                        "two fixup records name one place (or a load inside data)");
         }
+    }
+    return PVP_OK;
+}
+
+/* A data range or an entry must lie inside the instance. */
+static int check_inside(install_ctx *c, const pvp_fixup *f)
+{
+    const pvp_instance *i = c->inst;
+    uint64_t off = f->where - i->copy, len = f->kind == PVP_FIX_DATA ? f->length : 1;
+    unsigned align = c->arch->insn_align ? c->arch->insn_align : 1;
+    if (off >= i->size || i->size - off < len)
+        return fail(c, PVP_E_OUTSIDE_IMAGE, f->record, -1, "data range or entry outside the instance");
+    if (f->kind == PVP_FIX_ENTRY && off % align)
+        return fail(c, PVP_E_MISALIGNED, f->record, -1, "entry not at the start of a code unit");
     return PVP_OK;
 }
 
@@ -205,12 +288,54 @@ static int apply_fixups(install_ctx *c)
         pvp_fixup f;
         int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
         if (!rc)
-            rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f) : fix_load(c, &f);
+            rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f)
+               : f.kind == PVP_FIX_DATA || f.kind == PVP_FIX_ENTRY ? check_inside(c, &f)
+               : fix_load(c, &f);
         if (rc)
             return rc;
         c->rep->fixups[f.kind]++;
     }
     return c->commit ? PVP_OK : check_duplicates(c, n);
+}
+
+/* Does `inst` declare an entry at offset `off`? */
+static int has_entry(const pvp_image *img, const pvp_instance *inst, uint64_t off)
+{
+    size_t n = pvp_fixup_count(inst);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(img, inst, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
+            f.where - pvp_fixup_base(inst) == off)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every entry of a declares one at the same offset in b. */
+static int entries_within(install_ctx *c, const pvp_instance *a, const pvp_instance *b)
+{
+    size_t n = pvp_fixup_count(a);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(c->img, a, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
+            !has_entry(c->img, b, f.where - pvp_fixup_base(a)))
+            return fail(c, PVP_E_ENTRY, f.record, -1, "an entry of the slot that the other instance does not declare");
+    }
+    return PVP_OK;
+}
+
+/* Code outside may branch to the entries of what the slot holds now: the
+ * instance installed there must have the very same entries. */
+static int check_entries(install_ctx *c)
+{
+    for (size_t k = 0; k < c->req->count; k++) {
+        const pvp_instance *o = &c->req->set[k];
+        if (o == c->inst || o->copy != o->canonical || o->canonical != c->inst->canonical)
+            continue;
+        int rc = entries_within(c, o, c->inst);
+        return rc ? rc : entries_within(c, c->inst, o);
+    }
+    return PVP_OK;
 }
 
 /* After the commit the list describes the installed code; mark the instance. */
@@ -258,6 +383,8 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
     c.inst = &req->set[req->chosen];
     c.delta = c.inst->canonical - c.inst->copy;
     int rc = check_layout(&c);
+    if (!rc)
+        rc = check_entries(&c);
     if (!rc)
         rc = pvp_plan_commit(walk, &c);
     if (rc)

@@ -104,9 +104,12 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "fixup record outside the image");
     out->where = rd(img, rec + PVP_FIX_OFF_WHERE, 8);
     out->kind = (uint32_t)rd(img, rec + PVP_FIX_OFF_KIND, 4);
-    if (out->kind < PVP_FIX_VTOP_MOVL || out->kind > PVP_FIX_PTR64 ||
-        rd(img, rec + PVP_FIX_OFF_RESERVED, 4) != 0)
+    out->length = (uint32_t)rd(img, rec + PVP_FIX_OFF_LENGTH, 4);
+    if (out->kind < PVP_FIX_VTOP_MOVL || out->kind >= PVP_FIX_KINDS)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "fixup record: unknown kind");
+    if ((out->kind == PVP_FIX_DATA) != (out->length != 0))
+        return fail(err, PVP_E_BAD_FORMAT, rec, out->length ? "fixup record: a length on a kind that has none"
+                                                             : "fixup record: data range of no bytes");
     return PVP_OK;
 }
 
@@ -116,6 +119,78 @@ const char *pvp_fixup_kind_name(unsigned kind)
     case PVP_FIX_VTOP_MOVL: return "vtop";
     case PVP_FIX_SELF_MOVL: return "self";
     case PVP_FIX_PTR64: return "ptr64";
+    case PVP_FIX_DATA: return "data";
+    case PVP_FIX_ENTRY: return "entry";
     default: return "?";
     }
+}
+
+uint64_t pvp_fixup_base(const pvp_instance *inst)
+{
+    return inst->flags & PVP_INSTANCE_F_INSTALLED ? inst->canonical : inst->copy;
+}
+
+/* The bytes a fixup record marks as data inside the instance, as offsets; 0 if none. */
+static int data_extent(const pvp_instance *inst, const pvp_fixup *f, uint64_t *from, uint64_t *to)
+{
+    uint64_t len = f->kind == PVP_FIX_DATA ? f->length : f->kind == PVP_FIX_PTR64 ? 8 : 0;
+    uint64_t off = f->where - pvp_fixup_base(inst);
+    if (len == 0 || off >= inst->size)
+        return 0;
+    *from = off;
+    *to = inst->size - off < len ? inst->size : off + len;
+    return 1;
+}
+
+int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, unsigned align,
+                         uint64_t *start, uint64_t *end)
+{
+    size_t n = pvp_fixup_count(inst);
+    uint64_t a = align ? align : 1;
+    *start = *end = inst->size;
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        uint64_t from, to;
+        if (pvp_fixup_read(img, inst, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+            continue;
+        from -= from % a;
+        to += (a - to % a) % a;
+        if (to > off && from < *start)
+            *start = from, *end = to;
+    }
+    /* Ranges that touch or overlap the first one extend it. */
+    for (int grew = *start < inst->size; grew;) {
+        grew = 0;
+        for (size_t k = 0; k < n; k++) {
+            pvp_fixup f;
+            uint64_t from, to;
+            if (pvp_fixup_read(img, inst, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+                continue;
+            from -= from % a;
+            to += (a - to % a) % a;
+            if (from <= *end && to > *end)
+                *end = to, grew = 1;
+        }
+    }
+    return *start < inst->size;
+}
+
+/* Does the slot at `canonical` hold the instance `i` as built? */
+static int in_place(const pvp_instance *i, uint64_t canonical)
+{
+    return i->canonical == canonical && i->copy == canonical;
+}
+
+size_t pvp_instance_for_mode(const pvp_instance *set, size_t count, uint64_t canonical, uint32_t mode)
+{
+    size_t of_mode = count, placed = count;
+    for (size_t k = 0; k < count; k++) {
+        if (set[k].canonical != canonical)
+            continue;
+        if (in_place(&set[k], canonical))
+            placed = k;
+        if (set[k].mode == mode && (of_mode == count || in_place(&set[k], canonical)))
+            of_mode = k;
+    }
+    return of_mode < count ? of_mode : placed;
 }

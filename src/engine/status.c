@@ -25,6 +25,9 @@ static const char *const messages[PVP_STATUS_COUNT] = {
     [PVP_E_TRANSLATE] = "address has no translation",
     [PVP_E_STALE] = "code does not match its record",
     [PVP_E_NO_FIT] = "no form fits the site",
+    [PVP_E_NOT_INSTALLED] = "instance never installed: its fixups are not applied",
+    [PVP_E_ENTRY] = "reference into a slot is not a declared entry",
+    [PVP_E_FREED] = "reference into code that is freed after boot",
 };
 
 const char *pvp_strerror(int status)

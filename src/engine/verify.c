@@ -26,17 +26,40 @@ static uint64_t expected_target(const verify_ctx *v, uint64_t target)
     return target - v->in->copy < v->in->size ? target + v->delta : target;
 }
 
+/* Does the fixup rewrite an address load (movl)? */
+static int is_load(const pvp_fixup *f)
+{
+    return f->kind == PVP_FIX_VTOP_MOVL || f->kind == PVP_FIX_SELF_MOVL;
+}
+
 /* The position of a movl fixup inside the unit at `unit`, or -1. */
 static int fixed_load_in(const verify_ctx *v, uint64_t unit, size_t len)
 {
     size_t n = pvp_fixup_count(v->in);
     for (size_t k = 0; k < n; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK && f.kind != PVP_FIX_PTR64 &&
-            f.where - unit < len)
+        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK && is_load(&f) && f.where - unit < len)
             return (int)(f.where - unit);
     }
     return -1;
+}
+
+/* Does the original copy branch into the slot it is installed over, where the
+ * installed code is its own at that offset rather than what it meant, and
+ * the instance declares no entry there? */
+static int leaves_into_slot(const verify_ctx *v, uint64_t target)
+{
+    uint64_t off = target - v->in->canonical;
+    if (target - v->in->copy < v->in->size || off >= v->in->slot_size || off == 0)
+        return 0;
+    size_t n = pvp_fixup_count(v->in);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
+            f.where - pvp_fixup_base(v->in) == off)
+            return 0;
+    }
+    return 1;
 }
 
 static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
@@ -59,9 +82,12 @@ static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
         mismatch(v, to, -1, "operand count", na, nb);
         return;
     }
-    for (unsigned k = 0; k < na; k++)
+    for (unsigned k = 0; k < na; k++) {
         if (ob[k].target != expected_target(v, oa[k].target))
             mismatch(v, to, oa[k].sub, "target", expected_target(v, oa[k].target), ob[k].target);
+        else if (leaves_into_slot(v, oa[k].target))
+            mismatch(v, to, oa[k].sub, "entry", oa[k].target, 0);
+    }
 }
 
 static int expected_value(const verify_ctx *v, const pvp_fixup *f, uint64_t old, pvp_vtop_fn vtop,
@@ -74,6 +100,8 @@ static int expected_value(const verify_ctx *v, const pvp_fixup *f, uint64_t old,
 static void verify_fixup(verify_ctx *v, const pvp_fixup *f, pvp_vtop_fn vtop, void *ctx)
 {
     uint64_t old = 0, now = 0, want;
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY)
+        return;                            /* places, not values: the walk over the code checked them */
     int inside = f->where - v->in->copy < v->in->size;
     uint64_t moved = inside ? f->where + v->delta : f->where;
     if (f->kind == PVP_FIX_PTR64) {
@@ -98,14 +126,52 @@ static void verify_fixup(verify_ctx *v, const pvp_fixup *f, pvp_vtop_fn vtop, vo
                  want, now);
 }
 
+/* Is the byte at addr (in the original) part of a pointer word some fixup re-bases? */
+static int in_pointer_word(const verify_ctx *v, uint64_t addr)
+{
+    size_t n = pvp_fixup_count(v->in);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_PTR64 &&
+            addr - f.where < 8)
+            return 1;
+    }
+    return 0;
+}
+
+/* Data is copied as it is, but for the pointer words its fixups check. */
+static void verify_data(verify_ctx *v, uint64_t off, uint64_t len)
+{
+    const uint8_t *a = pvp_image_at(v->orig, v->in->copy + off, len);
+    const uint8_t *b = pvp_image_at(v->inst, v->in->canonical + off, len);
+    if (!a || !b) {
+        mismatch(v, v->in->canonical + off, -1, "data outside the image", 0, 0);
+        return;
+    }
+    for (uint64_t k = 0; k < len; k++)
+        if (a[k] != b[k] && !in_pointer_word(v, v->in->copy + off + k)) {
+            mismatch(v, v->in->canonical + off + k, -1, "data", a[k], b[k]);
+            return;
+        }
+}
+
 int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
                        const pvp_instance *instance, pvp_vtop_fn vtop, void *vtop_ctx,
                        pvp_mismatch *out, size_t max, size_t *count)
 {
     verify_ctx v = { orig, inst, arch, instance, instance->canonical - instance->copy, out, max, 0 };
     size_t len;
-    for (uint64_t off = 0; off < instance->size; off += len)
-        verify_unit(&v, off, &len);
+    uint64_t dstart = 0, dend = 0;
+    for (uint64_t off = 0; off < instance->size; off += len) {
+        if (off >= dend)
+            pvp_fixup_data_range(orig, instance, off, arch->insn_align, &dstart, &dend);
+        if (off >= dstart) {
+            len = (size_t)(dend - off);
+            verify_data(&v, off, len);
+        } else {
+            verify_unit(&v, off, &len);
+        }
+    }
     size_t n = pvp_fixup_count(instance);
     for (size_t k = 0; k < n; k++) {
         pvp_fixup f;

@@ -85,6 +85,25 @@
     pvp_fixup PVP_FIX_PTR64, .Lpvp_ptr_\@
 .endm
 
+/* Data inside an instance (a table, a string) between PVP_DATA_BEGIN(name)
+ * and PVP_DATA_END(name): the install copies it as it is, never reading it
+ * as code. A PVP_DATA8_SELF word inside an instance is data without this. */
+.macro pvp_data_begin name
+.Lpvp_data_\name:
+.endm
+.macro pvp_data_end name
+.Lpvp_data_end_\name:
+    .xdata8 ".pvpatch.fixups", .Lpvp_data_\name
+    .xdata4 ".pvpatch.fixups", PVP_FIX_DATA
+    .xdata4 ".pvpatch.fixups", .Lpvp_data_end_\name - .Lpvp_data_\name
+.endm
+
+/* A label inside the instance that code outside it branches to: every
+ * instance of the slot must declare the same entries at the same offsets. */
+.macro pvp_entry label
+    pvp_fixup PVP_FIX_ENTRY, \label
+.endm
+
 #define PVP_INSTANCE_BEGIN(name, mode, canonical, slot_size) \
     pvp_instance_begin name, mode, canonical, slot_size
 #define PVP_INSTANCE_END(name, mode, canonical, slot_size) \
@@ -92,6 +111,9 @@
 #define PVP_LOAD_PHYSICAL(pr, reg, sym)  pvp_load_physical pr, reg, sym
 #define PVP_MOVL_SELF(pr, reg, label)    pvp_movl_self pr, reg, label
 #define PVP_DATA8_SELF(label)            pvp_data8_self label
+#define PVP_DATA_BEGIN(name)             pvp_data_begin name
+#define PVP_DATA_END(name)               pvp_data_end name
+#define PVP_ENTRY(label)                 pvp_entry label
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -144,6 +144,7 @@ static int ia64_same_except_pcrel(const uint8_t *a, const uint8_t *b, size_t len
 const pvp_arch pvp_arch_ia64 = {
     .name = "ia64",
     .code_align = PVP_IA64_BUNDLE_SIZE,
+    .insn_align = PVP_IA64_BUNDLE_SIZE,
     .nforms = NFORMS,
     .form_names = form_names,
     .scan = ia64_scan,
