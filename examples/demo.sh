@@ -21,15 +21,15 @@ say
 say "== boot kernel-a.elf (A instances: ivt_native at ia64_ivt, ivt_xen and ivt_counting in .init.pvinst)"
 for mode in native xen counting; do
     img="$out/kernel-a.elf"
-    if [ "$mode" != native ]; then
-        "$pvpatch" install "$img" --instance "ivt_$mode" -o "$boot/a-$mode.inst" > "$boot/a-$mode.install"
-        "$pvpatch" verify "$img" "$boot/a-$mode.inst" --instance "ivt_$mode" > "$boot/a-$mode.verify"
-        img="$boot/a-$mode.inst"
-    fi
+    # As head code does: the mode's instance in its slot (native: the one in place, fixups only).
+    "$pvpatch" install "$img" --mode "$mode" -o "$boot/a-$mode.inst" > "$boot/a-$mode.install"
+    "$pvpatch" verify "$img" "$boot/a-$mode.inst" --instance "ivt_$mode" > "$boot/a-$mode.verify"
+    img="$boot/a-$mode.inst"
     "$pvpatch" patch "$img" --mode "$mode" -o "$boot/a-$mode.elf" > "$boot/a-$mode.patch"
     "$pvpatch" check "$boot/a-$mode.elf" --mode "$mode" > "$boot/a-$mode.check"
     if [ "$mode" = native ]; then
-        say "  native:   ivt_native stays at ia64_ivt (canonical): nothing copied"
+        say "  native:   ivt_native stays at ia64_ivt (canonical): nothing copied;" \
+            "$(sed -n 's/^  fixups applied: /fixed up: /p' "$boot/a-$mode.install")"
     else
         line=$(head -1 "$boot/a-$mode.install" | sed 's/^installed //')
         say "  $(printf '%-9s' "$mode:") $line"
@@ -51,7 +51,9 @@ for kind in c b; do
     fi
     for mode in native xen counting; do
         p="$boot/$kind-$mode.patch"
-        "$pvpatch" patch "$out/kernel-$kind.elf" --mode "$mode" -o "$boot/$kind-$mode.elf" > "$p"
+        # The one IVT stays in place: its install applies its fixups (LOAD_PHYSICAL), then the patch.
+        "$pvpatch" install "$out/kernel-$kind.elf" --mode "$mode" -o "$boot/$kind-$mode.inst" > /dev/null
+        "$pvpatch" patch "$boot/$kind-$mode.inst" --mode "$mode" -o "$boot/$kind-$mode.elf" > "$p"
         "$pvpatch" check "$boot/$kind-$mode.elf" --mode "$mode" > "$boot/$kind-$mode.check"
         say "  $(printf '%-9s' "$mode:") $(head -1 "$p" | sed 's/^patched to [a-z]* (policy best): //'), verified;" \
             "check: $(cut -d: -f2 "$boot/$kind-$mode.check" | head -1 | sed 's/^ //')"

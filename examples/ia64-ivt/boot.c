@@ -5,9 +5,11 @@
  * stand-in instead and run these two steps offline with `pvpatch install`
  * and `pvpatch patch`; build.sh only checks that this file compiles.
  *
- *   1. install: copy the IVT instance of `mode` over ia64_ivt (re-target
- *      its outside branches, apply its vtop/self/ptr64 fixups), unless the
- *      canonical instance is already of that mode;
+ *   1. install: in every slot, the instance pvp_instance_for_mode picks:
+ *      the IVT instance of `mode` copied over ia64_ivt (its outside branches
+ *      re-targeted, its vtop/self/ptr64 fixups applied), or, when the one in
+ *      place is of that mode or no other is, that one: its vtop fixups must
+ *      be applied too (pvp_patch refuses to run before they are);
  *   2. patch: give every live pv site the best form for `mode` (A inline
  *      where it fits, else B, else C) and fill pv_cpu_asm_ops with the
  *      mode's stubs.
@@ -72,18 +74,14 @@ int pvpatch_boot(uint32_t mode)
     if (rc != PVP_OK)
         return rc;
 
-    /* 1. Install by copy, if the canonical instance is not of this mode. */
-    int canonical_ok = 0;
-    size_t chosen = ninst;
+    /* 1. Install, in every slot: the instance of this mode, else the one in place. */
     for (size_t i = 0; i < ninst; i++) {
-        if (instances[i].mode != mode)
-            continue;
-        if (instances[i].copy == instances[i].canonical)
-            canonical_ok = 1;
-        else if (chosen == ninst)
-            chosen = i;
-    }
-    if (!canonical_ok && chosen < ninst) {
+        size_t first = 0, chosen;
+        while (instances[first].canonical != instances[i].canonical)
+            first++;
+        if (first != i)
+            continue;                           /* this slot was done */
+        chosen = pvp_instance_for_mode(instances, ninst, instances[i].canonical, mode);
         pvp_install_req req = {
             .arch = &pvp_arch_ia64,
             .set = instances,
@@ -96,15 +94,10 @@ int pvpatch_boot(uint32_t mode)
         rc = pvp_install(&img, &req, &report, &err);
         if (rc != PVP_OK)
             return rc;
-        /* The engine marked the descriptor INSTALLED: read them again, so
-         * the patch sees which instance's sites are live now. */
-        rc = pvp_instances_read(&img, ADDR(__pvpatch_instances_start),
-                                ADDR(__pvpatch_instances_end) - ADDR(__pvpatch_instances_start),
-                                instances, 8, &ninst, &err);
-        if (rc != PVP_OK)
-            return rc;
+        /* The engine marked the descriptor INSTALLED: so must our copy, so
+         * that the patch sees which instance's sites are live now. */
+        instances[chosen].flags |= PVP_INSTANCE_F_INSTALLED;
     }
-    /* Else a C or B canonical IVT: the patch below does all the work. */
 
     /* 2. Patch every live site to the mode. */
     rc = pvp_modes_read(&img, ADDR(__pvpatch_modes_start),

@@ -21,9 +21,9 @@
 #include "cli/cli.h"
 #include "pvpatch/ia64.h"
 
-enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE };
+enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE, RULE_DANGLING };
 static const char *const rule_names[] = {
-    "layout", "raw-sensitive", "unrecorded-absolute", "out-of-range", "wrong-mode",
+    "layout", "raw-sensitive", "unrecorded-absolute", "out-of-range", "wrong-mode", "dangling-reference",
 };
 
 typedef struct finding {
@@ -43,7 +43,7 @@ typedef struct checker {
     size_t nsites;
     pvp_fixup *fixups;                   /* every instance's fixup records */
     size_t nfixups;
-    unsigned char skip[CLI_MAX_INSTANCES];   /* layout too broken to read the code */
+    unsigned char *skip;                 /* per instance: layout too broken to read the code */
     finding *list;
     size_t n, cap;
     uint64_t bundles;                    /* bundles of instance code checked */
@@ -116,14 +116,7 @@ static void fail_engine(checker *c, const pvp_error *e)
 /* A mode's name: its record's, else the built-in modes', else its number. */
 static const char *mode_name(const checker *c, unsigned id, char *buf, size_t size)
 {
-    static const char *const builtin[] = { "none", "native", "xen", "counting" };
-    for (size_t k = 0; k < c->ci->nmodes; k++)
-        if (c->ci->modes[k].id == id)
-            return c->ci->modes[k].name;
-    if (id < sizeof builtin / sizeof builtin[0])
-        return builtin[id];
-    snprintf(buf, size, "%u", id);
-    return buf;
+    return cli_mode_name(c->ci, id, buf, size);
 }
 
 /* ---- Code --------------------------------------------------------------- */
@@ -368,7 +361,8 @@ static void check_layout(checker *c)
 
 /* ---- Rule raw-sensitive ----------------------------------------------------- */
 
-/* Mark the bundles of an instance that belong to a recorded site. */
+/* Mark the bundles of an instance that are not loose code: those of a
+ * recorded site (1), and its data (2: DATA ranges, PTR64 words). */
 static unsigned char *site_bundles(const checker *c, const pvp_instance *i)
 {
     size_t nb = (size_t)(i->size / PVP_IA64_BUNDLE_SIZE);
@@ -380,6 +374,11 @@ static unsigned char *site_bundles(const checker *c, const pvp_instance *i)
         for (uint64_t b = (s->addr - i->copy) / PVP_IA64_BUNDLE_SIZE; b < nb && b * 16 < s->end - i->copy; b++)
             in_site[b] = 1;
     }
+    uint64_t start, end;
+    for (uint64_t off = 0; in_site && pvp_fixup_data_range(c->img, i, off, PVP_IA64_BUNDLE_SIZE, &start, &end);
+         off = end)
+        for (uint64_t b = start / PVP_IA64_BUNDLE_SIZE; b < end / PVP_IA64_BUNDLE_SIZE && b < nb; b++)
+            in_site[b] = 2;
     return in_site;
 }
 
@@ -395,6 +394,8 @@ static void check_raw_sensitive(checker *c, const pvp_instance *i, uint64_t at)
     for (size_t k = 0; k < nb && !c->failed; k++) {
         uint64_t addr = at + k * PVP_IA64_BUNDLE_SIZE;
         pvp_ia64_bundle b;
+        if (in_site[k] == 2)
+            continue;                      /* data: never run */
         if (pvp_ia64_bundle_unpack(pvp_image_at(c->img, addr, PVP_IA64_BUNDLE_SIZE), &b) != PVP_OK) {
             fail(c, addr, "reserved template 0x%x in instance %s: not IA-64 code", b.tmpl, i->name);
             break;
@@ -444,7 +445,12 @@ static void check_site_modes(checker *c, const pvp_instance *i, uint64_t at)
  * target from the canonical place: re-target a scratch copy to find out. */
 static void check_reach(checker *c, const pvp_instance *i)
 {
+    uint64_t dstart = 0, dend = 0;
     for (uint64_t off = 0; off < i->size && !c->failed; off += PVP_IA64_BUNDLE_SIZE) {
+        if (off >= dend)
+            pvp_fixup_data_range(c->img, i, off, PVP_IA64_BUNDLE_SIZE, &dstart, &dend);
+        if (off >= dstart)
+            continue;                      /* data: copied as it is */
         const uint8_t *code = pvp_image_at(c->img, i->copy + off, i->size - off);
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned nops;
@@ -545,6 +551,33 @@ static void check_absolute(checker *c)
     for (size_t r = 0; r < c->img->nranges; r++)
         if (c->img->ranges[r].flags & PVP_RANGE_EXEC)
             check_movl_range(c, &c->img->ranges[r]);
+}
+
+/* ---- Rule dangling-reference ----------------------------------------------------- */
+
+/* Code outside the copies that branches to an address an install leaves
+ * meaning something else: inside a copy freed after boot, or inside a slot
+ * (its start and declared entries aside). A movl of such an address is the
+ * unrecorded-absolute rule's. */
+static void check_dangling(checker *c)
+{
+    size_t n = 0, max = 256;
+    pvp_mismatch *mm = calloc(max, sizeof *mm);
+    if (!mm) {
+        fail(c, 0, "out of memory");
+        return;
+    }
+    pvp_verify_references(c->img, c->arch, c->ci->set, c->ci->count, mm, max, &n);
+    for (size_t k = 0; k < n && k < max; k++) {
+        char text[160];
+        slot_text(c, mm[k].addr, (unsigned)mm[k].sub, text, sizeof text);
+        add_finding(c, mm[k].addr, mm[k].sub, RULE_DANGLING, text,
+                    strcmp(mm[k].what, "freed") == 0
+                        ? "branches to 0x%llx, inside an instance copy that is freed after boot"
+                        : "branches to 0x%llx, inside a slot that an install fills, not at a declared entry (PVP_ENTRY)",
+                    (unsigned long long)mm[k].expected);
+    }
+    free(mm);
 }
 
 /* ---- Rule wrong-mode ---------------------------------------------------------- */
@@ -716,23 +749,6 @@ static void print_json(FILE *out, const checker *c)
 
 /* ---- The command -------------------------------------------------------------- */
 
-/* MODE as a mode record's name or id, a built-in mode's name, or a number. */
-static int resolve_mode(const cli_image *ci, const char *name, unsigned *id)
-{
-    static const char *const builtin[] = { "native", "xen", "counting" };
-    uint64_t v;
-    int numeric = cli_parse_u64(name, &v) == 0 && v > 0 && v <= UINT32_MAX;
-    for (size_t k = 0; k < ci->nmodes; k++)
-        if (strcmp(ci->modes[k].name, name) == 0 || (numeric && ci->modes[k].id == v))
-            return *id = ci->modes[k].id, 0;
-    for (unsigned k = 0; k < 3; k++)
-        if (strcmp(builtin[k], name) == 0)
-            return *id = k + 1, 0;
-    if (numeric)
-        return *id = (unsigned)v, 0;
-    return -1;
-}
-
 /* Open IMAGE or OBJECT: objects are laid out as if linked (check_object.c). */
 static int open_input(const char *path, cli_image *ci, check_object *obj, int *object, char *err, size_t errsz)
 {
@@ -755,6 +771,9 @@ static void run_rules(checker *c, const char *mode, unsigned mode_id)
     check_instances(c);
     if (!c->failed)
         check_absolute(c);
+    /* In an object the branches are relocations until the link. */
+    if (!c->object && !c->failed)
+        check_dangling(c);
     if (mode && !c->failed)
         check_wrong_mode(c, mode_id);
     sort_findings(c);
@@ -774,23 +793,20 @@ static int run_check(const cli_command *self, int argc, char **argv)
     int object;
     if (open_input(path, &ci, &obj, &object, err, sizeof err))
         return cli_fail(err);
-    unsigned mode_id = 0;
+    uint32_t mode_id = 0;
     checker c = { .ci = &ci, .img = object ? &obj.img : pvp_file_image(ci.file), .arch = &pvp_arch_ia64,
                   .object = object };
-    if (mode && resolve_mode(&ci, mode, &mode_id) != 0) {
-        char names[256] = "native, xen, counting";
-        for (size_t k = 0; k < ci.nmodes; k++)
-            if (ci.modes[k].id > PVP_MODE_COUNTING)
-                snprintf(names + strlen(names), sizeof names - strlen(names), ", %s", ci.modes[k].name);
-        snprintf(c.err, sizeof c.err, "%s: no mode '%s' (modes: %s)", path, mode, names);
+    if (mode && cli_image_mode(&ci, mode, &mode_id, c.err, sizeof c.err) != 0)
         c.failed = 1;
-    } else {
+    else if (!(c.skip = calloc(ci.count + 1, 1)))
+        c.failed = 1, snprintf(c.err, sizeof c.err, "%s: out of memory", path);
+    else
         run_rules(&c, mode, mode_id);
-    }
     int status = c.failed ? cli_fail(c.err) : c.n ? CLI_FINDINGS : CLI_OK;
     if (!c.failed)
         json ? print_json(stdout, &c) : print_text(stdout, &c);
     free(c.list);
+    free(c.skip);
     free(c.sites);
     free(c.fixups);
     check_object_close(&obj);
@@ -812,6 +828,9 @@ const cli_command cli_cmd_check = {
     "                       an IMM64 or DIR64 relocation (objects)\n"
     "  out-of-range         an IP-relative operand of a moving instance that cannot\n"
     "                       reach its target from the canonical place (images)\n"
+    "  dangling-reference   code outside the copies branching into a copy freed after\n"
+    "                       boot, or into a slot elsewhere than its start or an entry\n"
+    "                       every instance declares (PVP_ENTRY) (images)\n"
     "  layout               instance size not its slot's, instances of one slot that\n"
     "                       disagree, copies not on bundles, a power-of-two slot not\n"
     "                       aligned to its size, overlapping instances\n"

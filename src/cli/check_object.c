@@ -184,8 +184,13 @@ static int read_records(cli_image *ci, const check_object *o, char *err, size_t 
         ci->sites = check_object_addr(sites->index, 0), ci->sites_size = sites->size;
     pvp_error e;
     /* Mode records are not read: their ops tables live in other objects until the link. */
+    size_t max;
+    if (!(ci->set = cli_instances_alloc(s && s->bytes ? s->size : 0, &max))) {
+        pvp_errorf(err, errsz, pvp_file_path(f), "out of memory");
+        return -1;
+    }
     if (s && s->bytes && s->size &&
-        pvp_instances_read(&o->img, check_object_addr(s->index, 0), s->size, ci->set, CLI_MAX_INSTANCES,
+        pvp_instances_read(&o->img, check_object_addr(s->index, 0), s->size, ci->set, max,
                            &ci->count, &e) != PVP_OK) {
         uint64_t off = 0;
         const pvp_section *at = check_object_section(f, e.addr, &off);

@@ -1,7 +1,9 @@
 /* Instance tables and physical addresses of ELF images, for the CLI. */
 #include "cli/instances.h"
+#include "cli/cli.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,16 +17,12 @@ static int read_segments(cli_image *img, const char *path, char *err, size_t err
     Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
     size_t n = 0;
     int rc = -1;
-    if (e && elf_getphdrnum(e, &n) == 0) {
+    if (e && elf_getphdrnum(e, &n) == 0 && (img->seg = calloc(n ? n : 1, sizeof *img->seg))) {
         img->nseg = 0;
-        for (size_t i = 0; i < n && img->nseg < CLI_MAX_SEGMENTS; i++) {
+        for (size_t i = 0; i < n; i++) {
             GElf_Phdr ph;
-            if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD) {
-                img->seg[img->nseg].vaddr = ph.p_vaddr;
-                img->seg[img->nseg].paddr = ph.p_paddr;
-                img->seg[img->nseg].size = ph.p_memsz;
-                img->nseg++;
-            }
+            if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD)
+                img->seg[img->nseg++] = (cli_segment){ ph.p_vaddr, ph.p_paddr, ph.p_memsz };
         }
         rc = 0;
     } else {
@@ -37,12 +35,46 @@ static int read_segments(cli_image *img, const char *path, char *err, size_t err
     return rc;
 }
 
+pvp_instance *cli_instances_alloc(uint64_t size, size_t *max)
+{
+    *max = (size_t)(size / PVP_INSTANCE_RECSIZE) + 1;
+    return calloc(*max, sizeof(pvp_instance));
+}
+
+/* Read the instance and mode tables (each as large as its section). */
+static int read_tables(cli_image *img, const pvp_section *s, const pvp_section *modes, char *err,
+                       size_t errsz)
+{
+    const pvp_image *pi = pvp_file_image(img->file);
+    size_t maxi = 0, maxm = (size_t)(modes && modes->bytes ? modes->size / PVP_MODE_RECSIZE : 0) + 1;
+    img->set = cli_instances_alloc(s && s->bytes ? s->size : 0, &maxi);
+    img->modes = calloc(maxm, sizeof *img->modes);
+    if (!img->set || !img->modes) {
+        pvp_errorf(err, errsz, pvp_file_path(img->file), "out of memory");
+        return -1;
+    }
+    pvp_error e;
+    if ((s && s->bytes && pvp_instances_read(pi, s->addr, s->size, img->set, maxi, &img->count, &e) != PVP_OK) ||
+        (modes && modes->bytes &&
+         pvp_modes_read(pi, modes->addr, modes->size, img->modes, maxm, &img->nmodes, &e) != PVP_OK)) {
+        cli_engine_error(err, errsz, pvp_file_path(img->file), &e);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz)
 {
     memset(img, 0, sizeof *img);
     img->file = pvp_file_open_elf(path, err, errsz);
     if (!img->file)
         return -1;
+    if (pvp_file_kind_of(img->file) == PVP_FILE_REL) {
+        pvp_errorf(err, errsz, path, "a relocatable object (ET_REL): its records hold no addresses until it is "
+                                     "linked; link it first (`pvpatch check` reads objects)");
+        cli_image_close(img);
+        return -1;
+    }
     const pvp_section *s = pvp_file_section_by_name(img->file, ".pvpatch.instances");
     const pvp_section *sites = pvp_file_section_by_name(img->file, ".pvpatch.sites");
     const pvp_section *modes = pvp_file_section_by_name(img->file, ".pvpatch.modes");
@@ -53,17 +85,7 @@ int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz)
     }
     if (sites && sites->bytes)
         img->sites = sites->addr, img->sites_size = sites->size;
-    pvp_error e;
-    const pvp_image *pi = pvp_file_image(img->file);
-    if ((s && s->bytes && pvp_instances_read(pi, s->addr, s->size, img->set, CLI_MAX_INSTANCES, &img->count,
-                                             &e) != PVP_OK) ||
-        (modes && modes->bytes && pvp_modes_read(pi, modes->addr, modes->size, img->modes, CLI_MAX_MODES,
-                                                 &img->nmodes, &e) != PVP_OK)) {
-        cli_engine_error(err, errsz, path, &e);
-        cli_image_close(img);
-        return -1;
-    }
-    if (read_segments(img, path, err, errsz)) {
+    if (read_tables(img, s, modes, err, errsz) || read_segments(img, path, err, errsz)) {
         cli_image_close(img);
         return -1;
     }
@@ -74,7 +96,58 @@ void cli_image_close(cli_image *img)
 {
     if (img->file)
         pvp_file_close(img->file);
-    img->file = NULL;
+    free(img->set);
+    free(img->seg);
+    free(img->modes);
+    memset(img, 0, sizeof *img);
+}
+
+static const char *const builtin_modes[] = { NULL, "native", "xen", "counting" };
+#define NBUILTIN (sizeof builtin_modes / sizeof builtin_modes[0])
+
+const char *cli_mode_name(const cli_image *img, uint32_t id, char *buf, size_t size)
+{
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (img->modes[k].id == id)
+            return img->modes[k].name;
+    if (id > 0 && id < NBUILTIN)
+        return builtin_modes[id];
+    snprintf(buf, size, "%u", id);
+    return buf;
+}
+
+/* Is `id` a mode this image knows: a mode record's, or an instance's? */
+static int known_mode(const cli_image *img, uint64_t id)
+{
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (img->modes[k].id == id)
+            return 1;
+    for (size_t k = 0; k < img->count; k++)
+        if (img->set[k].mode == id)
+            return 1;
+    return 0;
+}
+
+int cli_image_mode(const cli_image *img, const char *mode, uint32_t *id, char *err, size_t errsz)
+{
+    uint64_t v;
+    int numeric = cli_parse_u64(mode, &v) == 0;
+    for (size_t k = 0; k < img->nmodes; k++)
+        if (strcmp(img->modes[k].name, mode) == 0 || (numeric && img->modes[k].id == v))
+            return *id = img->modes[k].id, 0;
+    for (uint32_t k = 1; k < NBUILTIN; k++)
+        if (strcmp(builtin_modes[k], mode) == 0)
+            return *id = k, 0;
+    if (numeric && v <= UINT32_MAX && known_mode(img, v))
+        return *id = (uint32_t)v, 0;
+    char names[256] = "", buf[16];
+    size_t used = 0;
+    for (uint32_t k = 1; k < 256 && used < sizeof names - 32; k++)
+        if (known_mode(img, k))
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                                     cli_mode_name(img, k, buf, sizeof buf));
+    pvp_errorf(err, errsz, pvp_file_path(img->file), "no mode '%s' (modes: %s)", mode, used ? names : "none");
+    return -1;
 }
 
 const pvp_instance *cli_image_instance(const cli_image *img, const char *name, char *err, size_t errsz)

@@ -11,13 +11,18 @@
 
 static const char *const policy_names[] = { "best", "direct", "keep" };
 
-static const pvp_mode *mode_by_name(const cli_image *img, const char *name)
+/* The mode record of MODE (a name or an id), or NULL with a one-line error. */
+static const pvp_mode *mode_record(const cli_image *img, const char *mode, char *err, size_t errsz)
 {
-    char *end;
-    unsigned long id = strtoul(name, &end, 0);
+    uint32_t id;
+    if (cli_image_mode(img, mode, &id, err, errsz))
+        return NULL;
     for (size_t k = 0; k < img->nmodes; k++)
-        if (strcmp(img->modes[k].name, name) == 0 || (*end == '\0' && img->modes[k].id == id))
+        if (img->modes[k].id == id)
             return &img->modes[k];
+    char buf[16];
+    pvp_errorf(err, errsz, pvp_file_path(img->file), "no mode record for mode '%s': nothing to patch to",
+               cli_mode_name(img, id, buf, sizeof buf));
     return NULL;
 }
 
@@ -144,17 +149,14 @@ static int run_patch(const cli_command *self, int argc, char **argv)
         cli_image_close(&img);
         return cli_fail(err);
     }
-    const pvp_mode *m = mode_by_name(&img, mode);
+    const pvp_mode *m = mode_record(&img, mode, err, sizeof err);
     size_t n = pvp_site_count(img.sites_size);
     pvp_site_result *res = calloc(n ? n : 1, sizeof *res);
     pvp_patch_report rep;
     int status = CLI_BAD_INPUT;
-    if (!m) {
-        char names[256] = "";
-        for (size_t k = 0; k < img.nmodes; k++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "", img.modes[k].name);
-        snprintf(err, sizeof err, "%s: no mode '%s' (modes: %s)", path, mode, img.nmodes ? names : "none");
-    } else if (res) {
+    if (!res)
+        snprintf(err, sizeof err, "%s: out of memory", path);
+    else if (m) {
         pvp_patch_req req = { &pvp_arch_ia64, img.set, img.count, img.sites, img.sites_size, img.modes,
                               img.nmodes, m->id, policy, res, n, NULL, NULL };
         if (patch_and_verify(&img, &orig, &req, &rep, path, err, sizeof err) == 0 &&

@@ -6,19 +6,11 @@
 #include "cli/instances.h"
 #include "pvpatch/ia64.h"
 
-static const char *mode_name(uint32_t mode)
-{
-    switch (mode) {
-    case PVP_MODE_NATIVE: return "native";
-    case PVP_MODE_XEN: return "xen";
-    case PVP_MODE_COUNTING: return "counting";
-    default: return "?";
-    }
-}
-
 /* The value a fixup currently holds: the movl immediate or the pointer word. */
 static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
 {
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY)
+        return PVP_E_UNKNOWN_OP;           /* they name places, not values */
     if (f->kind == PVP_FIX_PTR64)
         return pvp_image_read_le(img, f->where, 8, v);
     unsigned align = pvp_arch_ia64.code_align, sub = (unsigned)(f->where % align);
@@ -39,17 +31,19 @@ static int replaced(const cli_image *img, const pvp_instance *i)
 static void print_instance(const cli_image *ci, const pvp_instance *i, int json, int first)
 {
     const pvp_image *img = pvp_file_image(ci->file);
+    char mbuf[16];
+    const char *mode = cli_mode_name(ci, i->mode, mbuf, sizeof mbuf);
     size_t n = pvp_fixup_count(i);
     if (json) {
         printf("%s{\"name\":", first ? "" : ",");
         cli_json_string(stdout, i->name);
         printf(",\"mode\":\"%s\",\"copy\":\"0x%llx\",\"canonical\":\"0x%llx\",\"size\":%llu,\"slot_size\":%llu,"
-               "\"installed\":%s,\"replaced\":%s,\"fixups\":[", mode_name(i->mode), (unsigned long long)i->copy,
+               "\"installed\":%s,\"replaced\":%s,\"fixups\":[", mode, (unsigned long long)i->copy,
                (unsigned long long)i->canonical, (unsigned long long)i->size, (unsigned long long)i->slot_size,
                i->flags & PVP_INSTANCE_F_INSTALLED ? "true" : "false", replaced(ci, i) ? "true" : "false");
     } else {
         printf("instance %s (%s): copy 0x%llx, canonical 0x%llx, 0x%llx bytes (slot 0x%llx)%s%s%s, %zu fixup(s)\n",
-               i->name, mode_name(i->mode), (unsigned long long)i->copy, (unsigned long long)i->canonical,
+               i->name, mode, (unsigned long long)i->copy, (unsigned long long)i->canonical,
                (unsigned long long)i->size, (unsigned long long)i->slot_size,
                i->copy == i->canonical ? ", canonical" : "",
                i->flags & PVP_INSTANCE_F_INSTALLED ? ", installed" : "",
@@ -60,14 +54,22 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
         uint64_t v = 0;
         int ok = pvp_fixup_read(img, i, k, &f, NULL) == PVP_OK;
         int hv = ok && fixup_value(img, &f, &v) == PVP_OK;
+        char value[32] = "null";
+        if (hv)
+            snprintf(value, sizeof value, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
         if (json)
-            printf("%s{\"kind\":\"%s\",\"where\":\"0x%llx\",\"value\":%s%llx%s}", k ? "," : "",
-                   ok ? pvp_fixup_kind_name(f.kind) : "?", (unsigned long long)f.where, hv ? "\"0x" : "null",
-                   hv ? (unsigned long long)v : 0ull, hv ? "\"" : "");
+            printf("%s{\"kind\":\"%s\",\"where\":\"0x%llx\",\"value\":%s}", k ? "," : "",
+                   ok ? pvp_fixup_kind_name(f.kind) : "?", (unsigned long long)f.where, value);
+        else if (!ok)
+            printf("  ?     record 0x%llx: unreadable\n", (unsigned long long)f.record);
+        else if (f.kind == PVP_FIX_DATA)
+            printf("  data  at 0x%llx, %u bytes\n", (unsigned long long)f.where, f.length);
+        else if (f.kind == PVP_FIX_ENTRY)
+            printf("  entry at 0x%llx\n", (unsigned long long)f.where);
+        else if (!hv)
+            printf("  %-5s at 0x%llx (value unreadable)\n", pvp_fixup_kind_name(f.kind), (unsigned long long)f.where);
         else
-            printf("  %-5s at 0x%llx%s%s0x%llx\n", ok ? pvp_fixup_kind_name(f.kind) : "?",
-                   (unsigned long long)f.where, hv ? " holds " : " (unreadable)", hv ? "" : " ",
-                   (unsigned long long)v);
+            printf("  %-5s at 0x%llx holds %s\n", pvp_fixup_kind_name(f.kind), (unsigned long long)f.where, value);
     }
     if (json)
         printf("]}");
@@ -86,13 +88,19 @@ static void print_site(const cli_image *ci, size_t k, int json)
         return;
     }
     int live = pvp_site_live(&s, ci->set, ci->count, &at);
+    if (!live)
+        at = s.addr;                       /* its code is still where it was built, freed after boot */
+    char mbuf[16], quoted[40] = "null";
     unsigned form = s.cur_form ? s.cur_form : s.form, mode = s.cur_form ? s.cur_mode : s.mode;
     static const char *const role[PVP_SITE_NREGS] = { "result", "value", "value2", "clobber", "clobber2" };
+    const char *mname = cli_mode_name(ci, mode, mbuf, sizeof mbuf);
+    if (mode)
+        snprintf(quoted, sizeof quoted, "\"%s\"", mname);
     if (json) {
-        printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":\"%s\","
+        printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":%s,"
                "\"built_form\":\"%s\",\"bundles\":%llu,\"qp\":%u,\"registers\":{",
                k ? "," : "", (unsigned long long)at, (unsigned long long)s.addr, live ? "true" : "false",
-               pvp_ia64_op_name(s.op), pvp_form_name(form), mode_name(mode), pvp_form_name(s.form),
+               pvp_ia64_op_name(s.op), pvp_form_name(form), quoted, pvp_form_name(s.form),
                (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), s.qp);
         for (unsigned r = 0, first = 1; r < PVP_SITE_NREGS; r++)
             if (s.regs[r]) {
@@ -103,7 +111,7 @@ static void print_site(const cli_image *ci, size_t k, int json)
         return;
     }
     printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at, pvp_ia64_op_name(s.op),
-           pvp_form_name(form), mode ? "/" : "", mode ? mode_name(mode) : "",
+           pvp_form_name(form), mode ? "/" : "", mode ? mname : "",
            (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), live ? "" : " (dead)");
     if (s.cur_form)
         printf(", built %s", pvp_form_name(s.form));

@@ -25,6 +25,30 @@ static void show_bundle(FILE *out, const char *label, const pvp_image *img, uint
     fputc('\n', out);
 }
 
+/* One mismatch as a line, and the bundles concerned when it lies in the instance. */
+static void print_mismatch(const pvp_mismatch *m, const pvp_instance *in, const cli_image *orig,
+                           const cli_image *inst)
+{
+    printf("  0x%llx", (unsigned long long)m->addr);
+    if (m->sub >= 0)
+        printf(" slot %d", m->sub);
+    if (strcmp(m->what, "freed") == 0)
+        printf(": branches to 0x%llx, in an instance copy that is freed after boot\n",
+               (unsigned long long)m->expected);
+    else if (strcmp(m->what, "entry") == 0)
+        printf(": branches to 0x%llx, inside a slot the install fills, not at a declared entry (PVP_ENTRY)\n",
+               (unsigned long long)m->expected);
+    else if (m->expected != m->actual)
+        printf(": %s: expected 0x%llx, found 0x%llx\n", m->what, (unsigned long long)m->expected,
+               (unsigned long long)m->actual);
+    else
+        printf(": %s differs\n", m->what);
+    if (m->addr - in->canonical < in->size) {
+        show_bundle(stdout, "- original ", pvp_file_image(orig->file), m->addr - in->canonical + in->copy);
+        show_bundle(stdout, "+ installed", pvp_file_image(inst->file), m->addr);
+    }
+}
+
 static int run_verify(const cli_command *self, int argc, char **argv)
 {
     const char *instance = NULL, *json = NULL, *paths[2];
@@ -50,36 +74,35 @@ static int run_verify(const cli_command *self, int argc, char **argv)
     int status = CLI_BAD_INPUT;
     if (in) {
         pvp_mismatch mm[MAX_SHOWN];
-        size_t n;
+        size_t n, nrefs;
         rc = pvp_verify_install(pvp_file_image(orig.file), pvp_file_image(inst.file), &pvp_arch_ia64, in,
                                 cli_image_vtop, &orig, mm, MAX_SHOWN, &n);
-        status = rc == PVP_OK ? CLI_OK : CLI_FINDINGS;
+        size_t shown = n < MAX_SHOWN ? n : MAX_SHOWN;
+        /* Code outside the instances that the install leaves pointing at the wrong code. */
+        pvp_verify_references(pvp_file_image(orig.file), &pvp_arch_ia64, orig.set, orig.count, mm + shown,
+                              MAX_SHOWN - shown, &nrefs);
+        n += nrefs;
+        shown = n < MAX_SHOWN ? n : MAX_SHOWN;
+        status = n ? CLI_FINDINGS : CLI_OK;
         if (json) {
             printf("{\"instance\":");
             cli_json_string(stdout, in->name);
             printf(",\"ok\":%s,\"mismatches\":[", n ? "false" : "true");
-            for (size_t k = 0; k < n && k < MAX_SHOWN; k++)
-                printf("%s{\"addr\":\"0x%llx\",\"slot\":%d,\"what\":\"%s\",\"expected\":\"0x%llx\",\"actual\":\"0x%llx\"}",
-                       k ? "," : "", (unsigned long long)mm[k].addr, mm[k].sub, mm[k].what,
+            for (size_t k = 0; k < shown; k++) {
+                printf("%s{\"addr\":\"0x%llx\",\"slot\":", k ? "," : "", (unsigned long long)mm[k].addr);
+                mm[k].sub >= 0 ? printf("%d", mm[k].sub) : printf("null");
+                printf(",\"what\":\"%s\",\"expected\":\"0x%llx\",\"actual\":\"0x%llx\"}", mm[k].what,
                        (unsigned long long)mm[k].expected, (unsigned long long)mm[k].actual);
+            }
             printf("],\"total\":%zu}\n", n);
         } else if (n == 0) {
             printf("verified %s: 0x%llx bytes at 0x%llx agree with the original copy at 0x%llx\n", in->name,
                    (unsigned long long)in->size, (unsigned long long)in->canonical, (unsigned long long)in->copy);
         } else {
             printf("%s: %zu mismatch(es) between %s and %s\n", in->name, n, paths[0], paths[1]);
-            for (size_t k = 0; k < n && k < MAX_SHOWN; k++) {
-                printf("  0x%llx slot %d: %s: expected 0x%llx, found 0x%llx\n", (unsigned long long)mm[k].addr,
-                       mm[k].sub, mm[k].what, (unsigned long long)mm[k].expected,
-                       (unsigned long long)mm[k].actual);
-                uint64_t from = mm[k].addr - in->canonical + in->copy;
-                if (mm[k].addr - in->canonical < in->size) {
-                    show_bundle(stdout, "- original ", pvp_file_image(orig.file), from);
-                    show_bundle(stdout, "+ installed", pvp_file_image(inst.file), mm[k].addr);
-                }
-            }
-        }
-    } else {
+            for (size_t k = 0; k < shown; k++)
+                print_mismatch(&mm[k], in, &orig, &inst);
+        }    } else {
         cli_fail(err);
     }
     cli_image_close(&orig);
@@ -94,7 +117,9 @@ const cli_command cli_cmd_verify = {
     "Decodes instance NAME as a copy in ORIGINAL and as installed at its canonical\n"
     "address in INSTALLED: every IP-relative target must agree (outside the\n"
     "instance the same address, inside the same offset), every other bit must be\n"
-    "equal and every fixup must hold. Prints a diff of each mismatch.\n\n"
+    "equal and every fixup must hold. Code outside the instances must not branch\n"
+    "into a copy freed after boot, nor into a slot elsewhere than its start or a\n"
+    "declared entry. Prints a diff of each mismatch.\n\n"
     "Exit status: 0 verified, 1 mismatches found, 2 bad input.\n",
     run_verify,
 };

@@ -552,9 +552,28 @@ static char *temp_name_for(const char *path)
     return tmp;
 }
 
+/* Replacing a device, a FIFO, a directory or a symbolic link by a regular
+ * file would destroy what the name stood for: only regular files (or a new
+ * name) are written. */
+static int writable_output(const char *path, char *err, size_t errsz)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : (pvp_errorf(err, errsz, path, "cannot write: %s", strerror(errno)), -1);
+    if (S_ISREG(st.st_mode))
+        return 0;
+    pvp_errorf(err, errsz, path, "not a regular file (%s): refusing to replace it",
+               S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory"
+               : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+               : "a special file");
+    return -1;
+}
+
 int pvp_write_atomic(const char *path, const void *bytes, size_t size, unsigned mode,
                      char *err, size_t errsz)
 {
+    if (writable_output(path, err, errsz))
+        return -1;
     char *tmp = temp_name_for(path);
     int fd = tmp ? mkstemp(tmp) : -1;
     if (fd < 0) {

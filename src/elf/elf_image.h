@@ -97,7 +97,9 @@ const pvp_reloc *pvp_file_reloc(const pvp_file *f, size_t i);
  * complete new file or untouched. The input's permission bits are kept. */
 int pvp_file_write(const pvp_file *f, const char *path, char *err, size_t errsz);
 
-/* Write bytes to path atomically (temporary file + rename) with the given mode. */
+/* Write bytes to path atomically (temporary file + rename) with the given mode.
+ * An existing path that is not a regular file (device, FIFO, directory,
+ * symbolic link) is refused, never replaced. */
 int pvp_write_atomic(const char *path, const void *bytes, size_t size, unsigned mode,
                      char *err, size_t errsz);
 

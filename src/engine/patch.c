@@ -259,6 +259,36 @@ static int walk(void *ctx, int commit)
     return point_live_table(c);
 }
 
+/* Does the instance have a vtop fixup? */
+static int has_vtop(const pvp_image *img, const pvp_instance *i)
+{
+    size_t n = pvp_fixup_count(i);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(img, i, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_VTOP_MOVL)
+            return 1;
+    }
+    return 0;
+}
+
+/* An instance that runs where it was built still needs its install: its
+ * LOAD_PHYSICAL loads stay virtual until then. Patching its sites first is
+ * how head code would forget it, so that is refused. */
+static int check_installed(patch_ctx *c)
+{
+    const pvp_patch_req *r = c->req;
+    for (size_t k = 0; k < r->count; k++) {
+        const pvp_instance *i = &r->set[k];
+        int taken = 0;
+        for (size_t o = 0; o < r->count; o++)
+            taken |= r->set[o].canonical == i->canonical && (r->set[o].flags & PVP_INSTANCE_F_INSTALLED);
+        if (i->copy == i->canonical && !taken && has_vtop(c->img, i))
+            return fail(c, PVP_E_NOT_INSTALLED, i->record,
+                        "instance in place was never installed: its vtop fixups are not applied (install it first)");
+    }
+    return PVP_OK;
+}
+
 int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *report,
               pvp_error *err)
 {
@@ -272,7 +302,9 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
         return fail(&c, PVP_E_TRUNCATED, req->sites, "site table is not a whole number of records");
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
-    int rc = pvp_plan_commit(walk, &c);
+    int rc = check_installed(&c);
+    if (!rc)
+        rc = pvp_plan_commit(walk, &c);
     if (rc)
         return rc;
     count_freeable(&c);
