@@ -13,6 +13,7 @@
 
 #include "pvpatch/patch.h"
 #include "pvpatch/x86_64.h"
+#include "support/work.h"
 #include "support/x86_code.h"
 
 #define BASE  0x50000000ull        /* .text; data at +0x10000 */
@@ -203,8 +204,11 @@ static void unload(loaded *l)
 
 static pvp_patch_req request(const loaded *l, uint32_t mode, int policy)
 {
+    size_t wsize;
+    void *work = test_work(l->sites_size, &wsize);
     return (pvp_patch_req){ .arch = &pvp_arch_x86_64, .sites = l->sites, .sites_size = l->sites_size,
-                            .modes = l->modes, .nmodes = l->nmodes, .mode = mode, .policy = policy };
+                            .modes = l->modes, .nmodes = l->nmodes, .mode = mode, .policy = policy,
+                            .work = work, .work_size = wsize };
 }
 
 static const pvp_mode *mode_of(const loaded *l, uint32_t id)

@@ -23,6 +23,7 @@ extern char _kernel_start[], _end[];
 extern char __pvpatch_instances_start[], __pvpatch_instances_end[];
 extern char __pvpatch_sites_start[], __pvpatch_sites_end[];
 extern char __pvpatch_modes_start[], __pvpatch_modes_end[];
+extern char __pvpatch_work[], __pvpatch_work_end[];
 
 /* src/arch/ia64/flush_icache.S: fc.i over the range, sync.i, srlz.i. */
 void pvp_ia64_flush_icache(uint64_t addr, uint64_t size);
@@ -116,6 +117,8 @@ int pvpatch_boot(uint32_t mode)
         .mode = mode,
         .policy = PVP_POLICY_BEST,
         .flush = flush,
+        .work = __pvpatch_work,                 /* pvpatch.lds reserves it */
+        .work_size = ADDR(__pvpatch_work_end) - ADDR(__pvpatch_work),
     };
     pvp_patch_report prep;
     return pvp_patch(&img, &preq, &prep, &err);

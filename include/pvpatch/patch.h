@@ -107,11 +107,19 @@ typedef struct pvp_patch_req {
     size_t max_results;
     pvp_flush_fn flush;        /* may be NULL offline */
     void *flush_ctx;
+    void *work;                /* work space: pvp_patch_work_size(sites) bytes, 8-byte aligned */
+    size_t work_size;
 } pvp_patch_req;
+
+/* Bytes of work space a patch or a verification of a table of `nsites`
+ * site records needs (16 per record): the live sites' extents, sorted, so
+ * that both stay linear in the number of sites. Head code can use
+ * __pvpatch_work (pvpatch.lds reserves it); a host mallocs it. */
+size_t pvp_patch_work_size(size_t nsites);
 
 /* Check, plan and commit: every live site gets its form for req->mode and
  * the live ops table the mode's stubs. On any error nothing in the image
- * has been written. Patching twice to one mode changes nothing the second
+ * has been written (PVP_E_NO_SPACE without enough work space). Patching twice to one mode changes nothing the second
  * time; patching to another mode starts from each site's form as built. */
 int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *report,
               pvp_error *err);

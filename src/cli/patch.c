@@ -152,13 +152,15 @@ static int run_patch(const cli_command *self, int argc, char **argv)
     const pvp_mode *m = mode_record(&img, mode, err, sizeof err);
     size_t n = pvp_site_count(img.sites_size);
     pvp_site_result *res = calloc(n ? n : 1, sizeof *res);
+    size_t wsize = pvp_patch_work_size(n);
+    void *work = malloc(wsize ? wsize : 1);
     pvp_patch_report rep;
     int status = CLI_BAD_INPUT;
-    if (!res)
+    if (!res || !work)
         snprintf(err, sizeof err, "%s: out of memory", path);
     else if (m) {
         pvp_patch_req req = { &pvp_arch_ia64, img.set, img.count, img.sites, img.sites_size, img.modes,
-                              img.nmodes, m->id, policy, res, n, NULL, NULL };
+                              img.nmodes, m->id, policy, res, n, NULL, NULL, work, wsize };
         if (patch_and_verify(&img, &orig, &req, &rep, path, err, sizeof err) == 0 &&
             pvp_file_write(img.file, outpath, err, sizeof err) == 0)
             status = CLI_OK;
@@ -168,6 +170,7 @@ static int run_patch(const cli_command *self, int argc, char **argv)
     else
         cli_fail(err);
     free(res);
+    free(work);
     cli_image_close(&orig);
     cli_image_close(&img);
     return status;

@@ -6,6 +6,7 @@
  * nothing and then as the commit; sites do not overlap and each is rebuilt
  * from templates outside every site, so the commit cannot fail halfway. */
 #include "pvpatch/patch.h"
+#include "engine/extent.h"
 #include "engine/plan.h"
 
 #define MAX_SITE 256                     /* bytes: 16 IA-64 bundles */
@@ -77,7 +78,15 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode
     return c->arch->site_code(&r, out, res);
 }
 
-/* The code now at a site must be what its record says it is. */
+static int same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    while (n && *a == *b)
+        a++, b++, n--;
+    return n == 0;
+}
+
+/* The code now at a site must be what its record says it is: the same
+ * bytes as its layout, or failing that the same instructions. */
 static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uint8_t *now,
                          unsigned *form, unsigned *mode)
 {
@@ -88,11 +97,13 @@ static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uin
     pvp_code_result res;
     if (!m)
         return fail(c, PVP_E_UNKNOWN_OP, s->record, "site holds code of a mode the image has no record of");
+    if (c->commit)
+        return PVP_OK;                 /* the plan checked these very bytes: no earlier site overlaps them */
     int rc = code_for(c, s, at, m, *form, expected, &res);
     if (rc)
         return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
     size_t len = (size_t)(s->end - s->addr);
-    if (c->arch->same_code(expected, at, len, now, at, len))
+    if (!same_bytes(expected, now, len) && c->arch->same_code(expected, at, len, now, at, len))
         return fail(c, PVP_E_STALE, at, "site code is not what its record says");
     return PVP_OK;
 }
@@ -143,19 +154,20 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pv
     return fail(c, PVP_E_NO_FIT, at, r->why_not_a ? r->why_not_a : why);
 }
 
-/* Does [at, at+len) overlap an earlier live site? Only the extents are read:
- * the earlier records were checked when their turn came. */
-static int overlaps_live_site(patch_ctx *c, size_t i, uint64_t at, uint64_t len)
+/* No two live sites may share a byte: the commit rewrites each one from
+ * what the plan saw. Their extents, sorted, are checked pairwise in order. */
+static int check_overlaps(patch_ctx *c)
 {
-    for (size_t k = 0; k < i; k++) {
-        pvp_site o;
-        uint64_t rec = c->req->sites + k * PVP_SITE_RECSIZE, oat;
-        pvp_image_read_le(c->img, rec + PVP_SITE_OFF_ADDR, 8, &o.addr);
-        pvp_image_read_le(c->img, rec + PVP_SITE_OFF_END, 8, &o.end);
-        if (pvp_site_live(&o, c->req->set, c->req->count, &oat) && oat < at + len && at < oat + (o.end - o.addr))
-            return 1;
-    }
-    return 0;
+    pvp_extent *e = pvp_work_extents(c->req);
+    size_t n;
+    if (!e)
+        return fail(c, PVP_E_NO_SPACE, c->req->sites, "no work space for the site table (pvp_patch_work_size)");
+    pvp_live_extents(c->img, c->req, e, &n);
+    for (size_t k = 1; k < n; k++)
+        if (e[k].at < e[k - 1].at + e[k - 1].len)
+            return fail(c, PVP_E_OVERLAP, c->req->sites + (uint64_t)e[k].index * PVP_SITE_RECSIZE,
+                        "two sites overlap");
+    return PVP_OK;
 }
 
 static void write_state(patch_ctx *c, const pvp_site *s, unsigned form)
@@ -180,8 +192,6 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
     uint8_t *now = pvp_image_at(c->img, at, len);
     if (!now || !(pvp_image_range(c->img, at)->flags & PVP_RANGE_EXEC))
         return fail(c, PVP_E_OUTSIDE_IMAGE, s.record, "site extent outside the image's code");
-    if (!c->commit && overlaps_live_site(c, i, at, len))
-        return fail(c, PVP_E_OVERLAP, s.record, "two sites overlap");
     r->at = at;
     unsigned form, mode;
     uint8_t code[MAX_SITE];
@@ -303,6 +313,8 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
     int rc = check_installed(&c);
+    if (!rc)
+        rc = check_overlaps(&c);
     if (!rc)
         rc = pvp_plan_commit(walk, &c);
     if (rc)

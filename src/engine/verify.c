@@ -187,6 +187,7 @@ int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_a
 /* ---- Verification of a patch ------------------------------------------- */
 
 #include "pvpatch/patch.h"
+#include "engine/extent.h"
 
 typedef struct vpatch {
     const pvp_image *orig, *now;
@@ -203,7 +204,7 @@ static void vp_mismatch(vpatch *v, uint64_t addr, const char *what, uint64_t exp
     v->count++;
 }
 
-/* May the byte at addr differ after a patch? */
+/* May the byte at addr, outside every live site, differ after a patch? */
 static int patchable_byte(const vpatch *v, uint64_t addr)
 {
     const pvp_patch_req *r = v->req;
@@ -213,18 +214,35 @@ static int patchable_byte(const vpatch *v, uint64_t addr)
         uint64_t off = (addr - r->sites) % PVP_SITE_RECSIZE;
         return off == PVP_SITE_OFF_CUR_FORM || off == PVP_SITE_OFF_CUR_MODE;
     }
-    size_t n = pvp_site_count(r->sites_size);
-    for (size_t k = 0; k < n; k++) {
-        pvp_site s;
-        uint64_t at;
-        if (pvp_site_read(v->orig, r->arch, r->sites, k, &s, NULL) == PVP_OK &&
-            pvp_site_live(&s, r->set, r->count, &at) && addr - at < s.end - s.addr)
-            return 1;
-    }
     return 0;
 }
 
-static void verify_changed_bytes(vpatch *v)
+/* Compare [from, to) of one range outside the sites. */
+static void compare_gap(vpatch *v, const pvp_range *a, const pvp_range *b, uint64_t from, uint64_t to)
+{
+    for (uint64_t i = from; i < to; i++)
+        if (a->bytes[i] != b->bytes[i] && !patchable_byte(v, a->addr + i))
+            vp_mismatch(v, a->addr + i, "byte outside every site", a->bytes[i], b->bytes[i]);
+}
+
+/* One range, as a merge of its bytes with the sorted live site extents:
+ * inside a site anything may differ (verify_site judges the code). */
+static void compare_range(vpatch *v, const pvp_range *a, const pvp_range *b, const pvp_extent *e, size_t n)
+{
+    uint64_t off = 0;
+    for (size_t k = pvp_extent_after(e, n, a->addr); k < n; k++) {
+        uint64_t start = e[k].at < a->addr ? 0 : e[k].at - a->addr;
+        if (start >= a->size)
+            break;
+        if (start > off)
+            compare_gap(v, a, b, off, start);
+        if (start + e[k].len > off)
+            off = start + e[k].len < a->size ? start + e[k].len : a->size;
+    }
+    compare_gap(v, a, b, off, a->size);
+}
+
+static void verify_changed_bytes(vpatch *v, const pvp_extent *e, size_t n)
 {
     if (v->orig->nranges != v->now->nranges) {
         vp_mismatch(v, 0, "image layout", v->orig->nranges, v->now->nranges);
@@ -232,13 +250,10 @@ static void verify_changed_bytes(vpatch *v)
     }
     for (size_t k = 0; k < v->orig->nranges; k++) {
         const pvp_range *a = &v->orig->ranges[k], *b = &v->now->ranges[k];
-        if (a->addr != b->addr || a->size != b->size) {
+        if (a->addr != b->addr || a->size != b->size)
             vp_mismatch(v, a->addr, "image layout", a->size, b->size);
-            continue;
-        }
-        for (uint64_t i = 0; i < a->size; i++)
-            if (a->bytes[i] != b->bytes[i] && !patchable_byte(v, a->addr + i))
-                vp_mismatch(v, a->addr + i, "byte outside every site", a->bytes[i], b->bytes[i]);
+        else
+            compare_range(v, a, b, e, n);
     }
 }
 
@@ -344,7 +359,18 @@ int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patc
         *count = v.count;
         return PVP_E_VERIFY;
     }
-    verify_changed_bytes(&v);
+    pvp_extent *e = pvp_work_extents(req);
+    size_t ne = 0;
+    if (!e) {
+        vp_mismatch(&v, req->sites, "no work space for the site table (pvp_patch_work_size)", 0, 0);
+        *count = v.count;
+        return PVP_E_VERIFY;
+    }
+    pvp_live_extents(orig, req, e, &ne);
+    for (size_t k = 1; k < ne; k++)
+        if (e[k].at < e[k - 1].at + e[k - 1].len)
+            vp_mismatch(&v, e[k].at, "sites overlap", e[k - 1].at, e[k].at);
+    verify_changed_bytes(&v, e, ne);
     size_t n = pvp_site_count(req->sites_size);
     for (size_t k = 0; k < n; k++) {
         pvp_site s;

@@ -30,6 +30,7 @@ typedef struct rt_patch {
     pvp_mode modes[MAX_MODES];
     size_t nmodes;
     pvp_patch_req req;
+    void *work;                   /* the request's work space */
     pvp_error *err;
 } rt_patch;
 
@@ -169,9 +170,13 @@ static int prepare(rt_patch *p, const char *mode, int policy)
         p->before[k] = p->img.ranges[k];
         p->before[k].bytes = (uint8_t *)(uintptr_t)p->img.ranges[k].addr;
     }
-    p->req = (pvp_patch_req){ &pvp_arch_x86_64, p->set, p->count, at(p->recs->sites),
-                              span_of(p->recs->sites, p->recs->sites_end), p->modes, p->nmodes,
-                              id, policy, NULL, 0, NULL, NULL };
+    uint64_t sites_size = span_of(p->recs->sites, p->recs->sites_end);
+    size_t wsize = pvp_patch_work_size(pvp_site_count(sites_size));
+    p->work = malloc(wsize ? wsize : 1);
+    if (!rc && !p->work)
+        rc = pvp_rt_fail(p->err, PVP_E_NO_SPACE, 0, "out of memory");
+    p->req = (pvp_patch_req){ &pvp_arch_x86_64, p->set, p->count, at(p->recs->sites), sites_size, p->modes,
+                              p->nmodes, id, policy, NULL, 0, NULL, NULL, p->work, wsize };
     return rc;
 }
 
@@ -233,6 +238,7 @@ int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
         pvp_rt_ranges_free(&p.img);
     free(p.img.ranges);
     free(p.before);
+    free(p.work);
     free(p.set);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "binutils.h"
 #include "kernel.h"
 #include "pvkernel.h"
+#include "work.h"
 #include "pvpatch/ia64.h"
 #include "pvpatch/ia64/pvops.h"
 
@@ -130,6 +131,8 @@ pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_
         if (strcmp(img->modes[k].name, mode) == 0)
             id = img->modes[k].id;
     cr_assert(id, "no mode %s in the image", mode);
+    size_t wsize;
+    void *work = test_work(img->sites_size, &wsize);
     return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
-                            img->nmodes, id, policy, res, max, NULL, NULL };
+                            img->nmodes, id, policy, res, max, NULL, NULL, work, wsize };
 }

@@ -1,0 +1,20 @@
+/* Test support: work space for patch requests. */
+#include "work.h"
+
+#include <stdlib.h>
+
+#include "pvpatch/patch.h"
+
+void *test_work(uint64_t sites_size, size_t *size)
+{
+    static void *work;
+    static size_t cap;
+    size_t need = pvp_patch_work_size(pvp_site_count(sites_size));
+    if (need > cap) {
+        free(work);
+        work = malloc(need);
+        cap = need;
+    }
+    *size = cap;
+    return work;
+}

@@ -1,0 +1,133 @@
+/* pvp_patch and pvp_verify_patch sort the live sites' extents in the
+ * caller's work space instead of comparing every pair: a table in any
+ * order gives the same code, overlaps are found wherever the two records
+ * stand, the verifier's merge walk still finds every stray byte, and no
+ * work space is refused with the image unchanged. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvpatch/ia64.h"
+#include "support/binutils.h"
+#include "support/kernel.h"
+#include "support/pvkernel.h"
+
+#define USES 8                    /* every operation this many times */
+
+static char *many_sites(void)
+{
+    char *one = pv_every_op_body(), *body = NULL;
+    size_t len = 0;
+    for (int k = 0; k < USES; k++)
+        add(&body, &len, "%s", one);
+    free(one);
+    return body;
+}
+
+/* Swap records i and j of the site table. */
+static void swap_records(cli_image *img, size_t i, size_t j)
+{
+    uint8_t *a = pvp_image_at(pvp_file_image(img->file), img->sites + i * PVP_SITE_RECSIZE, PVP_SITE_RECSIZE);
+    uint8_t *b = pvp_image_at(pvp_file_image(img->file), img->sites + j * PVP_SITE_RECSIZE, PVP_SITE_RECSIZE);
+    uint8_t t[PVP_SITE_RECSIZE];
+    memcpy(t, a, sizeof t);
+    memcpy(a, b, sizeof t);
+    memcpy(b, t, sizeof t);
+}
+
+static const pvp_range *code_range(cli_image *img)
+{
+    pvp_site s;
+    cr_assert_eq(pvp_site_read(pvp_file_image(img->file), &pvp_arch_ia64, img->sites, 0, &s, NULL), PVP_OK);
+    return pvp_image_range(pvp_file_image(img->file), s.addr);
+}
+
+Test(patch_order, a_shuffled_table_patches_and_verifies_the_same)
+{
+    char *body = many_sites();
+    cli_image sorted, shuffled, orig;
+    pv_build(body, "C", "native", &sorted);
+    pv_build(body, "C", "native", &shuffled);
+    free(body);
+    char err[PVP_ERR_SIZE];
+    cr_assert_eq(cli_image_open(&orig, pvp_file_path(shuffled.file), err, sizeof err), 0, "%s", err);
+    size_t n = pvp_site_count(shuffled.sites_size);
+    cr_assert_gt(n, 400);
+    uint64_t seed = 0x5eed0fde7;
+    for (size_t i = n - 1; i > 0; i--)                     /* Fisher-Yates */
+        swap_records(&shuffled, i, (size_t)(tas_rand(&seed) % (i + 1)));
+    memcpy(pvp_image_at(pvp_file_image(orig.file), orig.sites, orig.sites_size),
+           pvp_image_at(pvp_file_image(shuffled.file), shuffled.sites, shuffled.sites_size), shuffled.sites_size);
+
+    pvp_patch_report ra, rb;
+    pvp_error e;
+    pvp_patch_req qa = pv_request(&sorted, "xen", PVP_POLICY_BEST, NULL, 0);
+    cr_assert_eq(pvp_patch(pvp_file_image(sorted.file), &qa, &ra, &e), PVP_OK, "%s", e.what);
+    pvp_patch_req qb = pv_request(&shuffled, "xen", PVP_POLICY_BEST, NULL, 0);
+    cr_assert_eq(pvp_patch(pvp_file_image(shuffled.file), &qb, &rb, &e), PVP_OK, "%s", e.what);
+    cr_assert_eq(ra.changed, rb.changed);
+    const pvp_range *ca = code_range(&sorted), *cb = code_range(&shuffled);
+    cr_assert(ca->size == cb->size && memcmp(ca->bytes, cb->bytes, ca->size) == 0,
+              "the order of the table changed the code");
+    pvp_mismatch mm[4];
+    size_t nmm;
+    cr_assert_eq(pvp_verify_patch(pvp_file_image(orig.file), pvp_file_image(shuffled.file), &qb, mm, 4, &nmm),
+                 PVP_OK, "%zu mismatches, first %s at 0x%llx", nmm, nmm ? mm[0].what : "",
+                 nmm ? (unsigned long long)mm[0].addr : 0ull);
+
+    /* A stray byte between two sites, and one after the last, are still found. */
+    pvp_site s0, s1;
+    cr_assert_eq(pvp_site_read(pvp_file_image(sorted.file), &pvp_arch_ia64, sorted.sites, 0, &s0, NULL), PVP_OK);
+    cr_assert_eq(pvp_site_read(pvp_file_image(sorted.file), &pvp_arch_ia64, sorted.sites, n - 1, &s1, NULL), PVP_OK);
+    uint8_t *after_last = pvp_image_at(pvp_file_image(shuffled.file), s1.end, 1);
+    after_last[0] ^= 0x20;
+    cr_assert_eq(pvp_verify_patch(pvp_file_image(orig.file), pvp_file_image(shuffled.file), &qb, mm, 4, &nmm),
+                 PVP_E_VERIFY);
+    cr_assert(nmm == 1 && mm[0].addr == s1.end, "0x%llx", (unsigned long long)mm[0].addr);
+    cli_image_close(&sorted);
+    cli_image_close(&shuffled);
+    cli_image_close(&orig);
+}
+
+Test(patch_order, overlaps_are_found_wherever_the_records_stand)
+{
+    char *body = many_sites();
+    cli_image img;
+    pv_build(body, "C", "native", &img);
+    free(body);
+    size_t n = pvp_site_count(img.sites_size);
+    /* The last record gets an extent one bundle into the first site's. */
+    pvp_site s;
+    const pvp_image *pi = pvp_file_image(img.file);
+    cr_assert_eq(pvp_site_read(pi, &pvp_arch_ia64, img.sites, 0, &s, NULL), PVP_OK);
+    uint64_t last = img.sites + (n - 1) * PVP_SITE_RECSIZE;
+    pvp_image_write_le(pi, last + PVP_SITE_OFF_ADDR, 8, s.addr + 16);
+    pvp_image_write_le(pi, last + PVP_SITE_OFF_END, 8, s.end + 16);
+    size_t size;
+    uint8_t *snap = pv_snapshot(&img, &size);
+    pvp_patch_req req = pv_request(&img, "xen", PVP_POLICY_BEST, NULL, 0);
+    pvp_error e = { 0 };
+    cr_assert_eq(pvp_patch(pi, &req, NULL, &e), PVP_E_OVERLAP);
+    cr_assert(e.addr == last || e.addr == img.sites + PVP_SITE_RECSIZE, "0x%llx", (unsigned long long)e.addr);
+    cr_assert(pv_unchanged(&img, snap, size));
+
+    /* The verifier, on its own, says so too. */
+    pvp_mismatch mm[4];
+    size_t nmm;
+    cr_assert_eq(pvp_verify_patch(pi, pi, &req, mm, 4, &nmm), PVP_E_VERIFY);
+    int said = 0;
+    for (size_t k = 0; k < nmm && k < 4; k++)
+        said |= strcmp(mm[k].what, "sites overlap") == 0;
+    cr_assert(said);
+
+    /* Without work space nothing is done. */
+    req.work = NULL;
+    cr_assert_eq(pvp_patch(pi, &req, NULL, &e), PVP_E_NO_SPACE);
+    cr_assert(strstr(e.what, "pvp_patch_work_size"));
+    req = pv_request(&img, "xen", PVP_POLICY_BEST, NULL, 0);
+    req.work_size = pvp_patch_work_size(n) - 1;
+    cr_assert_eq(pvp_patch(pi, &req, NULL, &e), PVP_E_NO_SPACE);
+    cr_assert(pv_unchanged(&img, snap, size));
+    free(snap);
+    cli_image_close(&img);
+}
