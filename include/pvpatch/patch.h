@@ -81,6 +81,7 @@ typedef struct pvp_site_result {
     int skip;                  /* the filler starts with a branch over it */
     const char *why_not_a;     /* why it is not inline, or NULL */
     int why_reg;               /* register concerned, or -1 */
+    const char *why_not_b;     /* for a site left as C: why it is not a direct branch */
 } pvp_site_result;
 
 /* What a patch did. */

@@ -48,6 +48,8 @@ static void print_site_text(FILE *out, const pvp_site_result *r, const cli_image
         fprintf(out, "%s%s)", r->why_not_a,
                 strncmp(r->why_not_a, "a ", 2) == 0 ? " is needed and the site declares none" : "");
     }
+    if (r->why_not_b && r->to_form == PVP_FORM_C)
+        fprintf(out, " (not direct: %s)", r->why_not_b);
     fputc('\n', out);
 }
 
@@ -88,6 +90,11 @@ static void print_json(FILE *out, const pvp_mode *m, int policy, const pvp_patch
                 (unsigned long long)r->filler, r->skip ? "true" : "false");
         if (r->why_not_a && r->to_form != PVP_FORM_A)
             cli_json_string(out, r->why_not_a);
+        else
+            fputs("null", out);
+        fputs(",\"why_not_direct\":", out);
+        if (r->why_not_b && r->to_form == PVP_FORM_C)
+            cli_json_string(out, r->why_not_b);
         else
             fputs("null", out);
         fputc('}', out);

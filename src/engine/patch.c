@@ -61,6 +61,21 @@ static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_te
     }
 }
 
+/* A register the template writes and restores itself (xen's r8 around a
+ * hyperprivop) that the site names as its result or a clobber, or -1: the
+ * restore would undo the result, or the save would land in a clobber the
+ * code overwrites. */
+static int kept_site_register(const pvp_site *s, const pvp_template *t)
+{
+    static const unsigned roles[] = { 0, 3, 4 };    /* result, clobber 1, clobber 2 */
+    for (unsigned k = 0; k < 3; k++) {
+        unsigned reg = s->regs[roles[k]];
+        if (reg && reg < 32 && ((t->keeps >> reg) & 1))
+            return (int)reg;
+    }
+    return -1;
+}
+
 /* Lay out form `form` of mode `m` for site s at `at`. */
 static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode *m, unsigned form,
                     uint8_t *out, pvp_code_result *res)
@@ -70,6 +85,12 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode
     if (pvp_template_find(c->img, m, s->op, form, &t, NULL)) {
         res->why = "the mode has no code for this form of the operation";
         return PVP_E_UNKNOWN_OP;
+    }
+    int kept = kept_site_register(s, &t);
+    if (kept >= 0) {
+        res->why = "the mode's code saves and restores it, so it cannot be the site's result or clobber";
+        res->reg = kept;
+        return PVP_E_BAD_REGISTER;
     }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4] },
@@ -122,7 +143,21 @@ static unsigned candidates(int policy, const pvp_site *s, unsigned out[3])
     return 3;
 }
 
-/* Choose the form for the site and lay it out in `out`. */
+/* Why form f was passed over, kept for the report (A and B only). */
+static void note_refusal(pvp_site_result *r, unsigned f, int rc, const pvp_code_result *res)
+{
+    const char *why = res->why ? res->why : "no code";
+    if (f == PVP_FORM_A) {
+        r->why_not_a = why;
+        r->why_reg = res->reg;
+    } else if (f == PVP_FORM_B) {
+        r->why_not_b = rc == PVP_E_OUT_OF_RANGE ? "the mode's stub is out of branch range of the site (21-bit, +-16 MiB)"
+                                                : why;
+    }
+}
+
+/* Choose the form for the site and lay it out in `out`. A site left as C
+ * says why it is not B, whatever the policy. */
 static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pvp_site_result *r)
 {
     unsigned forms[3], n = candidates(c->req->policy, s, forms);
@@ -143,13 +178,12 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pv
             r->to_form = (uint8_t)f;
             r->filler = res.filler;
             r->skip = res.skip;
+            if (f == PVP_FORM_C && c->req->policy == PVP_POLICY_KEEP)
+                r->why_not_b = "the keep policy leaves the site in the form it was built in";
             return PVP_OK;
         }
         why = res.why ? res.why : "no code";
-        if (f == PVP_FORM_A) {
-            r->why_not_a = why;
-            r->why_reg = res.reg;
-        }
+        note_refusal(r, f, rc, &res);
     }
     return fail(c, PVP_E_NO_FIT, at, r->why_not_a ? r->why_not_a : why);
 }
@@ -183,7 +217,7 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
     int rc = pvp_site_read(c->img, c->arch, c->req->sites, i, &s, c->err);
     if (rc)
         return rc;
-    *r = (pvp_site_result){ s.record, s.addr, s.op, s.form, s.mode, 0, 0, 0, NULL, -1 };
+    *r = (pvp_site_result){ s.record, s.addr, s.op, s.form, s.mode, 0, 0, 0, NULL, -1, NULL };
     if (!pvp_site_live(&s, c->req->set, c->req->count, &at)) {
         c->rep->dead++;
         return PVP_OK;

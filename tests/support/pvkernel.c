@@ -70,36 +70,147 @@ const char *pv_mode_objects(void)
     return objs;
 }
 
-void pv_build(const char *body, const char *form, const char *mode, cli_image *img)
+/* Write the test source of `body` and return its path. */
+static void write_source(const char *body, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    fprintf(f, "#include \"pvpatch/ia64/site.h\"\n#include \"pvpatch/ia64/modes/native.h\"\n"
+               "#include \"pvpatch/ia64/modes/xen.h\"\n#include \"pvpatch/ia64/modes/counting.h\"\n"
+               "\t.text\n\t.globl _start\n_start:\n%s\t{ .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n", body);
+    fclose(f);
+}
+
+/* The shell command that preprocesses and assembles spath into spath.o;
+ * GNU as's notes on dependencies of the test bodies are filtered out. */
+static void assemble_cmd(char *cmd, size_t size, const char *spath, const char *form, const char *mode,
+                         const char *cppflags, int filter)
+{
+    snprintf(cmd, size,
+             "gcc -E -P -x assembler-with-cpp -Iinclude -DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s %s %s -o %s.s && "
+             TAS_AS " -xexplicit %s.s -o %s.o 2>&1 %s",
+             form, mode, cppflags ? cppflags : "", spath, spath, spath, spath,
+             filter ? "| grep -v 'violates .* dependency\\|first path\\|conflicting usage"
+                      "\\|Info: macro\\|Assembler messages' ; " : "");
+}
+
+int pv_assemble(const char *body, const char *form, const char *mode, const char *cppflags, char **messages)
 {
     static int seq;
-    char spath[512], lpath[512], epath[512], cmd[4096];
+    char spath[512], cmd[4096];
+    snprintf(spath, sizeof spath, "%s/pva%d.S", tas_tmpdir(), ++seq);
+    write_source(body, spath);
+    assemble_cmd(cmd, sizeof cmd, spath, form, mode, cppflags, 0);
+    int st;
+    *messages = tas_run(cmd, &st);
+    return st;
+}
+
+void pv_build_with(const char *body, const char *form, const char *mode, const char *lds, const char *cppflags,
+                   cli_image *img)
+{
+    static int seq;
+    char spath[512], lpath[512], epath[512], cmd[8192];
     const char *dir = tas_tmpdir();
     const char *objs = pv_mode_objects();
     seq++;
     snprintf(spath, sizeof spath, "%s/pv%d.S", dir, seq);
     snprintf(lpath, sizeof lpath, "%s/pv%d.lds", dir, seq);
     snprintf(epath, sizeof epath, "%s/pv%d.elf", dir, seq);
-    FILE *f = fopen(spath, "w");
-    fprintf(f, "#include \"pvpatch/ia64/site.h\"\n#include \"pvpatch/ia64/modes/native.h\"\n"
-               "#include \"pvpatch/ia64/modes/xen.h\"\n#include \"pvpatch/ia64/modes/counting.h\"\n"
-               "\t.text\n\t.globl _start\n_start:\n%s\t{ .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n", body);
+    write_source(body, spath);
+    FILE *f = fopen(lpath, "w");
+    fputs(lds ? lds : pv_lds, f);
     fclose(f);
-    f = fopen(lpath, "w");
-    fputs(pv_lds, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "gcc -E -P -x assembler-with-cpp -Iinclude -DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s %s -o %s.s && "
-             TAS_AS " -xexplicit %s.s -o %s.o 2>&1 | grep -v 'violates .* dependency\\|first path\\|conflicting usage"
-             "\\|Info: macro\\|Assembler messages' ; "
-             TAS_LD " --no-warn-rwx-segments -T %s %s.o %s -o %s 2>&1",
-             form, mode, spath, spath, spath, spath, lpath, spath, objs, epath);
+    assemble_cmd(cmd, sizeof cmd, spath, form, mode, cppflags, 1);
+    snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd),
+             TAS_LD " --no-warn-rwx-segments -T %s %s.o %s -o %s 2>&1", lpath, spath, objs, epath);
     int st;
     char *out = tas_run(cmd, &st);
     cr_assert(st == 0 && !*out, "building the %s-form %s kernel failed:\n%s", form, mode, out);
     free(out);
     char err[PVP_ERR_SIZE];
     cr_assert(cli_image_open(img, epath, err, sizeof err) == 0, "%s", err);
+}
+
+void pv_build(const char *body, const char *form, const char *mode, cli_image *img)
+{
+    pv_build_with(body, form, mode, NULL, NULL, img);
+}
+
+/* objdump's (p07) is gas's (p7). */
+static void put_insn(char *src, const char *in)
+{
+    if (in[0] == '(' && in[2] == '0')
+        sprintf(src + strlen(src), "(p%s", in + 3);
+    else
+        strcat(src, in);
+}
+
+/* A branch with an IP-relative target: its text up to the target, then a
+ * label instead of the address. */
+static int put_branch(char *src, const char *in, uint64_t end)
+{
+    uint64_t target;
+    const char *sp = strrchr(in, ' '), *mn = in[0] == '(' ? strchr(in, ')') + 1 : in;
+    while (*mn == ' ')
+        mn++;
+    if (!sp || strncmp(mn, "br", 2) != 0 || mn[2] != '.' || tas_insn_target(in, 0, &target) != 0)
+        return 0;
+    char head[160];
+    snprintf(head, sizeof head, "%.*s", (int)(sp - in), in);
+    put_insn(src, head);
+    sprintf(src + strlen(src), " %s%s\n", target == end ? ".Lregion_end" : "pv_outside_target",
+            strstr(sp, ";;") ? ";;" : "");
+    return 1;
+}
+
+char *pv_reassemble(const uint8_t *code, uint64_t addr, size_t len)
+{
+    tas_bundle b[16];
+    int n = tas_objdump_mem(code, len, addr, b, 16);
+    cr_assert(n == (int)(len / 16), "objdump printed %d bundles for %zu", n, len / 16);
+    char *src = calloc(1, 16 * 4 * 200), path[512], cmd[1200];
+    strcat(src, "\t.text\n");
+    for (int i = 0; i < n; i++) {
+        char tmpl[8] = ".";
+        for (int c = 0; b[i].tmpl[c] && c < 6; c++)
+            tmpl[c + 1] = (char)(b[i].tmpl[c] >= 'A' && b[i].tmpl[c] <= 'Z' ? b[i].tmpl[c] + 32 : b[i].tmpl[c]);
+        sprintf(src + strlen(src), "{ %s\n", tmpl);
+        for (int k = 0; k < b[i].nslots; k++) {
+            if (put_branch(src, b[i].insn[k], addr + len))
+                continue;
+            put_insn(src, b[i].insn[k]);
+            strcat(src, "\n");
+        }
+        strcat(src, "}\n");
+    }
+    strcat(src, ".Lregion_end:\n");
+    int st;
+    cr_assert(tas_write_file("reasm.s", src, strlen(src), path, sizeof path) == 0);
+    snprintf(cmd, sizeof cmd, TAS_AS " -xexplicit %s -o %s.o 2>&1", path, path);
+    char *out = tas_run(cmd, &st);
+    if (st != 0 || *out) {
+        size_t need = strlen(out) + strlen(src) + 64;
+        char *both = malloc(need);
+        snprintf(both, need, "%s(status %d) on:\n%s", out, st, src);
+        free(out);
+        out = both;
+    }
+    free(src);
+    return out;
+}
+
+char *pv_objdump_text(const uint8_t *code, uint64_t addr, size_t len)
+{
+    tas_bundle b[16];
+    int n = tas_objdump_mem(code, len, addr, b, 16);
+    cr_assert(n == (int)(len / 16), "objdump printed %d bundles for %zu", n, len / 16);
+    char *text = calloc(1, 16 * 3 * 170);
+    for (int i = 0; i < n; i++)
+        for (int s = 0; s < b[i].nslots; s++) {
+            strcat(text, b[i].insn[s]);
+            strcat(text, "\n");
+        }
+    return text;
 }
 
 uint8_t *pv_snapshot(const cli_image *img, size_t *size)

@@ -18,6 +18,19 @@ const char *pv_mode_objects(void);
 /* Build `body` (assembler text using PV_* macros) in form `form` ("A", "B",
  * "C") for mode `mode` and link it with the mode objects; open it. */
 void pv_build(const char *body, const char *form, const char *mode, cli_image *img);
+/* The same with a linker script of the caller's (NULL: the fixed layout of
+ * pv_build) and extra cpp options (NULL: none). */
+void pv_build_with(const char *body, const char *form, const char *mode, const char *lds, const char *cppflags,
+                   cli_image *img);
+/* Assemble `body` as pv_build would, without linking: 0 if GNU as accepts
+ * it; its messages (malloc'd) in *messages either way. */
+int pv_assemble(const char *body, const char *form, const char *mode, const char *cppflags, char **messages);
+/* GNU as's messages (malloc'd, empty when it has none) on the bundles of a
+ * region as objdump prints them, reassembled with -xexplicit: branch
+ * targets become a label at the region's end or an external symbol. */
+char *pv_reassemble(const uint8_t *code, uint64_t addr, size_t len);
+/* objdump's text of a region, one instruction a line (malloc'd). */
+char *pv_objdump_text(const uint8_t *code, uint64_t addr, size_t len);
 /* A writable copy of an image's bytes, to compare against after a failure. */
 uint8_t *pv_snapshot(const cli_image *img, size_t *size);
 /* Nonzero if the image's bytes still equal the snapshot. */

@@ -59,13 +59,6 @@ pvp_stub_\mode\()_\name:
     nop.i 0 ;;
     }
     pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH
-    .ifc \name, WRITE_PSR_L
-    { .mmi
-    srlz.d ;;                   /* psr.l settles before the return branch */
-    nop.m 0
-    nop.i 0 ;;
-    }
-    .endif
     { .mib
     nop.m 0
     nop.i 0
@@ -73,10 +66,12 @@ pvp_stub_\mode\()_\name:
     }
 .endm
 
-/* One template: the code of \form for \name with placeholder registers. */
-.macro pvp_emit_template mode, name, id, form, keeps, dst, s1, s2
+/* One template: the code of \form for \name with placeholder registers;
+ * the registers an A body keeps (pvp_keeps) go into its entry. */
+.macro pvp_emit_template mode, name, id, form, dst, s1, s2
     .pushsection .pvpatch.text, "ax"
     .align 16
+    .set .Lpvp_keeps, 0
 .Lpvp_t_\@:
     pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, \mode
 .Lpvp_t_end_\@:
@@ -91,13 +86,13 @@ pvp_stub_\mode\()_\name:
     .xdata2 ".pvpatch.tmpl", \id
     .xdata1 ".pvpatch.tmpl", \form
     .xdata1 ".pvpatch.tmpl", 0
-    .xdata4 ".pvpatch.tmpl", \keeps
+    .xdata4 ".pvpatch.tmpl", .Lpvp_keeps
 .endm
 
-.macro pvp_emit_templates mode, name, id, keeps, dst, s1, s2
-    pvp_emit_template \mode, \name, \id, PVP_FORM_A, \keeps, \dst, \s1, \s2
-    pvp_emit_template \mode, \name, \id, PVP_FORM_B, 0, \dst, \s1, \s2
-    pvp_emit_template \mode, \name, \id, PVP_FORM_C, 0, \dst, \s1, \s2
+.macro pvp_emit_templates mode, name, id, dst, s1, s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_A, \dst, \s1, \s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_B, \dst, \s1, \s2
+    pvp_emit_template \mode, \name, \id, PVP_FORM_C, \dst, \s1, \s2
 .endm
 
 /* The mode record. */
@@ -124,8 +119,7 @@ pvp_stub_\mode\()_\name:
     pvp_emit_stub PVP_EMIT_MODE, name, PVP_OP_##name, PVP_STUB_REGS_##shape ;
 #define PVP_EMIT_ENTRY(name, shape) data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
 #define PVP_EMIT_TEMPLATES(name, shape) \
-    pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_CAT(PVP_KEEPS_, PVP_EMIT_MODE), \
-                       PVP_TMPL_REGS_##shape ;
+    pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_TMPL_REGS_##shape ;
 
     .pushsection .text.pvpatch.stubs, "ax"
     .align 16

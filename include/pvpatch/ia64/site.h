@@ -41,6 +41,33 @@
     .pushsection .pvpatch.sites, "a"
     .popsection
 
+/* How many values each operation takes, by its shape (pvops.h). */
+#define PVP_NVALS_R  0
+#define PVP_NVALS_W  1
+#define PVP_NVALS_RW 1
+#define PVP_NVALS_WW 2
+#define PVP_NVALS_N  0
+#define PVP_DEF_NVALS(name, shape) .set .Lpvp_nvals_##name, PVP_NVALS_##shape ;
+    PVP_IA64_OPS(PVP_DEF_NVALS)
+
+/* The mode's code saves and restores the registers in mask (r0-r31) itself,
+ * as xen's r8 around a hyperprivop: a mode's body says so, the template
+ * record carries it, and no site may name them as its result or clobber. */
+.macro pvp_keeps mask
+    .set .Lpvp_keeps, .Lpvp_keeps | (\mask)
+.endm
+    .set .Lpvp_keeps, 0
+
+/* An error if the site's result or clobber \reg (number \n) is one the
+ * code keeps. */
+.macro pvp_check_kept n, reg
+    .if (\n > 0) && (\n < 32)
+    .if (.Lpvp_keeps >> \n) & 1
+    .error "pvpatch: \reg cannot be the result or a clobber of this site: the mode's code saves and restores it around the operation"
+    .endif
+    .endif
+.endm
+
 /* \out = the number of general register \reg (r0-r127), or -1. */
 .macro pvp_gr_number out, reg
     .set \out, -1
@@ -115,11 +142,28 @@
     .endif
 .endm
 
+/* `(qp) mov to = from` in an M or an I slot when the operation has that
+ * value (r0 is a value like any other), a nop when it has not. */
+.macro pvp_value_m has, qp, to, from
+    .if \has
+    (\qp) mov \to = \from
+    .else
+    nop.m 0
+    .endif
+.endm
+.macro pvp_value_i has, qp, to, from
+    .if \has
+    (\qp) mov \to = \from
+    .else
+    nop.i 0
+    .endif
+.endm
+
 /* Move the values to the convention's registers and keep b7. */
-.macro pvp_call_enter id, qp, s1, s2, bank
+.macro pvp_call_enter name, qp, s1, s2, bank
     { .mii
-    pvp_mov_or_nop_m \qp, PVP_ABI_ARG1, \s1
-    pvp_mov_or_nop_i \qp, PVP_ABI_ARG2, \s2
+    pvp_value_m (.Lpvp_nvals_\name>=1), \qp, PVP_ABI_ARG1, \s1
+    pvp_value_i (.Lpvp_nvals_\name>=2), \qp, PVP_ABI_ARG2, \s2
     .if \bank
     nop.i 0
     .else
@@ -157,7 +201,7 @@
 
 /* Form B: a direct branch to the stub of mode \mode. */
 .macro pvp_form_b name, id, qp, dst, s1, s2, c1, c2, mode, bank
-    pvp_call_enter \id, \qp, \s1, \s2, \bank
+    pvp_call_enter \name, \qp, \s1, \s2, \bank
     pvp_call_return_address \qp, .Lpvp_back_\@
     { .mib
     nop.m 0
@@ -170,7 +214,7 @@
 
 /* Form C: an indirect call through entry \id of pv_cpu_asm_ops. */
 .macro pvp_form_c name, id, qp, dst, s1, s2, c1, c2, mode, bank
-    pvp_call_enter \id, \qp, \s1, \s2, \bank
+    pvp_call_enter \name, \qp, \s1, \s2, \bank
     { .mlx
     nop.m 0
     (\qp) movl PVP_ABI_RET = pv_cpu_asm_ops + 8 * \id ;;
@@ -222,6 +266,7 @@
 /* One use of a pv operation in this build's form, with its site record. */
 .macro pvp_op name, id, qp, dst, s1, s2, c1, c2
     ;;
+    .set .Lpvp_keeps, 0
 .Lpvp_site_\@:
     pvp_form_code PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, PVP_BUILD_MODE
 .Lpvp_site_end_\@:
@@ -230,6 +275,9 @@
     .else
     pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, PVP_BUILD_MODE_ID, \qp, \dst, \s1, \s2, \c1, \c2
     .endif
+    pvp_check_kept .Lpvp_n_dst, \dst
+    pvp_check_kept .Lpvp_n_c1, \c1
+    pvp_check_kept .Lpvp_n_c2, \c2
 .endm
 
 /* The uses, one macro per operation (PVQ_ adds a qualifying predicate). */

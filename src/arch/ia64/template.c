@@ -79,6 +79,12 @@ void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br,
 static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_result *res)
 {
     const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
+    if (req->qp && !fmt->has_qp) {
+        /* rfi, cover, bsw: inline they would run whatever the predicate */
+        res->why = "an instruction of the code cannot be predicated (the site has a qualifying predicate)";
+        res->reg = -1;
+        return PVP_E_UNSUPPORTED;
+    }
     if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == 0)
         it->bits |= req->qp;
     for (unsigned i = 0; i < fmt->nfields; i++) {

@@ -10,7 +10,6 @@
 #include "pvpatch/ia64/modes/native.h"
 
 #define PVP_MODE_ID_counting PVP_MODE_COUNTING
-#define PVP_KEEPS_counting   0
 
 #ifdef __ASSEMBLER__
 

@@ -9,7 +9,6 @@
 #include "pvpatch/ia64/site.h"
 
 #define PVP_MODE_ID_native PVP_MODE_NATIVE
-#define PVP_KEEPS_native   0
 
 #ifdef __ASSEMBLER__
 
@@ -53,7 +52,15 @@
 .macro pvp_native_WRITE_EOI qp, dst, s1, s2, c1, c2;   pvp_native_m \qp, mov cr.eoi = \s1;  .endm
 .macro pvp_native_WRITE_TPR qp, dst, s1, s2, c1, c2;   pvp_native_m \qp, mov cr.tpr = \s1;  .endm
 .macro pvp_native_READ_PSR qp, dst, s1, s2, c1, c2;    pvp_native_m \qp, mov \dst = psr;    .endm
-.macro pvp_native_WRITE_PSR_L qp, dst, s1, s2, c1, c2; pvp_native_m \qp, mov psr.l = \s1;   .endm
+/* psr.l settles before anything after the site reads it (a branch over
+ * the filler reads PSR.tb): the data serialization is part of the code. */
+.macro pvp_native_WRITE_PSR_L qp, dst, s1, s2, c1, c2
+    { .mmi
+    (\qp) mov psr.l = \s1 ;;
+    (\qp) srlz.d
+    nop.i 0 ;;
+    }
+.endm
 .macro pvp_native_SSM_I qp, dst, s1, s2, c1, c2;       pvp_native_m \qp, ssm psr.i;         .endm
 .macro pvp_native_RSM_I qp, dst, s1, s2, c1, c2;       pvp_native_m \qp, rsm psr.i;         .endm
 .macro pvp_native_SSM_IC qp, dst, s1, s2, c1, c2;      pvp_native_m \qp, ssm psr.ic;        .endm

@@ -13,8 +13,6 @@
 #include "pvpatch/ia64/modes/native.h"
 
 #define PVP_MODE_ID_xen PVP_MODE_XEN
-/* r8 and r9 are written by the hyperprivop bodies and restored by them. */
-#define PVP_KEEPS_xen   0x300
 
 /* The shared area: XSI_BASE is -1 MiB, so addl reaches it from r0. */
 #define PVP_XSI_BASE            (-0x100000)
@@ -77,17 +75,23 @@
 .endm
 
 /* Hyperprivop \num: r8 = \s1, r9 = \s2 (\s1 may be an immediate), result
- * from r8 to \dst; r8 (and r9) are kept in \c1 (and \c2) around it. */
+ * from r8 to \dst; r8 (and r9) are kept in \c1 (and \c2) around it. An
+ * operand the operation does not have is left blank; r0 is a value. The
+ * body keeps r8 (r9): a site may not name them as result or clobber. */
 .macro pvp_xen_hyper qp, num, dst, s1, s2, c1, c2
-    .ifnc \s1\dst, r0r0
+    .ifnb \s1\dst
+    pvp_keeps 1 << 8
+    .ifnb \s2
+    pvp_keeps 1 << 9
+    .endif
     { .mii
     (\qp) mov \c1 = r8
-    pvp_xen_save_r9 \qp, \s2, \c2
+    pvp_xen_mov_given i, \qp, \s2, \c2, r9
     nop.i 0 ;;
     }
     { .mii
-    pvp_mov_or_nop_m \qp, r8, \s1
-    pvp_mov_or_nop_i \qp, r9, \s2
+    pvp_xen_mov_given m, \qp, \s1, r8, \s1
+    pvp_xen_mov_given i, \qp, \s2, r9, \s2
     nop.i 0 ;;
     }
     .endif
@@ -96,28 +100,22 @@
     nop.i 0
     nop.i 0 ;;
     }
-    .ifnc \s1\dst, r0r0
+    .ifnb \s1\dst
     { .mii
-    pvp_mov_or_nop_m \qp, \dst, r8
+    pvp_xen_mov_given m, \qp, \dst, \dst, r8
     (\qp) mov r8 = \c1
-    pvp_xen_restore_r9 \qp, \s2, \c2 ;;
+    pvp_xen_mov_given i, \qp, \s2, r9, \c2 ;;
     }
     .endif
 .endm
 
-/* r9 is only used by the two-value hyperprivops. */
-.macro pvp_xen_save_r9 qp, s2, c2
-    .ifc \s2, r0
-    nop.i 0
+/* `(qp) mov to = from` in a slot of \unit when the operand \given is
+ * there, a nop when the operation has no such operand (left blank). */
+.macro pvp_xen_mov_given unit, qp, given, to, from
+    .ifb \given
+    nop.\unit 0
     .else
-    (\qp) mov \c2 = r9
-    .endif
-.endm
-.macro pvp_xen_restore_r9 qp, s2, c2
-    .ifc \s2, r0
-    nop.i 0
-    .else
-    (\qp) mov r9 = \c2
+    (\qp) mov \to = \from
     .endif
 .endm
 
@@ -196,82 +194,82 @@
     pvp_xen_write_xsi \qp, \s1, \c1, PVP_XSI_IIP
 .endm
 .macro pvp_xen_READ_IVR qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_GET_IVR, \dst, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_GET_IVR, \dst, , , \c1, \c2
 .endm
 .macro pvp_xen_READ_TPR qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_GET_TPR, \dst, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_GET_TPR, \dst, , , \c1, \c2
 .endm
 .macro pvp_xen_WRITE_TPR qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_TPR, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_TPR, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_WRITE_EOI qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_EOI, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_EOI, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_SSM_I qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SSM_I, r0, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SSM_I, , , , \c1, \c2
 .endm
 .macro pvp_xen_SSM_DT qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SSM_DT, r0, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SSM_DT, , , , \c1, \c2
 .endm
 .macro pvp_xen_RSM_DT qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_RSM_DT, r0, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_RSM_DT, , , , \c1, \c2
 .endm
 .macro pvp_xen_ITC_I qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_ITC_I, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_ITC_I, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_ITC_D qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_ITC_D, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_ITC_D, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_PTC_GA qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_PTC_GA, r0, \s1, \s2, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_PTC_GA, , \s1, \s2, \c1, \c2
 .endm
 .macro pvp_xen_THASH qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_THASH, \dst, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_THASH, \dst, \s1, , \c1, \c2
 .endm
 .macro pvp_xen_COVER qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_COVER, r0, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_COVER, , , , \c1, \c2
 .endm
 .macro pvp_xen_RFI qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_RFI, r0, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_RFI, , , , \c1, \c2
 .endm
 .macro pvp_xen_FC qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_FC, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_FC, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_READ_EFLAG qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_GET_EFLAG, \dst, r0, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_GET_EFLAG, \dst, , , \c1, \c2
 .endm
 .macro pvp_xen_WRITE_EFLAG qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_EFLAG, r0, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_EFLAG, , \s1, , \c1, \c2
 .endm
 .macro pvp_xen_READ_CPUID qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_GET_CPUID, \dst, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_GET_CPUID, \dst, \s1, , \c1, \c2
 .endm
 .macro pvp_xen_READ_PMD qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_GET_PMD, \dst, \s1, r0, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_GET_PMD, \dst, \s1, , \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR0 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 0, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 0, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR1 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 1, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 1, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR2 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 2, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 2, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR3 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 3, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 3, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR4 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 4, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 4, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR5 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 5, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 5, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR6 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 6, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 6, \s1, \c1, \c2
 .endm
 .macro pvp_xen_WRITE_KR7 qp, dst, s1, s2, c1, c2
-    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, r0, 7, \s1, \c1, \c2
+    pvp_xen_hyper \qp, PVP_HYPER_SET_KR, , 7, \s1, \c1, \c2
 .endm
 .macro pvp_xen_RSM_I qp, dst, s1, s2, c1, c2
     pvp_xen_mask_events \qp, \c1, \c2
