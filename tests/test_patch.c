@@ -74,7 +74,9 @@ static void expect_reassembles(const uint8_t *code, uint64_t addr, size_t len, c
 }
 
 /* Patch img (built in `form`) to `mode`; every site must then hold what the
- * `want`-form build of that mode holds, and the patch must verify. */
+ * `want`-form build of that mode holds, and the patch must verify. A site
+ * whose code in the `want` build is longer than the site itself (xen's
+ * in-guest bank switch, for one) keeps a call instead, and says so. */
 static void expect_equal_to_build(cli_image *img, const char *mode, int policy, const char *want_form,
                                   unsigned want)
 {
@@ -90,22 +92,30 @@ static void expect_equal_to_build(cli_image *img, const char *mode, int policy, 
     int rc = pvp_patch(pvp_file_image(img->file), &req, &rep, &e);
     cr_assert_eq(rc, PVP_OK, "patch to %s: %s at 0x%llx", mode, e.what, (unsigned long long)e.addr);
     cr_assert_eq(rep.sites, PVP_OP_COUNT);
-    cr_assert_eq(rep.to_form[want], PVP_OP_COUNT, "%s: %llu of %d sites went to form %s", mode,
-                 (unsigned long long)rep.to_form[want], PVP_OP_COUNT, pvp_form_name(want));
     pvp_mismatch mm[4];
     size_t nmm;
     cr_assert_eq(pvp_verify_patch(pvp_file_image(orig.file), pvp_file_image(img->file), &req, mm, 4, &nmm),
                  PVP_OK, "verify: %s at 0x%llx", nmm ? mm[0].what : "", nmm ? (unsigned long long)mm[0].addr : 0ull);
     cr_assert_eq(pvp_site_count(want_img.sites_size), PVP_OP_COUNT);
+    uint64_t longer = 0;
     for (size_t k = 0; k < PVP_OP_COUNT; k++) {
         pvp_site a, b;
         read_site(img, k, &a);
         read_site(&want_img, k, &b);
         cr_assert_eq(a.op, b.op);
+        expect_reassembles(site_code(img, &a), a.addr, a.end - a.addr, pvp_ia64_op_name(a.op));
+        if (res[k].to_form != want) {
+            cr_expect(want == PVP_FORM_A && b.end - b.addr > a.end - a.addr && res[k].why_not_a &&
+                          strstr(res[k].why_not_a, "more bundles"),
+                      "%s %s went to %s (%s), its %s build is %llu bytes, the site %llu", mode, pvp_ia64_op_name(a.op),
+                      pvp_form_name(res[k].to_form), res[k].why_not_a ? res[k].why_not_a : "", want_form,
+                      (unsigned long long)(b.end - b.addr), (unsigned long long)(a.end - a.addr));
+            longer++;
+            continue;
+        }
         cr_assert_eq(pvp_ia64_same_code(site_code(img, &a), a.addr, a.end - a.addr, site_code(&want_img, &b),
                                         b.addr, b.end - b.addr), PVP_OK,
                      "%s %s: patched site differs from the %s-form build", mode, pvp_ia64_op_name(a.op), want_form);
-        expect_reassembles(site_code(img, &a), a.addr, a.end - a.addr, pvp_ia64_op_name(a.op));
         if (want == PVP_FORM_A) {         /* no return address: objdump's text must be equal too */
             char *ta = objdump_text(site_code(img, &a), a.addr, a.end - a.addr);
             char *tb = objdump_text(site_code(&want_img, &b), b.addr, b.end - b.addr);
@@ -115,6 +125,8 @@ static void expect_equal_to_build(cli_image *img, const char *mode, int policy, 
             free(tb);
         }
     }
+    cr_assert_eq(rep.to_form[want] + longer, PVP_OP_COUNT, "%s: %llu of %d sites went to form %s", mode,
+                 (unsigned long long)rep.to_form[want], PVP_OP_COUNT, pvp_form_name(want));
     cli_image_close(&orig);
     cli_image_close(&want_img);
 }

@@ -131,16 +131,19 @@ Test(patch_rules, r0_as_a_value_reaches_the_code)
 }
 
 /* xen's hyperprivop bodies keep r8 (and r9 with two values) in the site's
- * clobbers: a site whose result or clobber is one of them is refused by the
- * assembler in form A and stays a call when patched, naming the register. */
+ * first (second) clobber: a site whose result or another clobber is one of
+ * them is refused by the assembler in form A and stays a call when
+ * patched, naming the register. A first clobber r8 is fine (r8 is a
+ * clobber then: nothing to save), in form A and when patched. */
 Test(patch_rules, registers_the_code_keeps_are_not_site_results_or_clobbers)
 {
     static const struct { const char *body; int reg; } bad[] = {
         { "PV_READ_IVR(r8, r24, r25)\n", 8 },
-        { "PV_ITC_D(r17, r8, r25)\n", 8 },
         { "PV_PTC_GA(r17, r18, r9, r25)\n", 9 },
+        { "PV_PTC_GA(r17, r18, r24, r8)\n", 8 },
         { "PV_THASH(r9, r17, r24, r25)\n", -1 },    /* r9 is kept only with two values: fine */
         { "PV_READ_IFA(r8, r24, r25)\n", -1 },      /* a mapped-register read keeps nothing */
+        { "PV_ITC_D(r17, r8, r25)\n", -1 },         /* r8 kept in itself: a clobber, nothing to save */
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         char *msg;

@@ -31,7 +31,8 @@ typedef struct pvp_code_req {
     uint64_t tmpl_addr;        /* its target address */
     uint64_t tmpl_size;
     uint8_t qp;                /* qualifying predicate of the site, 0 for none */
-    uint8_t regs[5];           /* register for each placeholder, 0 when the site has none */
+    uint8_t regs[6];           /* register for each placeholder, 0 when the site has none */
+    uint8_t pclob;             /* predicate for the predicate placeholder, 0 when none */
     uint64_t allowed_gr[2];    /* general registers the code may write (bit n: register n) */
     uint32_t allowed_br;       /* branch registers the code may write */
     uint64_t at;               /* where the site is */

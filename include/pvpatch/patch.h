@@ -20,7 +20,8 @@ typedef struct pvp_site {
     uint16_t op;               /* operation id */
     uint8_t form, mode;        /* as built (mode 0 for C) */
     uint8_t qp;
-    uint8_t regs[PVP_SITE_NREGS];   /* result, value 1, value 2, clobber 1, clobber 2 */
+    uint8_t regs[PVP_SITE_NREGS];   /* result, value 1, value 2, clobber 1, clobber 2, clobber 3 */
+    uint8_t pclob;                  /* predicate the code may clobber, 0 for none */
     uint8_t cur_form, cur_mode;     /* what the site holds now (0: as built) */
 } pvp_site;
 
@@ -41,7 +42,8 @@ typedef struct pvp_template {
     uint64_t code, end;
     uint16_t op;
     uint8_t form;
-    uint32_t keeps;            /* r0-r31 written and restored by the code itself */
+    uint8_t nkept;             /* the lowest nkept of keeps are saved in clobbers 1.. and restored */
+    uint32_t keeps;            /* r0-r31 the code writes beyond the site's operands */
 } pvp_template;
 
 /* Number of site records in a table of `size` bytes. */

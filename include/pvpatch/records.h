@@ -65,7 +65,7 @@
 
 /* Site record, in section .pvpatch.sites, 8-byte aligned, 32 bytes: one use
  * of a pv operation. Registers are numbers (r16 is 16); 0 means "none"
- * (r0 is never a result or a clobber). */
+ * (r0 is never a result or a clobber; p0 never a predicate clobber). */
 #define PVP_SITE_RECSIZE      32
 #define PVP_SITE_OFF_ADDR     0   /* u64: first bundle of the site */
 #define PVP_SITE_OFF_END      8   /* u64: one past its last bundle */
@@ -76,8 +76,12 @@
 #define PVP_SITE_OFF_REGS     21  /* u8[5]: result, value 1, value 2, clobber 1, clobber 2 */
 #define PVP_SITE_OFF_CUR_FORM 26  /* u8: form now at the site, 0 = as built (engine-owned) */
 #define PVP_SITE_OFF_CUR_MODE 27  /* u8: mode now at the site (engine-owned) */
-#define PVP_SITE_OFF_RESERVED 28  /* u32: zero */
-#define PVP_SITE_NREGS        5
+#define PVP_SITE_OFF_RESERVED 28  /* u16: zero */
+#define PVP_SITE_OFF_CLOB3    30  /* u8: third clobber register, 0 = none */
+#define PVP_SITE_OFF_PCLOB    31  /* u8: predicate the code may clobber, 0 = none */
+/* Registers of a site as read: the five at PVP_SITE_OFF_REGS, then the
+ * third clobber (at PVP_SITE_OFF_CLOB3). */
+#define PVP_SITE_NREGS        6
 
 /* Mode record, in section .pvpatch.modes, 8-byte aligned, 64 bytes: what a
  * mode provides to the patcher. */
@@ -102,8 +106,8 @@
 #define PVP_TMPL_OFF_END      8   /* u64 */
 #define PVP_TMPL_OFF_OP       16  /* u16 */
 #define PVP_TMPL_OFF_FORM     18  /* u8 */
-#define PVP_TMPL_OFF_RESERVED 19  /* u8: zero */
-#define PVP_TMPL_OFF_KEEPS    20  /* u32: r0-r31 the code writes but restores itself */
+#define PVP_TMPL_OFF_NKEPT    19  /* u8: how many of keeps' lowest registers the code saves in clobbers 1, 2, 3 */
+#define PVP_TMPL_OFF_KEEPS    20  /* u32: r0-r31 the code writes beyond the site's operands */
 
 /* Modes an instance can be built for. */
 #define PVP_MODE_NATIVE       1

@@ -92,7 +92,7 @@ static void print_site(const cli_image *ci, size_t k, int json)
         at = s.addr;                       /* its code is still where it was built, freed after boot */
     char mbuf[16], quoted[40] = "null";
     unsigned form = s.cur_form ? s.cur_form : s.form, mode = s.cur_form ? s.cur_mode : s.mode;
-    static const char *const role[PVP_SITE_NREGS] = { "result", "value", "value2", "clobber", "clobber2" };
+    static const char *const role[PVP_SITE_NREGS] = { "result", "value", "value2", "clobber", "clobber2", "clobber3" };
     const char *mname = cli_mode_name(ci, mode, mbuf, sizeof mbuf);
     if (mode)
         snprintf(quoted, sizeof quoted, "\"%s\"", mname);
@@ -120,6 +120,8 @@ static void print_site(const cli_image *ci, size_t k, int json)
     for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
         if (s.regs[r])
             printf(", %s r%u", role[r], s.regs[r]);
+    if (s.pclob)
+        printf(", predicate clobber p%u", s.pclob);
     printf("\n");
 }
 

@@ -54,6 +54,7 @@ static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_te
     add_bit(r->allowed_gr, s->regs[0]);
     add_bit(r->allowed_gr, s->regs[3]);
     add_bit(r->allowed_gr, s->regs[4]);
+    add_bit(r->allowed_gr, s->regs[5]);
     if (s->form != PVP_FORM_A) {
         r->allowed_gr[0] |= a->call_gr[0];
         r->allowed_gr[1] |= a->call_gr[1];
@@ -61,24 +62,36 @@ static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_te
     }
 }
 
-/* A register the template writes and restores itself (xen's r8 around a
- * hyperprivop) that the site names as its result or a clobber, or -1: the
- * restore would undo the result, or the save would land in a clobber the
- * code overwrites. */
+/* The k-th (from 0) lowest register of a mask, or 0. */
+static unsigned nth_register(uint32_t mask, unsigned k)
+{
+    for (unsigned n = 1; n < 32; n++)
+        if (((mask >> n) & 1) && k-- == 0)
+            return n;
+    return 0;
+}
+
+/* A register the template writes beyond the site's operands (xen's r8
+ * around a hyperprivop, which it saves and restores) that the site names
+ * as its result or a clobber, or -1: the restore would undo the result, or
+ * the code would overwrite a clobber it keeps a value in. The code saves
+ * its k-th kept register in clobber k, which may be that register itself. */
 static int kept_site_register(const pvp_site *s, const pvp_template *t)
 {
-    static const unsigned roles[] = { 0, 3, 4 };    /* result, clobber 1, clobber 2 */
-    for (unsigned k = 0; k < 3; k++) {
+    static const unsigned roles[] = { 0, 3, 4, 5 };    /* result, clobbers 1-3 */
+    for (unsigned k = 0; k < 4; k++) {
         unsigned reg = s->regs[roles[k]];
-        if (reg && reg < 32 && ((t->keeps >> reg) & 1))
+        int self = k > 0 && k <= t->nkept && reg == nth_register(t->keeps, k - 1);
+        if (reg && reg < 32 && ((t->keeps >> reg) & 1) && !self)
             return (int)reg;
     }
     return -1;
 }
 
-/* Lay out form `form` of mode `m` for site s at `at`. */
+/* Lay out form `form` of mode `m` for site s at `at`: `fresh` code for a
+ * form the site is to get, or the code it holds now. */
 static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode *m, unsigned form,
-                    uint8_t *out, pvp_code_result *res)
+                    int fresh, uint8_t *out, pvp_code_result *res)
 {
     pvp_template t;
     *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
@@ -86,15 +99,15 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode
         res->why = "the mode has no code for this form of the operation";
         return PVP_E_UNKNOWN_OP;
     }
-    int kept = kept_site_register(s, &t);
+    int kept = fresh ? kept_site_register(s, &t) : -1;      /* code already there was checked when it was built */
     if (kept >= 0) {
         res->why = "the mode's code saves and restores it, so it cannot be the site's result or clobber";
         res->reg = kept;
         return PVP_E_BAD_REGISTER;
     }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
-                       { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4] },
-                       { 0, 0 }, 0, at, s->end - s->addr };
+                       { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
+                       s->pclob, { 0, 0 }, 0, at, s->end - s->addr };
     allowed_registers(c->arch, s, &t, &r);
     return c->arch->site_code(&r, out, res);
 }
@@ -120,7 +133,7 @@ static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uin
         return fail(c, PVP_E_UNKNOWN_OP, s->record, "site holds code of a mode the image has no record of");
     if (c->commit)
         return PVP_OK;                 /* the plan checked these very bytes: no earlier site overlaps them */
-    int rc = code_for(c, s, at, m, *form, expected, &res);
+    int rc = code_for(c, s, at, m, *form, 0, expected, &res);
     if (rc)
         return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
     size_t len = (size_t)(s->end - s->addr);
@@ -173,7 +186,7 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pv
             why = "the mode has no live ops table";
             continue;
         }
-        int rc = code_for(c, s, at, c->mode, f, out, &res);
+        int rc = code_for(c, s, at, c->mode, f, 1, out, &res);
         if (rc == PVP_OK) {
             r->to_form = (uint8_t)f;
             r->filler = res.filler;

@@ -37,6 +37,8 @@ static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
     for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
         if (s->regs[r] >= arch->max_gr)
             return fail(err, PVP_E_BAD_REGISTER, rec, "site record: register number out of range");
+    if (s->pclob >= arch->max_pred)
+        return fail(err, PVP_E_BAD_REGISTER, rec, "site record: predicate clobber out of range");
     return PVP_OK;
 }
 
@@ -54,10 +56,11 @@ int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, si
     out->mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_MODE, 1);
     out->qp = (uint8_t)rd(img, rec + PVP_SITE_OFF_QP, 1);
     for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
-        out->regs[r] = (uint8_t)rd(img, rec + PVP_SITE_OFF_REGS + r, 1);
+        out->regs[r] = (uint8_t)rd(img, rec + (r < 5 ? PVP_SITE_OFF_REGS + r : PVP_SITE_OFF_CLOB3), 1);
+    out->pclob = (uint8_t)rd(img, rec + PVP_SITE_OFF_PCLOB, 1);
     out->cur_form = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_FORM, 1);
     out->cur_mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_MODE, 1);
-    if (rd(img, rec + PVP_SITE_OFF_RESERVED, 4) != 0)
+    if (rd(img, rec + PVP_SITE_OFF_RESERVED, 2) != 0)
         return fail(err, PVP_E_BAD_FORMAT, rec, "site record: reserved bytes not zero");
     return check_site(out, arch, err);
 }
@@ -130,7 +133,8 @@ int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, u
         if (le(r + PVP_TMPL_OFF_OP, 2) != op || r[PVP_TMPL_OFF_FORM] != form)
             continue;
         *out = (pvp_template){ mode->tmpl + off, le(r + PVP_TMPL_OFF_CODE, 8), le(r + PVP_TMPL_OFF_END, 8),
-                               (uint16_t)op, (uint8_t)form, (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
+                               (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
+                               (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
         if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
             return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
         return PVP_OK;

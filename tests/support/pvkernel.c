@@ -33,15 +33,15 @@ static const char *const pv_lds =
 char *pv_every_op_body(void)
 {
     static const char *const args[][2] = {
-        { "R", "r16, r24, r25" }, { "W", "r17, r24, r25" }, { "RW", "r16, r17, r24, r25" },
-        { "WW", "r17, r18, r24, r25" }, { "N", "r24, r25" },
+        { "R", "r16, r0, r0" }, { "W", "r0, r17, r0" }, { "RW", "r16, r17, r0" },
+        { "WW", "r0, r17, r18" }, { "N", "r0, r0, r0" },
     };
     char *body = NULL;
     size_t len = 0;
     for (unsigned op = 1; op <= PVP_OP_COUNT; op++)
         for (size_t k = 0; k < 5; k++)
             if (strcmp(shapes[op - 1], args[k][0]) == 0)
-                add(&body, &len, "PV_%s(%s)\n", pvp_ia64_op_name(op), args[k][1]);
+                add(&body, &len, "PVP_SITE(%s, p0, %s, r2, r3, r14, p6)\n", pvp_ia64_op_name(op), args[k][1]);
     return body;
 }
 

@@ -10,7 +10,8 @@
 #define PV_TEXT_BASE  0xa000000100000000ull
 
 /* The use of every operation, one per line, with result r16, values r17
- * and r18, clobbers r24 and r25 (so every site is the same, op by op). */
+ * and r18, clobbers r2, r3 and r14 and predicate clobber p6 (so every site
+ * is the same, op by op). */
 char *pv_every_op_body(void);
 /* The three mode objects (native with pv_cpu_asm_ops, xen, counting), built
  * once per test process: their paths, space-separated. */

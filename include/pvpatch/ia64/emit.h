@@ -37,6 +37,13 @@
 #define PVP_TMPL_REGS_RW  PVP_PH_DST, PVP_PH_SRC1, r0
 #define PVP_TMPL_REGS_WW  r0, PVP_PH_SRC1, PVP_PH_SRC2
 #define PVP_TMPL_REGS_N   r0, r0, r0
+/* A stub's third clobber, and where it keeps the predicates while the code
+ * clobbers one (p6): registers of the convention the shape leaves free. */
+#define PVP_STUB_SPARE_R  r0, PVP_ABI_ARG2
+#define PVP_STUB_SPARE_W  r0, PVP_ABI_ARG2
+#define PVP_STUB_SPARE_RW r0, PVP_ABI_ARG2
+#define PVP_STUB_SPARE_WW r0, r0
+#define PVP_STUB_SPARE_N  PVP_ABI_ARG2, PVP_ABI_ARG1
 
 /* An rfi does not come back: b7 gets the site's own value back first. */
 .macro pvp_stub_return_register name
@@ -47,33 +54,65 @@
     .endif
 .endm
 
+/* `mov to = from` in an I slot, or a nop when either is r0. */
+.macro pvp_stub_mov_i to, from
+    .ifc \to, r0
+    nop.i 0
+    .else
+    mov \to = \from
+    .endif
+.endm
+
 /* The stub: take the return address into b7, run the mode's code with r31
- * and r27 as its clobbers, return. */
-.macro pvp_emit_stub mode, name, id, dst, s1, s2
+ * and r27 (and a spare) as its clobbers, return. Code that clobbers a
+ * predicate (its A template said so) gets p6, with the predicates kept in
+ * a spare register around it. */
+.macro pvp_emit_stub mode, name, id, dst, s1, s2, c3, prsave
     .globl pvp_stub_\mode\()_\name
     .type pvp_stub_\mode\()_\name, @function
 pvp_stub_\mode\()_\name:
+    pvp_body_reset
+    .set .Lpvp_in_stub, 1
     { .mii
     nop.m 0
     pvp_stub_return_register \name
     nop.i 0 ;;
     }
-    pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH
+    .if .Lpvp_pclob_\name
+    .ifc \prsave, r0
+    .error "pvpatch: no register of the call convention is free to keep the predicates in"
+    .endif
+    { .mii
+    nop.m 0
+    mov \prsave = pr
+    nop.i 0 ;;
+    }
+    pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH, \c3, p6
+    { .mii
+    nop.m 0
+    mov pr = \prsave, -1
+    nop.i 0 ;;
+    }
+    .else
+    pvp_mode_\mode \name, \id, p0, \dst, \s1, \s2, PVP_ABI_RET, PVP_ABI_SCRATCH, \c3, p0
+    .endif
     { .mib
     nop.m 0
     nop.i 0
     br.cond.sptk.many b7 ;;
     }
+    .set .Lpvp_in_stub, 0
 .endm
 
 /* One template: the code of \form for \name with placeholder registers;
- * the registers an A body keeps (pvp_keeps) go into its entry. */
+ * what an A body keeps and writes (pvp_keeps, pvp_writes) goes into its
+ * entry, and whether it clobbers a predicate into .Lpvp_pclob_NAME. */
 .macro pvp_emit_template mode, name, id, form, dst, s1, s2
     .pushsection .pvpatch.text, "ax"
     .align 16
-    .set .Lpvp_keeps, 0
+    pvp_body_reset
 .Lpvp_t_\@:
-    pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, \mode
+    pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, PVP_PH_CLOB3, PVP_PH_PCLOB, \mode
 .Lpvp_t_end_\@:
     { .mmi                      /* outside the template: keeps GNU as from */
     srlz.d ;;                   /* seeing a dependency between two of them */
@@ -85,8 +124,11 @@ pvp_stub_\mode\()_\name:
     .xdata8 ".pvpatch.tmpl", .Lpvp_t_end_\@
     .xdata2 ".pvpatch.tmpl", \id
     .xdata1 ".pvpatch.tmpl", \form
-    .xdata1 ".pvpatch.tmpl", 0
-    .xdata4 ".pvpatch.tmpl", .Lpvp_keeps
+    .xdata1 ".pvpatch.tmpl", .Lpvp_nkept
+    .xdata4 ".pvpatch.tmpl", .Lpvp_keeps | .Lpvp_writes
+    .if \form == PVP_FORM_A
+    .set .Lpvp_pclob_\name, .Lpvp_uses_pclob
+    .endif
 .endm
 
 .macro pvp_emit_templates mode, name, id, dst, s1, s2
@@ -116,10 +158,26 @@ pvp_stub_\mode\()_\name:
 
 #define PVP_CAT3(a, b, c) PVP_CAT(PVP_CAT(a, b), c)
 #define PVP_EMIT_STUB(name, shape) \
-    pvp_emit_stub PVP_EMIT_MODE, name, PVP_OP_##name, PVP_STUB_REGS_##shape ;
-#define PVP_EMIT_ENTRY(name, shape) data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
+    pvp_emit_stub PVP_EMIT_MODE, name, PVP_OP_##name, PVP_STUB_REGS_##shape, PVP_STUB_SPARE_##shape ;
+/* Table entries go in id order; an id out of order is an error. */
+#define PVP_EMIT_ENTRY(name, shape) \
+    .if .Lpvp_next_id != PVP_OP_##name ; \
+    .error "pvpatch: operation ids must follow the list order (PVP_EXTRA_OPS after PVP_OP_BUILTIN)" ; \
+    .endif ; \
+    .set .Lpvp_next_id, .Lpvp_next_id + 1 ; \
+    data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
 #define PVP_EMIT_TEMPLATES(name, shape) \
     pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_TMPL_REGS_##shape ;
+
+    /* Templates first: they tell the stubs which code clobbers a predicate. */
+    .pushsection .pvpatch.tmpl, "a"
+    .align 8
+PVP_CAT(.Lpvp_tmpl_begin_, PVP_EMIT_MODE):
+    .popsection
+    PVP_IA64_OPS(PVP_EMIT_TEMPLATES)
+    .pushsection .pvpatch.tmpl, "a"
+PVP_CAT(.Lpvp_tmpl_end_, PVP_EMIT_MODE):
+    .popsection
 
     .pushsection .text.pvpatch.stubs, "ax"
     .align 16
@@ -130,23 +188,16 @@ pvp_stub_\mode\()_\name:
     .align 8
     .globl PVP_CAT(pvp_ops_, PVP_EMIT_MODE)
 PVP_CAT(pvp_ops_, PVP_EMIT_MODE):
+.set .Lpvp_next_id, 1
     data8 0
     PVP_IA64_OPS(PVP_EMIT_ENTRY)
 #ifdef PVP_EMIT_LIVE
     .globl pv_cpu_asm_ops
 pv_cpu_asm_ops:
+.set .Lpvp_next_id, 1
     data8 0
     PVP_IA64_OPS(PVP_EMIT_ENTRY)
 #endif
-    .popsection
-
-    .pushsection .pvpatch.tmpl, "a"
-    .align 8
-PVP_CAT(.Lpvp_tmpl_begin_, PVP_EMIT_MODE):
-    .popsection
-    PVP_IA64_OPS(PVP_EMIT_TEMPLATES)
-    .pushsection .pvpatch.tmpl, "a"
-PVP_CAT(.Lpvp_tmpl_end_, PVP_EMIT_MODE):
     .popsection
 
     pvp_emit_mode_record PVP_EMIT_MODE

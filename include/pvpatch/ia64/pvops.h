@@ -29,7 +29,23 @@
     X(FC, W)          X(READ_ITC, R)    X(READ_EFLAG, R)  X(WRITE_EFLAG, W) \
     X(READ_CPUID, RW) X(READ_PMD, RW)                                       \
     X(WRITE_KR0, W)   X(WRITE_KR1, W)   X(WRITE_KR2, W)   X(WRITE_KR3, W)   \
-    X(WRITE_KR4, W)   X(WRITE_KR5, W)   X(WRITE_KR6, W)   X(WRITE_KR7, W)
+    X(WRITE_KR4, W)   X(WRITE_KR5, W)   X(WRITE_KR6, W)   X(WRITE_KR7, W)   \
+    X(RSM_I_IC, N)    X(RSM_BE_I, N)    X(SSM_IC_SRLZ_D, N) X(SSM_IC_SRLZ_I, N) \
+    X(SSM_DT_SRLZ_I, N) X(SSM_I_P, N)   X(READ_ITC_P, R)                    \
+    PVP_EXTRA_OPS(X)
+
+/* Operations a user adds without changing pvpatch: define, before including
+ * any pvpatch/ia64 header (in the sources and in the mode objects alike),
+ *     #define PVP_EXTRA_OPS(X) X(MY_OP, N) X(MY_OTHER, RW)
+ *     #define PVP_OP_MY_OP    (PVP_OP_BUILTIN + 1)
+ *     #define PVP_OP_MY_OTHER (PVP_OP_BUILTIN + 2)
+ *     #define PVP_OP_LAST     PVP_OP_MY_OTHER
+ * (ids follow the built-in ones, in list order) and give each mode its body
+ * (.macro pvp_native_MY_OP qp, dst, s1, s2, c1, c2, c3, pc ...). A site is
+ * PVP_SITE(MY_OP, qp, dst, s1, s2, c1, c2, c3, pc). */
+#ifndef PVP_EXTRA_OPS
+#define PVP_EXTRA_OPS(X)
+#endif
 
 /* Operation ids, 1-based in list order (0 is "no operation"). */
 #define PVP_OP_READ_IFA     1
@@ -87,7 +103,21 @@
 #define PVP_OP_WRITE_KR5    53
 #define PVP_OP_WRITE_KR6    54
 #define PVP_OP_WRITE_KR7    55
-#define PVP_OP_COUNT        55
+/* Composite operations of Linux's pv macros (psr masks and serializations
+ * that are one operation in every mode). */
+#define PVP_OP_RSM_I_IC       56   /* rsm psr.i | psr.ic */
+#define PVP_OP_RSM_BE_I       57   /* rsm psr.be | psr.i */
+#define PVP_OP_SSM_IC_SRLZ_D  58   /* ssm psr.ic ;; srlz.d */
+#define PVP_OP_SSM_IC_SRLZ_I  59   /* ssm psr.ic ;; srlz.i */
+#define PVP_OP_SSM_DT_SRLZ_I  60   /* ssm psr.dt ;; srlz.i */
+#define PVP_OP_SSM_I_P        61   /* ssm psr.i, with a predicate the code may clobber */
+#define PVP_OP_READ_ITC_P     62   /* ar.itc, with a predicate the code may clobber */
+#define PVP_OP_BUILTIN      62     /* the last built-in id */
+#ifndef PVP_OP_LAST
+#define PVP_OP_LAST         PVP_OP_BUILTIN
+#endif
+/* Entries of an ops table but the unused 0. */
+#define PVP_OP_COUNT        PVP_OP_LAST
 
 /* Registers of the B and C calling convention (docs/pvops.md):
  * r28 first value in and result out, r29 second value in, r30 holds the
@@ -108,7 +138,9 @@
 #define PVP_PH_SRC2     r122
 #define PVP_PH_CLOB1    r123
 #define PVP_PH_CLOB2    r124
+#define PVP_PH_CLOB3    r125
+#define PVP_PH_PCLOB    p63        /* the predicate clobber */
 #define PVP_PH_FIRST    120
-#define PVP_PH_COUNT    5
+#define PVP_PH_COUNT    6
 
 #endif

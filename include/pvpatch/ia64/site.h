@@ -50,25 +50,70 @@
 #define PVP_DEF_NVALS(name, shape) .set .Lpvp_nvals_##name, PVP_NVALS_##shape ;
     PVP_IA64_OPS(PVP_DEF_NVALS)
 
-/* The mode's code saves and restores the registers in mask (r0-r31) itself,
- * as xen's r8 around a hyperprivop: a mode's body says so, the template
- * record carries it, and no site may name them as its result or clobber. */
-.macro pvp_keeps mask
-    .set .Lpvp_keeps, .Lpvp_keeps | (\mask)
+/* What a mode's body says about itself, per use (reset at every site and
+ * template). pvp_keeps n, k: it saves register rn in clobber k (1-3) and
+ * restores it (xen's r8 around a hyperprivop). pvp_writes mask: it writes
+ * the registers r0-r31 of mask as part of the operation (xen's bsw loads
+ * r16-r31). pvp_need_pclob pc: it uses the predicate clobber. The template
+ * entry carries keeps and writes together, and how many are kept (the
+ * lowest, in clobbers 1, 2, 3); no site may name them as its result or a
+ * clobber, except a clobber k that is the register kept in it. */
+.macro pvp_keeps n, k
+    .set .Lpvp_keeps, .Lpvp_keeps | (1 << (\n))
+    .set .Lpvp_kept_in_\k, \n
+    .set .Lpvp_nkept, .Lpvp_nkept + 1
+    .if (\k != .Lpvp_nkept) || (\n < .Lpvp_kept_in_1)
+    .error "pvpatch: pvp_keeps: keep registers in ascending order in clobbers 1, 2, 3"
+    .endif
 .endm
+.macro pvp_writes mask
+    .set .Lpvp_writes, .Lpvp_writes | (\mask)
+.endm
+.macro pvp_need_pclob pc
+    .ifc \pc, p0
+    .error "pvpatch: the code of this operation needs a predicate it may clobber"
+    .endif
+    .set .Lpvp_uses_pclob, 1
+.endm
+.macro pvp_body_reset
     .set .Lpvp_keeps, 0
+    .set .Lpvp_writes, 0
+    .set .Lpvp_kept_in_1, 0
+    .set .Lpvp_kept_in_2, 0
+    .set .Lpvp_kept_in_3, 0
+    .set .Lpvp_nkept, 0
+    .set .Lpvp_uses_pclob, 0
+.endm
+    pvp_body_reset
+/* 1 while emit.h lays out a stub: a body may give its stub other code when
+ * the call convention's registers cannot serve it. */
+    .set .Lpvp_in_stub, 0
 
-/* An error if the site's result or clobber \reg (number \n) is one the
- * code keeps. */
-.macro pvp_check_kept n, reg
+/* An error if the site's result (k = 0) or clobber k \reg (number \n) is
+ * one the code keeps or writes. */
+.macro pvp_check_kept n, k, reg
     .if (\n > 0) && (\n < 32)
-    .if (.Lpvp_keeps >> \n) & 1
-    .error "pvpatch: \reg cannot be the result or a clobber of this site: the mode's code saves and restores it around the operation"
+    .if ((.Lpvp_keeps | .Lpvp_writes) >> \n) & 1
+    .if (\k == 0) || (.Lpvp_kept_in_\k != \n)
+    .error "pvpatch: \reg cannot be the result or a clobber of this site: the mode's code writes it"
+    .endif
     .endif
     .endif
 .endm
 
-/* \out = the number of general register \reg (r0-r127), or -1. */
+/* The frame the stacked names of later sites refer to, as set by the
+ * code's alloc: in0-in7 are r32 on, loc0 follows the inputs, out0 the
+ * locals. An IVT allocates no inputs or locals (alloc rN=ar.pfs,0,0,n,0),
+ * the default. A wrong frame is no silent error: the patcher rebuilds each
+ * site from its record and refuses one that differs (stale). */
+.macro pvp_frame ins, locals
+    .set .Lpvp_frame_ins, \ins
+    .set .Lpvp_frame_locals, \locals
+.endm
+    pvp_frame 0, 0
+
+/* \out = the number of general register \reg (r0-r127, in0-in7, loc0-loc95,
+ * out0-out7 in the frame of pvp_frame). */
 .macro pvp_gr_number out, reg
     .set \out, -1
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111,112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127
@@ -77,7 +122,29 @@
     .endif
     .endr
     .if \out < 0
-    .error "pvpatch: \reg is not a general register (write r0-r127 in lower case)"
+    pvp_stacked_number \out, \reg
+    .endif
+    .if \out < 0
+    .error "pvpatch: \reg is not a general register (write r0-r127, in0-in7, loc0-loc95 or out0-out7 in lower case)"
+    .endif
+.endm
+
+/* \out = the number of a stacked name, or -1. */
+.macro pvp_stacked_number out, reg
+    .irp n, 0,1,2,3,4,5,6,7
+    .ifc \reg, in\n
+    .set \out, 32 + \n
+    .endif
+    .ifc \reg, out\n
+    .set \out, 32 + .Lpvp_frame_ins + .Lpvp_frame_locals + \n
+    .endif
+    .endr
+    .if \out < 0
+    .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95
+    .ifc \reg, loc\n
+    .set \out, 32 + .Lpvp_frame_ins + \n
+    .endif
+    .endr
     .endif
 .endm
 
@@ -95,13 +162,15 @@
 .endm
 
 /* The site record of the code between \start and \end. */
-.macro pvp_site_record start, end, id, form, mode, qp, dst, s1, s2, c1, c2
+.macro pvp_site_record start, end, id, form, mode, qp, dst, s1, s2, c1, c2, c3, pc
     pvp_pr_number .Lpvp_n_qp, \qp
     pvp_gr_number .Lpvp_n_dst, \dst
     pvp_gr_number .Lpvp_n_s1, \s1
     pvp_gr_number .Lpvp_n_s2, \s2
     pvp_gr_number .Lpvp_n_c1, \c1
     pvp_gr_number .Lpvp_n_c2, \c2
+    pvp_gr_number .Lpvp_n_c3, \c3
+    pvp_pr_number .Lpvp_n_pc, \pc
     .xdata8 ".pvpatch.sites", \start
     .xdata8 ".pvpatch.sites", \end
     .xdata2 ".pvpatch.sites", \id
@@ -114,7 +183,9 @@
     .xdata1 ".pvpatch.sites", .Lpvp_n_c1
     .xdata1 ".pvpatch.sites", .Lpvp_n_c2
     .xdata2 ".pvpatch.sites", 0
-    .xdata4 ".pvpatch.sites", 0
+    .xdata2 ".pvpatch.sites", 0
+    .xdata1 ".pvpatch.sites", .Lpvp_n_c3
+    .xdata1 ".pvpatch.sites", .Lpvp_n_pc
 .endm
 
 /* `(qp) mov to = from` in an M or an I slot, or a nop there when either
@@ -200,7 +271,7 @@
 .endm
 
 /* Form B: a direct branch to the stub of mode \mode. */
-.macro pvp_form_b name, id, qp, dst, s1, s2, c1, c2, mode, bank
+.macro pvp_form_b name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode, bank
     pvp_call_enter \name, \qp, \s1, \s2, \bank
     pvp_call_return_address \qp, .Lpvp_back_\@
     { .mib
@@ -213,7 +284,7 @@
 .endm
 
 /* Form C: an indirect call through entry \id of pv_cpu_asm_ops. */
-.macro pvp_form_c name, id, qp, dst, s1, s2, c1, c2, mode, bank
+.macro pvp_form_c name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode, bank
     pvp_call_enter \name, \qp, \s1, \s2, \bank
     { .mlx
     nop.m 0
@@ -235,8 +306,8 @@
 .endm
 
 /* Form A: the code of mode \mode inline. */
-.macro pvp_form_a name, id, qp, dst, s1, s2, c1, c2, mode, bank
-    pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2
+.macro pvp_form_a name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode, bank
+    pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
 .endm
 
 /* 1 for the operations that switch register banks (r27-r31 change). */
@@ -252,32 +323,34 @@
 
 /* The code of operation \name in form \form for mode \mode, at a site
  * starting a bundle after a stop and ending with a stop. */
-.macro pvp_form_code form, name, id, qp, dst, s1, s2, c1, c2, mode
+.macro pvp_form_code form, name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode
     pvp_bank_switch .Lpvp_bank, \name
     .if \form == PVP_FORM_A
-    pvp_form_a \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    pvp_form_a \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, \mode, .Lpvp_bank
     .elseif \form == PVP_FORM_B
-    pvp_form_b \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    pvp_form_b \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, \mode, .Lpvp_bank
     .else
-    pvp_form_c \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \mode, .Lpvp_bank
+    pvp_form_c \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, \mode, .Lpvp_bank
     .endif
 .endm
 
-/* One use of a pv operation in this build's form, with its site record. */
-.macro pvp_op name, id, qp, dst, s1, s2, c1, c2
+/* One use of a pv operation in this build's form, with its site record:
+ * result, values, up to three clobbers and a predicate clobber. */
+.macro pvp_op name, id, qp, dst, s1, s2, c1, c2, c3=r0, pc=p0
     ;;
-    .set .Lpvp_keeps, 0
+    pvp_body_reset
 .Lpvp_site_\@:
-    pvp_form_code PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, PVP_BUILD_MODE
+    pvp_form_code PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, PVP_BUILD_MODE
 .Lpvp_site_end_\@:
     .if PVP_FORM == PVP_FORM_C
-    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, 0, \qp, \dst, \s1, \s2, \c1, \c2
+    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, 0, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
     .else
-    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, PVP_BUILD_MODE_ID, \qp, \dst, \s1, \s2, \c1, \c2
+    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, PVP_BUILD_MODE_ID, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
     .endif
-    pvp_check_kept .Lpvp_n_dst, \dst
-    pvp_check_kept .Lpvp_n_c1, \c1
-    pvp_check_kept .Lpvp_n_c2, \c2
+    pvp_check_kept .Lpvp_n_dst, 0, \dst
+    pvp_check_kept .Lpvp_n_c1, 1, \c1
+    pvp_check_kept .Lpvp_n_c2, 2, \c2
+    pvp_check_kept .Lpvp_n_c3, 3, \c3
 .endm
 
 /* The uses, one macro per operation (PVQ_ adds a qualifying predicate). */
@@ -501,6 +574,36 @@
     pvp_op WRITE_KR7, PVP_OP_WRITE_KR7, p0, r0, regv, r0, clob1, clob2
 #define PVQ_WRITE_KR7(qp, regv, clob1, clob2) \
     pvp_op WRITE_KR7, PVP_OP_WRITE_KR7, qp, r0, regv, r0, clob1, clob2
+
+
+/* The composite operations: psr masks and serializations that are one
+ * operation in every mode (RSM_I_IC needs three clobbers in xen), and the
+ * forms of ssm psr.i and ar.itc reads that may clobber predicate pc (xen:
+ * deliver pending events only when there are some; keep the guest's
+ * ar.itc monotonic). */
+#define PV_RSM_I_IC(clob1, clob2, clob3) \
+    pvp_op RSM_I_IC, PVP_OP_RSM_I_IC, p0, r0, r0, r0, clob1, clob2, clob3
+#define PVQ_RSM_I_IC(qp, clob1, clob2, clob3) \
+    pvp_op RSM_I_IC, PVP_OP_RSM_I_IC, qp, r0, r0, r0, clob1, clob2, clob3
+#define PV_RSM_BE_I(clob1, clob2) \
+    pvp_op RSM_BE_I, PVP_OP_RSM_BE_I, p0, r0, r0, r0, clob1, clob2
+#define PV_SSM_IC_SRLZ_D(clob1, clob2) \
+    pvp_op SSM_IC_SRLZ_D, PVP_OP_SSM_IC_SRLZ_D, p0, r0, r0, r0, clob1, clob2
+#define PV_SSM_IC_SRLZ_I(clob1, clob2) \
+    pvp_op SSM_IC_SRLZ_I, PVP_OP_SSM_IC_SRLZ_I, p0, r0, r0, r0, clob1, clob2
+#define PV_SSM_DT_SRLZ_I(clob1, clob2) \
+    pvp_op SSM_DT_SRLZ_I, PVP_OP_SSM_DT_SRLZ_I, p0, r0, r0, r0, clob1, clob2
+#define PVQ_SSM_I_P(qp, pclob, clob1, clob2) \
+    pvp_op SSM_I_P, PVP_OP_SSM_I_P, qp, r0, r0, r0, clob1, clob2, r0, pclob
+#define PVQ_READ_ITC_P(qp, pclob, regr, clob1, clob2) \
+    pvp_op READ_ITC_P, PVP_OP_READ_ITC_P, qp, regr, r0, r0, clob1, clob2, r0, pclob
+
+/* Any operation with every operand: predicate, result, two values, three
+ * clobbers, a predicate clobber (r0 and p0 for none). */
+#define PVP_SITE(name, qp, dst, s1, s2, clob1, clob2, clob3, pclob) \
+    pvp_op name, PVP_OP_##name, qp, dst, s1, s2, clob1, clob2, clob3, pclob
+/* The frame of stacked register names: PVP_FRAME(inputs, locals). */
+#define PVP_FRAME(ins, locals) pvp_frame ins, locals
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -8,7 +8,8 @@
 #define MAX_ITEMS   48                  /* 16 bundles of 3 slots */
 #define MAX_BUNDLES 16
 #define PH_FIRST    120u                /* PVP_PH_FIRST of pvpatch/ia64/pvops.h */
-#define PH_COUNT    5u
+#define PH_COUNT    6u
+#define PH_PRED     63u                 /* PVP_PH_PCLOB: the predicate clobber */
 /* Filler of this many bundles or more is skipped by a branch: Itanium 2
  * issues two bundles a cycle, and a predicted taken branch costs about one
  * cycle, so from three bundles on the branch is cheaper than the nops. */
@@ -16,7 +17,7 @@
 
 static const char *const placeholder_role[PH_COUNT] = {
     "a result register", "a value register", "a second value register",
-    "a first clobber register", "a second clobber register",
+    "a first clobber register", "a second clobber register", "a third clobber register",
 };
 
 static int set_bit(uint64_t m[2], unsigned n)
@@ -75,6 +76,19 @@ void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br,
     }
 }
 
+/* The predicate placeholder as an instruction's qualifying predicate (the
+ * second half of a test on the predicate clobber) becomes the site's. */
+static int substitute_pred(uint64_t *bits, const pvp_code_req *req, pvp_code_result *res)
+{
+    if (!req->pclob) {
+        res->why = "a predicate clobber";
+        res->reg = -1;
+        return 1;
+    }
+    *bits = (*bits & ~(uint64_t)PVP_IA64_QP_MASK) | req->pclob;
+    return 0;
+}
+
 /* Give one instruction the site's registers and predicate. */
 static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_result *res)
 {
@@ -87,9 +101,23 @@ static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_resul
     }
     if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == 0)
         it->bits |= req->qp;
+    else if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == PH_PRED && substitute_pred(&it->bits, req, res))
+        return PVP_E_BAD_REGISTER;
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
         uint64_t v = pvp_ia64_field_get(f, it->bits, it->lbits);
+        if (f->kind == PVP_IA64_K_PR && v == PH_PRED) {
+            uint64_t qp = req->pclob;
+            if (!qp) {
+                res->why = "a predicate clobber";
+                res->reg = -1;
+                return PVP_E_BAD_REGISTER;
+            }
+            int rc = pvp_ia64_field_set(f, &it->bits, &it->lbits, qp);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (f->kind != PVP_IA64_K_GR || v < PH_FIRST || v >= PH_FIRST + PH_COUNT)
             continue;
         unsigned ph = (unsigned)(v - PH_FIRST), reg = req->regs[ph];
@@ -123,8 +151,8 @@ static int check_writes(const pvp_ia64_item *it, const pvp_code_req *req, pvp_co
         res->reg = -1;
         return PVP_E_BAD_REGISTER;
     }
-    if (pr) {
-        res->why = "it writes predicates";
+    if (pr & ~(UINT64_C(1) | UINT64_C(1) << req->pclob)) {
+        res->why = "it writes predicates the site does not allow";
         res->reg = -1;
         return PVP_E_BAD_REGISTER;
     }

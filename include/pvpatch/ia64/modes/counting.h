@@ -44,7 +44,7 @@ pvp_op_counts:
 .endm
 
 /* The mode's entry point for the forms: operation \name at a site. */
-.macro pvp_mode_counting name, id, qp, dst, s1, s2, c1, c2
+.macro pvp_mode_counting name, id, qp, dst, s1, s2, c1, c2, c3, pc
     .ifc \c1, r0
     .error "pvpatch: the counting mode needs two clobber registers at every site"
     .endif
@@ -52,7 +52,7 @@ pvp_op_counts:
     .error "pvpatch: the counting mode needs two clobber registers at every site"
     .endif
     pvp_counting_count \qp, \id, \c1, \c2
-    pvp_native_\name \qp, \dst, \s1, \s2, \c1, \c2
+    pvp_native_\name \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
 .endm
 
 #endif /* __ASSEMBLER__ */
