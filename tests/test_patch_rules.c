@@ -201,7 +201,7 @@ Test(patch_rules, a_site_left_as_c_says_why_not_b_in_every_policy)
     };
     for (size_t p = 0; p < 3; p++) {
         cli_image img;
-        pv_build_with(body, "C", "native", far_lds, NULL, &img);
+        pv_build_with(body, "C", "native", far_lds, NULL, NULL, &img);
         pvp_site_result res[2];
         patch(&img, "xen", want[p].policy, res, 2);
         for (int k = 0; k < 2; k++) {

@@ -209,7 +209,8 @@ Test(x86_site_code, refusals_say_why)
 
 Test(x86_site_code, same_code_ignores_nops_and_filler_and_compares_targets_as_addresses)
 {
-    const uint64_t t0 = near_code(), s1 = t0 + 0x100000, s2 = t0 - 0x200000;
+    /* s1 not t0 + 1 MiB: that is the page of sc_times3, which a site there could cover */
+    const uint64_t t0 = near_code(), s1 = t0 + 0x180000, s2 = t0 - 0x200000;
     tmpl t;
     assemble_at(t0, body_all_kinds, &t);
     uint8_t a[16 * 3], b[16 * 6];

@@ -45,13 +45,12 @@ char *pv_every_op_body(void)
     return body;
 }
 
-const char *pv_mode_objects(void)
+/* Assemble the three mode objects with extra cpp flags into dir; their
+ * paths, space-separated, into objs. */
+static void build_mode_objects(const char *dir, const char *cppflags, char *objs, size_t size)
 {
-    static char objs[1024];
-    if (objs[0])
-        return objs;
-    const char *dir = tas_tmpdir();
     const char *modes[] = { "native", "xen", "counting" };
+    objs[0] = '\0';
     for (int m = 0; m < 3; m++) {
         char path[512], cmd[4096];
         snprintf(path, sizeof path, "%s/mode_%s.S", dir, modes[m]);
@@ -59,14 +58,33 @@ const char *pv_mode_objects(void)
         fprintf(f, "#define PVP_EMIT_MODE %s\n%s#include \"pvpatch/ia64/modes/%s.h\"\n"
                    "#include \"pvpatch/ia64/emit.h\"\n", modes[m], m == 0 ? "#define PVP_EMIT_LIVE\n" : "", modes[m]);
         fclose(f);
-        snprintf(cmd, sizeof cmd, "gcc -E -P -x assembler-with-cpp -Iinclude %s -o %s.s && "
-                 TAS_AS " -xexplicit %s.s -o %s.o 2>&1", path, path, path, path);
+        snprintf(cmd, sizeof cmd, "gcc -E -P -x assembler-with-cpp -Iinclude %s %s -o %s.s && "
+                 TAS_AS " -xexplicit %s.s -o %s.o 2>&1", cppflags ? cppflags : "", path, path, path, path);
         int st;
         char *out = tas_run(cmd, &st);
         cr_assert(st == 0 && !*out, "building mode %s:\n%s", modes[m], out);
         free(out);
-        snprintf(objs + strlen(objs), sizeof objs - strlen(objs), " %s.o", path);
+        snprintf(objs + strlen(objs), size - strlen(objs), " %s.o", path);
     }
+}
+
+const char *pv_mode_objects(void)
+{
+    static char objs[1024];
+    if (!objs[0])
+        build_mode_objects(tas_tmpdir(), NULL, objs, sizeof objs);
+    return objs;
+}
+
+const char *pv_mode_objects_with(const char *cppflags)
+{
+    static char objs[1024];
+    static int seq;
+    char dir[512], cmd[600];
+    snprintf(dir, sizeof dir, "%s/modes%d", tas_tmpdir(), ++seq);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    free(tas_run(cmd, NULL));
+    build_mode_objects(dir, cppflags, objs, sizeof objs);
     return objs;
 }
 
@@ -89,7 +107,7 @@ static void assemble_cmd(char *cmd, size_t size, const char *spath, const char *
              "gcc -E -P -x assembler-with-cpp -Iinclude -DPVP_FORM=PVP_FORM_%s -DPVP_BUILD_MODE=%s %s %s -o %s.s && "
              TAS_AS " -xexplicit %s.s -o %s.o 2>&1 %s",
              form, mode, cppflags ? cppflags : "", spath, spath, spath, spath,
-             filter ? "| grep -v 'violates .* dependency\\|first path\\|conflicting usage"
+             filter ? "| grep -v 'violate.* dependency\\|first path\\|conflicting usage"
                       "\\|Info: macro\\|Assembler messages' ; " : "");
 }
 
@@ -106,12 +124,12 @@ int pv_assemble(const char *body, const char *form, const char *mode, const char
 }
 
 void pv_build_with(const char *body, const char *form, const char *mode, const char *lds, const char *cppflags,
-                   cli_image *img)
+                   const char *objs, cli_image *img)
 {
     static int seq;
     char spath[512], lpath[512], epath[512], cmd[8192];
     const char *dir = tas_tmpdir();
-    const char *objs = pv_mode_objects();
+    objs = objs ? objs : pv_mode_objects();
     seq++;
     snprintf(spath, sizeof spath, "%s/pv%d.S", dir, seq);
     snprintf(lpath, sizeof lpath, "%s/pv%d.lds", dir, seq);
@@ -133,7 +151,7 @@ void pv_build_with(const char *body, const char *form, const char *mode, const c
 
 void pv_build(const char *body, const char *form, const char *mode, cli_image *img)
 {
-    pv_build_with(body, form, mode, NULL, NULL, img);
+    pv_build_with(body, form, mode, NULL, NULL, NULL, img);
 }
 
 /* objdump's (p07) is gas's (p7). */

@@ -16,13 +16,16 @@ char *pv_every_op_body(void);
 /* The three mode objects (native with pv_cpu_asm_ops, xen, counting), built
  * once per test process: their paths, space-separated. */
 const char *pv_mode_objects(void);
+/* The same built anew with extra cpp flags (e.g. -include of a user's
+ * operations); a static buffer, valid until the next call. */
+const char *pv_mode_objects_with(const char *cppflags);
 /* Build `body` (assembler text using PV_* macros) in form `form` ("A", "B",
  * "C") for mode `mode` and link it with the mode objects; open it. */
 void pv_build(const char *body, const char *form, const char *mode, cli_image *img);
 /* The same with a linker script of the caller's (NULL: the fixed layout of
- * pv_build) and extra cpp options (NULL: none). */
+ * pv_build), extra cpp options and mode objects (NULL: none, the usual). */
 void pv_build_with(const char *body, const char *form, const char *mode, const char *lds, const char *cppflags,
-                   cli_image *img);
+                   const char *objs, cli_image *img);
 /* Assemble `body` as pv_build would, without linking: 0 if GNU as accepts
  * it; its messages (malloc'd) in *messages either way. */
 int pv_assemble(const char *body, const char *form, const char *mode, const char *cppflags, char **messages);

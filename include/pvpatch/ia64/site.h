@@ -257,16 +257,17 @@
     .endif
 .endm
 
-/* Take the result and give b7 back. */
+/* Give b7 back, then take the result: read r30 before the result may
+ * overwrite it (a site may name any register as its result). */
 .macro pvp_call_leave qp, dst, bank
     { .mii
-    pvp_mov_or_nop_m \qp, \dst, PVP_ABI_ARG1
+    nop.m 0
     .if \bank
     nop.i 0
     .else
     (\qp) mov b7 = PVP_ABI_SAVEB
     .endif
-    nop.i 0 ;;
+    pvp_mov_or_nop_i \qp, \dst, PVP_ABI_ARG1 ;;
     }
 .endm
 

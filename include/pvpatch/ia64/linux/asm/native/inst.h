@@ -1,0 +1,19 @@
+/* Linux's asm/native/inst.h for a pvpatch build (include/pvpatch/ia64/linux
+ * first on the include path): the pv macros are pvpatch sites, in form A
+ * native code, or as calls (-DPVP_FORM=PVP_FORM_B, PVP_FORM_C) patched at
+ * boot to the running mode. See pvpatch-linux.h. */
+#ifndef PVP_BUILD_MODE
+#define PVP_BUILD_MODE native
+#endif
+#include "pvpatch-linux.h"
+
+/* The names the native build gives the code paravirt_inst.h shares. */
+#define DO_SAVE_MIN                               IA64_NATIVE_DO_SAVE_MIN
+#define __paravirt_switch_to                      ia64_native_switch_to
+#define __paravirt_leave_syscall                  ia64_native_leave_syscall
+#define __paravirt_work_processed_syscall         ia64_native_work_processed_syscall
+#define __paravirt_leave_kernel                   ia64_native_leave_kernel
+#define __paravirt_pending_syscall_end            ia64_work_pending_syscall_end
+#define __paravirt_work_processed_syscall_target  ia64_work_processed_syscall
+#define paravirt_fsyscall_table                   ia64_native_fsyscall_table
+#define paravirt_fsys_bubble_down                 ia64_native_fsys_bubble_down

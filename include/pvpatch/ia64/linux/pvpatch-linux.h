@@ -1,0 +1,99 @@
+/* Linux's pv macro vocabulary for IA-64 (the names and call shapes of
+ * asm/native/inst.h and asm/xen/inst.h, mainline 2.6.26-3.13) as pvpatch
+ * sites. Not included directly: put include/pvpatch/ia64/linux first on the
+ * include path and Linux's kernel/paravirt_inst.h picks up
+ * asm/native/inst.h or asm/xen/inst.h from here, which define the build's
+ * mode and include this. The form comes from -DPVP_FORM (A by default).
+ *
+ * Each macro is one site (ITC_I_AND_D two, one per predicate) of the
+ * operation it names, with the clobbers Linux passes: what each mode does
+ * with them is in pvpatch/ia64/modes/. A site is whole bundles and ends
+ * its instruction group; splitting a group where a macro stood keeps the
+ * code's meaning (a group has no read-after-write inside it). Stacked
+ * names (in0, out0, ...) follow the IVT's frame, alloc rN = ar.pfs, 0, 0,
+ * n, 0; say PVP_FRAME(inputs, locals) before sites in another frame. */
+#ifndef PVPATCH_IA64_LINUX_H
+#define PVPATCH_IA64_LINUX_H
+
+#ifndef PVP_BUILD_MODE
+#error "include asm/native/inst.h or asm/xen/inst.h (pvpatch/ia64/linux), not this"
+#endif
+
+#include "pvpatch/ia64/site.h"
+#include "pvpatch/ia64/modes/native.h"
+#include "pvpatch/ia64/modes/xen.h"
+
+#ifdef __ASSEMBLER__
+
+/* One site, every operand named: predicate, result, values, clobbers,
+ * predicate clobber. */
+#define PVP_LINUX_SITE(op, qp, dst, s1, s2, c1, c2, c3, pc) \
+    pvp_op op, PVP_OP_##op, qp, dst, s1, s2, c1, c2, c3, pc
+
+/* mov ar.kN = reg, N = IA64_KR_<name> (asm/kregs.h). */
+.macro pvp_linux_mov_to_kr n, reg, c0, c1
+    .irp k, 0, 1, 2, 3, 4, 5, 6, 7
+    .if (\n) == \k
+    pvp_op WRITE_KR\k, (PVP_OP_WRITE_KR0+\k), p0, r0, \reg, r0, \c0, \c1
+    .endif
+    .endr
+.endm
+
+/* ssm psr.ic | PSR_DEFAULT_BITS: one operation as long as the default bits
+ * add nothing (upstream: 0); for psr.ac declare an operation of your own
+ * (docs/pvops.md, "Adding an operation"). */
+.macro pvp_linux_default_bits bits
+    .ifnc \bits, 0
+    .error "pvpatch: PSR_DEFAULT_BITS other than 0 needs an operation of its own (see docs/pvops.md)"
+    .endif
+.endm
+
+#define MOV_FROM_IFA(reg)            PVP_LINUX_SITE(READ_IFA, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_ITIR(reg)           PVP_LINUX_SITE(READ_ITIR, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_ISR(reg)            PVP_LINUX_SITE(READ_ISR, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_IHA(reg)            PVP_LINUX_SITE(READ_IHA, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_IPSR(pred, reg)     PVP_LINUX_SITE(READ_IPSR, pred, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_IIM(reg)            PVP_LINUX_SITE(READ_IIM, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_IIP(reg)            PVP_LINUX_SITE(READ_IIP, p0, reg, r0, r0, r0, r0, r0, p0)
+#define MOV_FROM_IVR(reg, clob)      PVP_LINUX_SITE(READ_IVR, p0, reg, r0, r0, clob, r0, r0, p0)
+#define MOV_FROM_PSR(pred, reg, clob) PVP_LINUX_SITE(READ_PSR, pred, reg, r0, r0, clob, r0, r0, p0)
+#define MOV_FROM_ITC(pred, pred_clob, reg, clob) \
+    PVP_LINUX_SITE(READ_ITC_P, pred, reg, r0, r0, clob, r0, r0, pred_clob)
+
+#define MOV_TO_IFA(reg, clob)        PVP_LINUX_SITE(WRITE_IFA, p0, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_ITIR(pred, reg, clob) PVP_LINUX_SITE(WRITE_ITIR, pred, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_IHA(pred, reg, clob)  PVP_LINUX_SITE(WRITE_IHA, pred, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_IPSR(pred, reg, clob) PVP_LINUX_SITE(WRITE_IPSR, pred, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_IFS(pred, reg, clob)  PVP_LINUX_SITE(WRITE_IFS, pred, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_IIP(reg, clob)        PVP_LINUX_SITE(WRITE_IIP, p0, r0, reg, r0, clob, r0, r0, p0)
+#define MOV_TO_KR(kr, reg, clob0, clob1) pvp_linux_mov_to_kr IA64_KR_##kr, reg, clob0, clob1
+
+#define ITC_I(pred, reg, clob)       PVP_LINUX_SITE(ITC_I, pred, r0, reg, r0, clob, r0, r0, p0)
+#define ITC_D(pred, reg, clob)       PVP_LINUX_SITE(ITC_D, pred, r0, reg, r0, clob, r0, r0, p0)
+#define ITC_I_AND_D(pred_i, pred_d, reg, clob) \
+    PVP_LINUX_SITE(ITC_I, pred_i, r0, reg, r0, clob, r0, r0, p0) ; \
+    PVP_LINUX_SITE(ITC_D, pred_d, r0, reg, r0, clob, r0, r0, p0)
+#define THASH(pred, reg0, reg1, clob) PVP_LINUX_SITE(THASH, pred, reg0, reg1, r0, clob, r0, r0, p0)
+
+#define SSM_PSR_IC_AND_DEFAULT_BITS_AND_SRLZ_I(clob0, clob1) \
+    pvp_linux_default_bits PSR_DEFAULT_BITS ; \
+    PVP_LINUX_SITE(SSM_IC_SRLZ_I, p0, r0, r0, r0, clob0, clob1, r0, p0)
+#define SSM_PSR_IC_AND_SRLZ_D(clob0, clob1) \
+    PVP_LINUX_SITE(SSM_IC_SRLZ_D, p0, r0, r0, r0, clob0, clob1, r0, p0)
+#define RSM_PSR_IC(clob)             PVP_LINUX_SITE(RSM_IC, p0, r0, r0, r0, clob, r0, r0, p0)
+#define SSM_PSR_I(pred, pred_clob, clob) \
+    PVP_LINUX_SITE(SSM_I_P, pred, r0, r0, r0, clob, r0, r0, pred_clob)
+#define RSM_PSR_I(pred, clob0, clob1) PVP_LINUX_SITE(RSM_I, pred, r0, r0, r0, clob0, clob1, r0, p0)
+#define RSM_PSR_I_IC(clob0, clob1, clob2) \
+    PVP_LINUX_SITE(RSM_I_IC, p0, r0, r0, r0, clob0, clob1, clob2, p0)
+#define RSM_PSR_DT                   PVP_LINUX_SITE(RSM_DT, p0, r0, r0, r0, r0, r0, r0, p0)
+#define RSM_PSR_BE_I(clob0, clob1)   PVP_LINUX_SITE(RSM_BE_I, p0, r0, r0, r0, clob0, clob1, r0, p0)
+#define SSM_PSR_DT_AND_SRLZ_I        PVP_LINUX_SITE(SSM_DT_SRLZ_I, p0, r0, r0, r0, r0, r0, r0, p0)
+
+#define BSW_0(clob0, clob1, clob2)   PVP_LINUX_SITE(BSW_0, p0, r0, r0, r0, clob0, clob1, clob2, p0)
+#define BSW_1(clob0, clob1)          PVP_LINUX_SITE(BSW_1, p0, r0, r0, r0, clob0, clob1, r0, p0)
+#define COVER                        PVP_LINUX_SITE(COVER, p0, r0, r0, r0, r0, r0, r0, p0)
+#define RFI                          PVP_LINUX_SITE(RFI, p0, r0, r0, r0, r0, r0, r0, p0)
+
+#endif /* __ASSEMBLER__ */
+#endif
