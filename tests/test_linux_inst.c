@@ -104,6 +104,9 @@ static const shape shapes[] = {
     { "MOV_TO_IPSR(p0, r16, r18)", { "mov cr.ipsr=r16" }, { "mov r18=$IPSR", "st8 [r18]=r16" } },
     { "MOV_TO_IIP(r17, r19)", { "mov cr.iip=r17" }, { "mov r19=$IIP", "st8 [r19]=r17" } },
     { "SSM_PSR_DT_AND_SRLZ_I", { "ssm 0x20000", "srlz.i" }, { "break.m 0x3" } },
+    /* ivt.S of 2.6.3x-3.x sets PSR_DEFAULT_BITS to psr.ac (the user mask: sum in xen) */
+    { "SSM_PSR_IC_AND_DEFAULT_BITS_AND_SRLZ_I(r3, r14)", { "ssm 0x2008", "srlz.i" },
+      { "mov r3=$PSR_IC", "mov r14=1", "st4 [r3]=r14", "sum 0x8" } },
     /* minstate.h, xen/minstate.h */
     { "MOV_FROM_IPSR(p0,r29)", { "mov r29=cr.ipsr" }, { "mov r29=$IPSR", "ld8 r29=[r29]" } },
     { "MOV_FROM_IIP(r28)", { "mov r28=cr.iip" }, { "mov r28=$IIP", "ld8 r28=[r28]" } },
@@ -176,7 +179,11 @@ static char *linux_body(const char *inst)
             continue;
         if (strcmp(shapes[k].src, "MOV_TO_KR(CURRENT, in0, r8, r9)") == 0)
             strcat(s, "\talloc r15 = ar.pfs, 1, 0, 5, 0\n\tPVP_FRAME(1, 0)\n");
+        if (strstr(shapes[k].src, "(r3, r14)"))
+            strcat(s, "#undef PSR_DEFAULT_BITS\n#define PSR_DEFAULT_BITS psr.ac\n");
         snprintf(s + strlen(s), cap - strlen(s), "\t%s\n", shapes[k].src);
+        if (strstr(shapes[k].src, "(r3, r14)"))
+            strcat(s, "#undef PSR_DEFAULT_BITS\n#define PSR_DEFAULT_BITS 0\n");
     }
     strcat(s, "\t.endp linux_shapes\n");
     return s;

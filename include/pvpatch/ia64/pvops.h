@@ -31,7 +31,7 @@
     X(WRITE_KR0, W)   X(WRITE_KR1, W)   X(WRITE_KR2, W)   X(WRITE_KR3, W)   \
     X(WRITE_KR4, W)   X(WRITE_KR5, W)   X(WRITE_KR6, W)   X(WRITE_KR7, W)   \
     X(RSM_I_IC, N)    X(RSM_BE_I, N)    X(SSM_IC_SRLZ_D, N) X(SSM_IC_SRLZ_I, N) \
-    X(SSM_DT_SRLZ_I, N) X(SSM_I_P, N)   X(READ_ITC_P, R)                    \
+    X(SSM_DT_SRLZ_I, N) X(SSM_I_P, N)   X(READ_ITC_P, R)  X(SSM_IC_AC_SRLZ_I, N) \
     PVP_EXTRA_OPS(X)
 
 /* Operations a user adds without changing pvpatch: define, before including
@@ -112,7 +112,8 @@
 #define PVP_OP_SSM_DT_SRLZ_I  60   /* ssm psr.dt ;; srlz.i */
 #define PVP_OP_SSM_I_P        61   /* ssm psr.i, with a predicate the code may clobber */
 #define PVP_OP_READ_ITC_P     62   /* ar.itc, with a predicate the code may clobber */
-#define PVP_OP_BUILTIN      62     /* the last built-in id */
+#define PVP_OP_SSM_IC_AC_SRLZ_I 63 /* ssm psr.ic | psr.ac ;; srlz.i */
+#define PVP_OP_BUILTIN      63     /* the last built-in id */
 #ifndef PVP_OP_LAST
 #define PVP_OP_LAST         PVP_OP_BUILTIN
 #endif

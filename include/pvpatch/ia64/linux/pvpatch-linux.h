@@ -39,13 +39,19 @@
     .endr
 .endm
 
-/* ssm psr.ic | PSR_DEFAULT_BITS: one operation as long as the default bits
- * add nothing (upstream: 0); for psr.ac declare an operation of your own
- * (docs/pvops.md, "Adding an operation"). */
-.macro pvp_linux_default_bits bits
-    .ifnc \bits, 0
-    .error "pvpatch: PSR_DEFAULT_BITS other than 0 needs an operation of its own (see docs/pvops.md)"
+/* ssm psr.ic | PSR_DEFAULT_BITS ;; srlz.i: ivt.S defines the default bits
+ * as 0 or psr.ac, an operation each; any other mask needs an operation of
+ * its own (docs/pvops.md, "Adding an operation"). */
+.macro pvp_linux_ssm_ic_default_srlz_i c0, c1, bits:vararg
+    .ifc \bits, 0
+    pvp_op SSM_IC_SRLZ_I, PVP_OP_SSM_IC_SRLZ_I, p0, r0, r0, r0, \c0, \c1
+    .exitm
     .endif
+    .ifc \bits, psr.ac
+    pvp_op SSM_IC_AC_SRLZ_I, PVP_OP_SSM_IC_AC_SRLZ_I, p0, r0, r0, r0, \c0, \c1
+    .exitm
+    .endif
+    .error "pvpatch: PSR_DEFAULT_BITS other than 0 or psr.ac needs an operation of its own (see docs/pvops.md)"
 .endm
 
 #define MOV_FROM_IFA(reg)            PVP_LINUX_SITE(READ_IFA, p0, reg, r0, r0, r0, r0, r0, p0)
@@ -76,8 +82,7 @@
 #define THASH(pred, reg0, reg1, clob) PVP_LINUX_SITE(THASH, pred, reg0, reg1, r0, clob, r0, r0, p0)
 
 #define SSM_PSR_IC_AND_DEFAULT_BITS_AND_SRLZ_I(clob0, clob1) \
-    pvp_linux_default_bits PSR_DEFAULT_BITS ; \
-    PVP_LINUX_SITE(SSM_IC_SRLZ_I, p0, r0, r0, r0, clob0, clob1, r0, p0)
+    pvp_linux_ssm_ic_default_srlz_i clob0, clob1, PSR_DEFAULT_BITS
 #define SSM_PSR_IC_AND_SRLZ_D(clob0, clob1) \
     PVP_LINUX_SITE(SSM_IC_SRLZ_D, p0, r0, r0, r0, clob0, clob1, r0, p0)
 #define RSM_PSR_IC(clob)             PVP_LINUX_SITE(RSM_IC, p0, r0, r0, r0, clob, r0, r0, p0)

@@ -114,6 +114,9 @@
 .macro pvp_native_SSM_IC_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
     pvp_native_sm_srlz \qp, srlz.i, ssm psr.ic
 .endm
+.macro pvp_native_SSM_IC_AC_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
+    pvp_native_sm_srlz \qp, srlz.i, ssm psr.ic | psr.ac
+.endm
 .macro pvp_native_SSM_DT_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
     pvp_native_sm_srlz \qp, srlz.i, ssm psr.dt
 .endm

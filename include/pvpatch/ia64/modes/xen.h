@@ -408,6 +408,15 @@
 .macro pvp_xen_SSM_IC_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
     pvp_xen_set_ic \qp, \c1, \c2, 1
 .endm
+/* psr.ac is in the user mask: sum sets it unprivileged. */
+.macro pvp_xen_SSM_IC_AC_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
+    pvp_xen_set_ic \qp, \c1, \c2, 1
+    { .mmi
+    (\qp) sum psr.ac ;;
+    nop.m 0
+    nop.i 0 ;;
+    }
+.endm
 .macro pvp_xen_SSM_DT_SRLZ_I qp, dst, s1, s2, c1, c2, c3, pc
     pvp_xen_hyper \qp, PVP_HYPER_SSM_DT, , , , \c1, \c2
 .endm
