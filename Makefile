@@ -1,5 +1,6 @@
 # pvpatch — `make demo` shows it working, `make check` runs every test.
-# Other targets: all, bench, fuzz, install, freestanding, clean.
+# Other targets: all, bench, fuzz, install, freestanding, clean,
+# upstream-ivt LINUX=/path (a Linux ivt.S through pvpatch, see examples/ia64-ivt).
 
 PREFIX  ?= /usr/local
 CC      ?= cc
@@ -36,7 +37,7 @@ BENCHES    := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZERS    := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 DEPS       := $(BUILD)/.deps
 
-.PHONY: all demo check bench fuzz install freestanding clean deps
+.PHONY: all demo check bench fuzz install freestanding clean deps upstream-ivt
 
 all: $(BUILD)/pvpatch $(BUILD)/libpvpatch.a
 
@@ -108,6 +109,12 @@ bench: $(BENCHES) $(BUILD)/pvpatch
 
 demo: $(BUILD)/pvpatch
 	@sh examples/demo.sh $(BUILD)
+
+# A user's Linux ivt.S built with pvpatch's headers first, in every form and
+# mode, installed, patched and checked (LINUX_INC, LINUX_DEFS: see the script).
+upstream-ivt: $(BUILD)/pvpatch
+	@test -n "$(LINUX)" || { echo "usage: make upstream-ivt LINUX=/path/to/linux" >&2; exit 2; }
+	@sh examples/ia64-ivt/upstream-ivt.sh "$(LINUX)" $(BUILD)
 
 $(BUILD)/pvpatch.pc: pvpatch.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@

@@ -217,3 +217,24 @@ Test(patch_rules, a_site_left_as_c_says_why_not_b_in_every_policy)
         cli_image_close(&img);
     }
 }
+
+/* Sites built inline are patched to their own mode without a change, even
+ * where GNU as packed the code tighter than the patcher would lay it out
+ * (ssm psr.ic ;; srlz.i in one bundle): their code is checked as
+ * instructions, not as a layout. */
+Test(patch_rules, inline_builds_patch_to_their_own_mode_unchanged)
+{
+    char *body = pv_every_op_body();
+    for (int m = 0; m < 3; m++) {
+        cli_image img;
+        pv_build(body, "A", modes[m], &img);
+        pvp_patch_req req = pv_request(&img, modes[m], PVP_POLICY_BEST, NULL, 0);
+        pvp_patch_report rep;
+        pvp_error e;
+        cr_expect_eq(pvp_patch(pvp_file_image(img.file), &req, &rep, &e), PVP_OK, "%s: %s", modes[m], e.what);
+        cr_expect_eq(rep.changed, 0, "%s: %llu sites changed", modes[m], (unsigned long long)rep.changed);
+        cr_expect_eq(rep.to_form[PVP_FORM_A], PVP_OP_COUNT);
+        cli_image_close(&img);
+    }
+    free(body);
+}

@@ -88,10 +88,10 @@ static int kept_site_register(const pvp_site *s, const pvp_template *t)
     return -1;
 }
 
-/* Lay out form `form` of mode `m` for site s at `at`: `fresh` code for a
- * form the site is to get, or the code it holds now. */
-static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode *m, unsigned form,
-                    int fresh, uint8_t *out, pvp_code_result *res)
+/* Lay out form `form` of mode `m` for site s at `at` in `room` bytes: `fresh`
+ * code for a form the site is to get, or the code it holds now. */
+static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room, const pvp_mode *m,
+                    unsigned form, int fresh, uint8_t *out, pvp_code_result *res)
 {
     pvp_template t;
     *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
@@ -107,7 +107,7 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, const pvp_mode
     }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
-                       s->pclob, { 0, 0 }, 0, at, s->end - s->addr };
+                       s->pclob, { 0, 0 }, 0, at, room };
     allowed_registers(c->arch, s, &t, &r);
     return c->arch->site_code(&r, out, res);
 }
@@ -133,11 +133,16 @@ static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uin
         return fail(c, PVP_E_UNKNOWN_OP, s->record, "site holds code of a mode the image has no record of");
     if (c->commit)
         return PVP_OK;                 /* the plan checked these very bytes: no earlier site overlaps them */
-    int rc = code_for(c, s, at, m, *form, 0, expected, &res);
+    /* In the site's room, or in all the room there is: GNU as may have
+     * packed the code tighter than the patcher lays it out, and only the
+     * instructions count. */
+    size_t len = (size_t)(s->end - s->addr), room = len;
+    int rc = code_for(c, s, at, room, m, *form, 0, expected, &res);
+    if (rc == PVP_E_NO_SPACE)
+        rc = code_for(c, s, at, room = MAX_SITE, m, *form, 0, expected, &res);
     if (rc)
         return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
-    size_t len = (size_t)(s->end - s->addr);
-    if (!same_bytes(expected, now, len) && c->arch->same_code(expected, at, len, now, at, len))
+    if (!(room == len && same_bytes(expected, now, len)) && c->arch->same_code(expected, at, room, now, at, len))
         return fail(c, PVP_E_STALE, at, "site code is not what its record says");
     return PVP_OK;
 }
@@ -171,7 +176,8 @@ static void note_refusal(pvp_site_result *r, unsigned f, int rc, const pvp_code_
 
 /* Choose the form for the site and lay it out in `out`. A site left as C
  * says why it is not B, whatever the policy. */
-static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pvp_site_result *r)
+static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, unsigned cur_form, unsigned cur_mode, uint8_t *out,
+                  pvp_site_result *r)
 {
     unsigned forms[3], n = candidates(c->req->policy, s, forms);
     const char *why = "no form fits";
@@ -186,7 +192,9 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, uint8_t *out, pv
             why = "the mode has no live ops table";
             continue;
         }
-        int rc = code_for(c, s, at, c->mode, f, 1, out, &res);
+        int rc = code_for(c, s, at, s->end - s->addr, c->mode, f, 1, out, &res);
+        if (rc == PVP_E_NO_SPACE && f == cur_form && c->mode->id == cur_mode)
+            rc = PVP_OK;                /* what the site holds already: kept as it is (patch_site) */
         if (rc == PVP_OK) {
             r->to_form = (uint8_t)f;
             r->filler = res.filler;
@@ -244,7 +252,7 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
     uint8_t code[MAX_SITE];
     rc = check_current(c, &s, at, now, &form, &mode);
     if (!rc)
-        rc = choose(c, &s, at, code, r);
+        rc = choose(c, &s, at, form, mode, code, r);
     if (rc)
         return rc;
     r->from_form = (uint8_t)form;

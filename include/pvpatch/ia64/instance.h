@@ -40,13 +40,9 @@
     .set pvp_in_instance, 1
 .endm
 
-/* Close an instance and emit its descriptor. */
-.macro pvp_instance_end name, mode, canonical, slot_size
-\name\()_pvp_end:
-    .set pvp_in_instance, 0
-    .pushsection .pvpatch.fixups, "a"
-.Lpvp_fixups_end_\name:
-    .popsection
+/* The descriptor of instance \name: \size bytes of code from \start, its
+ * fixups from \fix to \fix_end. */
+.macro pvp_instance_record name, mode, start, size, canonical, slot_size, fix, fix_end
     .pushsection .pvpatch.instances, "a"
     .align 8
     data4 PVP_INSTANCE_MAGIC
@@ -57,13 +53,41 @@
 .Lpvp_name_\name:
     .ascii "\name"
     .skip PVP_INSTANCE_NAMELEN - (. - .Lpvp_name_\name)
-    data8 \name\()_pvp_start
+    data8 \start
     data8 \canonical
-    data8 \name\()_pvp_end - \name\()_pvp_start
+    data8 \size
     data8 \slot_size
-    data8 .Lpvp_fixups_begin_\name
-    data8 .Lpvp_fixups_end_\name
+    data8 \fix
+    data8 \fix_end
     .popsection
+.endm
+
+/* Close an instance and emit its descriptor. With pad=1 the code is padded
+ * to the slot, as .org pads (zero bundles: break.m 0), so that an instance
+ * shorter than its slot has the slot's size; GNU as refuses one that is
+ * longer ("attempt to move .org backwards"). */
+.macro pvp_instance_end name, mode, canonical, slot_size, pad=0
+    .if \pad
+    .org \name\()_pvp_start + (\slot_size)
+    .endif
+\name\()_pvp_end:
+    .set pvp_in_instance, 0
+    .pushsection .pvpatch.fixups, "a"
+.Lpvp_fixups_end_\name:
+    .popsection
+    pvp_instance_record \name, \mode, \name\()_pvp_start, \name\()_pvp_end-\name\()_pvp_start, \canonical, \
+                        \slot_size, .Lpvp_fixups_begin_\name, .Lpvp_fixups_end_\name
+.endm
+
+/* The descriptor of code that was not bracketed (a Linux ivt.S built as is):
+ * \size bytes from symbol \start (the linker pads it to that), no fixups. */
+.macro pvp_instance_describe name, mode, start, size, canonical, slot_size
+    .pushsection .pvpatch.fixups, "a"
+    .align 8
+.Lpvp_fixups_none_\name:
+    .popsection
+    pvp_instance_record \name, \mode, \start, \size, \canonical, \slot_size, \
+                        .Lpvp_fixups_none_\name, .Lpvp_fixups_none_\name
 .endm
 
 /* LOAD_PHYSICAL: load the physical address of `sym` (a vtop fixup). */
@@ -108,6 +132,12 @@
     pvp_instance_begin name, mode, canonical, slot_size
 #define PVP_INSTANCE_END(name, mode, canonical, slot_size) \
     pvp_instance_end name, mode, canonical, slot_size
+/* The same, padding the code to the slot size first. */
+#define PVP_INSTANCE_END_PADDED(name, mode, canonical, slot_size) \
+    pvp_instance_end name, mode, canonical, slot_size, 1
+/* A descriptor for size bytes of code from symbol start, with no fixups. */
+#define PVP_INSTANCE_DESCRIBE(name, mode, start, size, canonical, slot_size) \
+    pvp_instance_describe name, mode, start, size, canonical, slot_size
 #define PVP_LOAD_PHYSICAL(pr, reg, sym)  pvp_load_physical pr, reg, sym
 #define PVP_MOVL_SELF(pr, reg, label)    pvp_movl_self pr, reg, label
 #define PVP_DATA8_SELF(label)            pvp_data8_self label
