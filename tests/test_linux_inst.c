@@ -438,3 +438,37 @@ Test(linux_inst, an_operation_the_user_declares_patches_like_a_builtin)
     }
     cli_image_close(&img);
 }
+
+/* Instances shorter than their slot are padded to it; a longer one is an
+ * assembly error; code without brackets gets a descriptor of the size the
+ * caller gives (how upstream-ivt describes Linux's ivt.S). */
+Test(linux_inst, instances_are_padded_to_their_slot_or_described_without_brackets)
+{
+    const char *body =
+        "\t.align 256\n"
+        "PVP_INSTANCE_BEGIN(ia, PVP_MODE_NATIVE, ia_pvp_start, 0x100)\n"
+        "PV_READ_IFA(r16, r24, r25)\n"
+        "PVP_INSTANCE_END_PADDED(ia, PVP_MODE_NATIVE, ia_pvp_start, 0x100)\n"
+        "PVP_INSTANCE_BEGIN(ib, PVP_MODE_XEN, ia_pvp_start, 0x100)\n"
+        "PV_READ_IFA(r16, r24, r25)\nPV_ITC_D(r17, r24, r25)\nPV_RFI(r24, r25)\n"
+        "PVP_INSTANCE_END_PADDED(ib, PVP_MODE_XEN, ia_pvp_start, 0x100)\n"
+        "unbracketed:\n\tPV_READ_ISR(r16, r24, r25)\n"
+        "\tPVP_INSTANCE_DESCRIBE(ic, PVP_MODE_XEN, unbracketed, 0x40, ia_pvp_start, 0x100)\n";
+    cli_image img;
+    pv_build(body, "A", "native", &img);
+    cr_assert_eq(img.count, 3);
+    for (size_t k = 0; k < 2; k++)
+        cr_expect(img.set[k].size == 0x100 && img.set[k].slot_size == 0x100, "%s: %llu bytes", img.set[k].name,
+                  (unsigned long long)img.set[k].size);
+    cr_expect_eq(img.set[1].copy, img.set[0].copy + 0x100, "the first instance was padded to its slot");
+    cr_expect(strcmp(img.set[2].name, "ic") == 0 && img.set[2].size == 0x40 && img.set[2].copy == img.set[1].copy + 0x100
+              && img.set[2].fixups == img.set[2].fixups_end, "the described instance");
+    cli_image_close(&img);
+    char *msg;
+    const char *too_long = "PVP_INSTANCE_BEGIN(ia, PVP_MODE_NATIVE, ia_pvp_start, 0x20)\n"
+                           "PV_READ_IFA(r16, r24, r25)\nPV_READ_ISR(r16, r24, r25)\nPV_READ_IIP(r16, r24, r25)\n"
+                           "PVP_INSTANCE_END_PADDED(ia, PVP_MODE_NATIVE, ia_pvp_start, 0x20)\n";
+    int st = pv_assemble(too_long, "A", "native", NULL, &msg);
+    cr_expect(st != 0 && strstr(msg, ".org backwards"), "an instance longer than its slot assembled (%d):\n%s", st, msg);
+    free(msg);
+}
