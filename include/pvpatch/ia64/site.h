@@ -213,28 +213,21 @@
     .endif
 .endm
 
-/* `(qp) mov to = from` in an M or an I slot when the operation has that
- * value (r0 is a value like any other), a nop when it has not. */
-.macro pvp_value_m has, qp, to, from
+/* `(qp) mov to = from` in a slot of \unit (m, i) when the operation has
+ * that value (r0 is a value like any other), a nop when it has not. */
+.macro pvp_value unit, has, qp, to, from
     .if \has
     (\qp) mov \to = \from
     .else
-    nop.m 0
-    .endif
-.endm
-.macro pvp_value_i has, qp, to, from
-    .if \has
-    (\qp) mov \to = \from
-    .else
-    nop.i 0
+    nop.\unit 0
     .endif
 .endm
 
 /* Move the values to the convention's registers and keep b7. */
 .macro pvp_call_enter name, qp, s1, s2, bank
     { .mii
-    pvp_value_m (.Lpvp_nvals_\name>=1), \qp, PVP_ABI_ARG1, \s1
-    pvp_value_i (.Lpvp_nvals_\name>=2), \qp, PVP_ABI_ARG2, \s2
+    pvp_value m, (.Lpvp_nvals_\name>=1), \qp, PVP_ABI_ARG1, \s1
+    pvp_value i, (.Lpvp_nvals_\name>=2), \qp, PVP_ABI_ARG2, \s2
     .if \bank
     nop.i 0
     .else
