@@ -149,11 +149,27 @@ static const shape shapes[] = {
     { "SSM_PSR_I(p0, p6, r2)", { "ssm 0x4000" },
       { "mov r2=$PSR_I_ADDR", "ld8 r2=[r2]", "st1 [r2]=r0,-1", "ld1 r2=[r2]", "cmp.eq.unc p0,p6=r2,r0",
         "(p6) break.m 0x7" } },
+    { "RSM_PSR_I(p0, r17, r31)", { "rsm 0x4000" },
+      { "mov r17=$PSR_I_ADDR", "ld8 r17=[r17]", "mov r31=1", "st1 [r17]=r31" } },
+    { "RSM_PSR_I_IC(r23, r22, r25)", { "rsm 0x6000" },
+      { "mov r23=$PSR_I_ADDR", "mov r22=$PSR_IC", "mov r25=1", "ld8 r23=[r23]", "st1 [r23]=r25", "st4 [r22]=r0" } },
+    { "MOV_FROM_PSR(pKStk, r22, r29)", { "(p2) mov r22=psr" },
+      { "(p2) mov r29=r8", "(p2) break.m 0x19", "(p2) mov r22=r8", "(p2) mov r8=r29" } },
+    { "MOV_FROM_ITC(pUStk, p9, r22, r29)", { "(p3) mov.m r22=ar.itc" },
+      { "(p3) mov r29=$ITC_OFFSET", "(p3) add r22=r22,r29", "(p3) cmp.ltu.unc p0,p9=r29,r22", "(p9) adds r22=1,r29" } },
+    { "SSM_PSR_I(p15, p15, r3)", { "(p15) ssm 0x4000" },
+      { "(p15) mov r3=$PSR_I_ADDR", "(p15) st1 [r3]=r0,-1", "(p15) cmp.eq.unc p0,p15=r3,r0", "(p15) break.m 0x7" } },
+    { "ITC_I(p0, r19, r18)", { "itc.i r19" }, { "mov r18=r8", "mov r8=r19", "break.m 0x6", "mov r8=r18" } },
+    { "ITC_D(p7, r19, r18)", { "(p7) itc.d r19" },
+      { "(p7) mov r18=r8", "(p7) mov r8=r19", "(p7) break.m 0x5", "(p7) mov r8=r18" } },
+    { "SSM_PSR_IC_AND_DEFAULT_BITS_AND_SRLZ_I(r15, r24)", { "ssm 0x2000", "srlz.i" },
+      { "mov r15=$PSR_IC", "mov r24=1", "st4 [r15]=r24" } },
     /* ivt.S's stacked names (in the frame above: out0 is r33) */
     { "MOV_FROM_IFA(out0)", { "mov r33=cr.ifa" }, { "mov r33=$IFA", "ld8 r33=[r33]" } },
     { "MOV_FROM_ISR(out1)", { "mov r34=cr.isr" }, { "mov r34=$ISR", "ld8 r34=[r34]" } },
     { "MOV_FROM_IIM(out3)", { "mov r36=cr.iim" }, { "mov r36=$IIM", "ld8 r36=[r36]" } },
     { "MOV_FROM_ITIR(out4)", { "mov r37=cr.itir" }, { "mov r37=$ITIR", "ld8 r37=[r37]" } },
+    { "MOV_FROM_IFA(out2)", { "mov r35=cr.ifa" }, { "mov r35=$IFA", "ld8 r35=[r35]" } },
     { "MOV_FROM_IVR(out0, r8)", { "mov r33=cr.ivr" }, { "break.m 0x8", "mov r33=r8" } },
     { "SSM_PSR_IC_AND_DEFAULT_BITS_AND_SRLZ_I(r3, out0)", { "ssm 0x2000", "srlz.i" },
       { "mov r3=$PSR_IC", "mov r33=1", "st4 [r3]=r33" } },
@@ -367,6 +383,7 @@ static void patch_and_compare(const char *form, const char *build_mode, const ch
 Test(linux_inst, every_macro_built_as_a_call_patches_to_each_mode)
 {
     static const char *const builds[][2] = { { "C", "native" }, { "B", "native" }, { "B", "xen" } };
+    char line[512] = "";
     for (size_t b = 0; b < 3; b++)
         for (int m = 0; m < 2; m++) {
             uint64_t inl = 0;
@@ -375,7 +392,10 @@ Test(linux_inst, every_macro_built_as_a_call_patches_to_each_mode)
             if (!m)
                 cr_expect_eq(inl, NSHAPES, "%s-built to native: %llu of %zu inline", builds[b][0],
                              (unsigned long long)inl, NSHAPES);
+            snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s/%s->%s %llu", *line ? ", " : "",
+                     builds[b][0], builds[b][1], m ? "xen" : "native", (unsigned long long)inl);
         }
+    printf("linux_inst: %zu upstream call shapes; inline after patching (of %zu): %s\n", NSHAPES, NSHAPES, line);
 }
 
 /* A stacked name in a frame the site was not told: the record names
