@@ -50,8 +50,8 @@ static void write_file(const char *name, const char *text)
 static char *body(int repeat)
 {
     static const char *const args[][2] = {
-        { "R", "r16, r24, r25" }, { "W", "r17, r24, r25" }, { "RW", "r16, r17, r24, r25" },
-        { "WW", "r17, r18, r24, r25" }, { "N", "r24, r25" },
+        { "R", "r16, r0, r0" }, { "W", "r0, r17, r0" }, { "RW", "r16, r17, r0" },
+        { "WW", "r0, r17, r18" }, { "N", "r0, r0, r0" },
     };
     size_t cap = 1 << 20, len = 0;
     char *b = malloc(cap);
@@ -62,7 +62,8 @@ static char *body(int repeat)
         for (unsigned op = 1; op <= PVP_OP_COUNT; op++)
             for (int k = 0; k < 5; k++)
                 if (strcmp(shapes[op - 1], args[k][0]) == 0)
-                    len += (size_t)snprintf(b + len, cap - len, "PV_%s(%s)\n", pvp_ia64_op_name(op), args[k][1]);
+                    len += (size_t)snprintf(b + len, cap - len, "PVP_SITE(%s, p0, %s, r2, r3, r14, p6)\n",
+                                            pvp_ia64_op_name(op), args[k][1]);
     return b;
 }
 
@@ -213,7 +214,7 @@ static void scale_build(cli_image *big, size_t n, scale_image *out)
             exit(1);
         }
         pvp_code_req req = { pvp_image_at(src, t.code, t.end - t.code), t.code, t.end - t.code, s.qp,
-                             { s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4] },
+                             { s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4], s.regs[5] }, s.pclob,
                              { ~0ull, ~0ull }, ~0u, at, len };
         if (pvp_ia64_site_code(&req, pvp_image_at(&out->img, at, len), &res)) {
             fprintf(stderr, "bench_patch: cannot lay out site %zu: %s\n", i, res.why);
