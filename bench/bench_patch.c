@@ -463,9 +463,19 @@ static void bench_ivt(void)
     static unsigned sums[7][68][2];
     per_entry(&c, mode_named(&c, "native"), base, sums[0], 0);
     for (int m = 0; m < 3; m++) {
+        /* As head code does: the IVT in place is installed (its fixups), then patched. */
+        pvp_install_req ireq = { &pvp_arch_ia64, p[m].set, p[m].count,
+                                 pvp_instance_for_mode(p[m].set, p[m].count, base, PVP_MODE_NATIVE), cli_image_vtop,
+                                 &p[m], NULL, NULL };
+        pvp_error e;
+        if (pvp_install(pvp_file_image(p[m].file), &ireq, NULL, &e)) {
+            fprintf(stderr, "bench_patch: installing the IVT failed: %s\n", e.what);
+            exit(1);
+        }
+        p[m].set[ireq.chosen].flags |= PVP_INSTANCE_F_INSTALLED;
         pvp_patch_req req = request(&p[m], modes[m], PVP_POLICY_BEST);
-        if (pvp_patch(pvp_file_image(p[m].file), &req, NULL, NULL)) {
-            fprintf(stderr, "bench_patch: patching the IVT to %s failed\n", modes[m]);
+        if (pvp_patch(pvp_file_image(p[m].file), &req, NULL, &e)) {
+            fprintf(stderr, "bench_patch: patching the IVT to %s failed: %s\n", modes[m], e.what);
             exit(1);
         }
         char inst[32];
