@@ -124,22 +124,41 @@ static uint64_t le(const uint8_t *p, unsigned n)
     return v;
 }
 
+/* Is the template entry at r the one of (op, form)? */
+static int entry_is(const uint8_t *r, unsigned op, unsigned form)
+{
+    return le(r + PVP_TMPL_OFF_OP, 2) == op && r[PVP_TMPL_OFF_FORM] == form;
+}
+
+/* Where the entry of (op, form) is in a table emit.h wrote (every operation
+ * in id order, forms A, B, C each), so that a lookup is one read; any
+ * other table is searched. */
+static uint64_t entry_offset(const uint8_t *t, uint64_t size, unsigned op, unsigned form)
+{
+    uint64_t guess = ((uint64_t)op - 1) * 3 * PVP_TMPL_RECSIZE + ((uint64_t)form - 1) * PVP_TMPL_RECSIZE;
+    if (op >= 1 && form >= PVP_FORM_A && form <= PVP_FORM_C && guess < size && entry_is(t + guess, op, form))
+        return guess;
+    uint64_t off = 0;
+    while (off < size && !entry_is(t + off, op, form))
+        off += PVP_TMPL_RECSIZE;
+    return off;
+}
+
 int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
                       pvp_template *out, pvp_error *err)
 {
-    const uint8_t *t = pvp_image_at(img, mode->tmpl, mode->tmpl_end - mode->tmpl);
-    for (uint64_t off = 0; t && off < mode->tmpl_end - mode->tmpl; off += PVP_TMPL_RECSIZE) {
-        const uint8_t *r = t + off;
-        if (le(r + PVP_TMPL_OFF_OP, 2) != op || r[PVP_TMPL_OFF_FORM] != form)
-            continue;
-        *out = (pvp_template){ mode->tmpl + off, le(r + PVP_TMPL_OFF_CODE, 8), le(r + PVP_TMPL_OFF_END, 8),
-                               (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
-                               (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
-        if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
-            return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
-        return PVP_OK;
-    }
-    return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
+    uint64_t size = mode->tmpl_end - mode->tmpl;
+    const uint8_t *t = pvp_image_at(img, mode->tmpl, size);
+    uint64_t off = t ? entry_offset(t, size, op, form) : size;
+    if (off >= size)
+        return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
+    const uint8_t *r = t + off;
+    *out = (pvp_template){ mode->tmpl + off, le(r + PVP_TMPL_OFF_CODE, 8), le(r + PVP_TMPL_OFF_END, 8),
+                           (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
+                           (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
+    if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
+        return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
+    return PVP_OK;
 }
 
 const char *pvp_form_name(unsigned form)
