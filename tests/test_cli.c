@@ -297,11 +297,11 @@ Test(cli, text_mode_is_readable)
         "a000000100000000  [MII]  nop.m 0x0\n",
         "mov r2=ip ;;",
         "a000000100000010  [MIB]  nop.m 0x0\n",
-        "br.cond.sptk.many 0xa000000100000060 <handler+0x60> ;;\n",
+        "br.many 0xa000000100000060 <handler+0x60> ;;\n",
         "movl r16=0xa000000100001234 ;;\n",
         "mov r17=cr.ifa", "<sensitive: mov from cr>\n",
         "<sensitive: itc.d>\n",
-        "brl.cond.sptk.many 0xa0000001000000f0 <handler+0xf0> ;;\n",
+        "brl.many 0xa0000001000000f0 <handler+0xf0> ;;\n",
         "brp.sptk 0xa000000100000040,0xa000000100000060",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)

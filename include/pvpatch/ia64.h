@@ -48,24 +48,39 @@ typedef struct pvp_ia64_bundle {
 
 /* ---- The ISA as data --------------------------------------------------- */
 
-/* What an operand field holds, which decides how it is printed and checked. */
+/* What an operand field holds, which decides how it is printed and checked.
+ * The completer kinds (WH to CNT2) print a name looked up by the field's
+ * value; a value the architecture reserves has no name, and a slot holding
+ * one decodes as unknown. */
 typedef enum pvp_ia64_kind {
     PVP_IA64_K_NONE = 0,
     PVP_IA64_K_GR, PVP_IA64_K_FR, PVP_IA64_K_BR, PVP_IA64_K_PR,
     PVP_IA64_K_CR, PVP_IA64_K_AR,
-    PVP_IA64_K_IMM,      /* unsigned immediate, printed in hex */
-    PVP_IA64_K_NUM,      /* small unsigned number (position, length, sf), printed in decimal */
-    PVP_IA64_K_SIMM,     /* signed immediate */
+    PVP_IA64_K_IMM,      /* immediate printed in hex (sign-extended first if is_signed) */
+    PVP_IA64_K_NUM,      /* unsigned number (position, length, count), printed in decimal */
+    PVP_IA64_K_SIMM,     /* signed immediate, printed in decimal */
     PVP_IA64_K_TARGET,   /* IP-relative branch or check target */
-    PVP_IA64_K_TAG,      /* IP-relative brp tag */
-    PVP_IA64_K_WH,       /* branch whether hint: sptk spnt dptk dpnt */
-    PVP_IA64_K_WH3,      /* 3-bit whether hint of indirect calls */
-    PVP_IA64_K_WHBRP,    /* brp hint: sptk loop dptk exit */
-    PVP_IA64_K_PH,       /* prefetch hint: few many */
-    PVP_IA64_K_DH,       /* deallocation hint: none clr */
-    PVP_IA64_K_IH,       /* importance hint: none imp */
-    PVP_IA64_K_LDH,      /* load/store locality hint: none nt1 - nta */
-    PVP_IA64_K_SZ,       /* access size: 1 2 4 8 */
+    PVP_IA64_K_TAG,      /* IP-relative branch-prediction tag (brp, mov to br) */
+    PVP_IA64_K_WH,       /* branch whether hint: .sptk .spnt .dptk .dpnt */
+    PVP_IA64_K_WH3,      /* 3-bit whether hint of indirect calls (odd values only) */
+    PVP_IA64_K_WHBRP,    /* brp hint: .sptk .loop .dptk .exit */
+    PVP_IA64_K_WHBRPI,   /* indirect brp hint: .sptk .dptk */
+    PVP_IA64_K_WHMOV,    /* mov to br hint: .sptk, none, .dptk */
+    PVP_IA64_K_PH,       /* prefetch hint: .few .many */
+    PVP_IA64_K_DH,       /* deallocation hint: none .clr */
+    PVP_IA64_K_IH,       /* importance hint: none .imp */
+    PVP_IA64_K_LDH,      /* load hint with the extension bit: none .nt1 .d2 .nta .d4-.d7 */
+    PVP_IA64_K_LDH2,     /* load hint of post-increment and semaphore forms: none .nt1 .nta */
+    PVP_IA64_K_STH,      /* store hint with the extension bit: none .d1 .d2 .nta .d4-.d7 */
+    PVP_IA64_K_STH2,     /* store hint of immediate post-increment forms: none .nta */
+    PVP_IA64_K_LFH,      /* line prefetch hint: none .nt1 .nt2 .nta .d4-.d7 */
+    PVP_IA64_K_SZ,       /* integer access size: 1 2 4 8 */
+    PVP_IA64_K_FSZ,      /* floating-point access size: e 8 s d */
+    PVP_IA64_K_FPSZ,     /* floating-point pair size: 8 s d */
+    PVP_IA64_K_SF,       /* floating-point status field: .s0-.s3 */
+    PVP_IA64_K_INC3,     /* fetchadd increment: -16 -8 -4 -1 1 4 8 16 */
+    PVP_IA64_K_MBTYPE,   /* mux1 permutation: @brcst @mix @shuf @alt @rev, else hex */
+    PVP_IA64_K_CNT2,     /* pmpyshr2 shift count: 0 7 15 16 */
     PVP_IA64_K_COUNT
 } pvp_ia64_kind;
 
@@ -127,8 +142,14 @@ typedef enum pvp_ia64_sensitive {
 #define PVP_IA64_F_BREAK     0x04u
 #define PVP_IA64_F_LAST      0x08u  /* must end an instruction group */
 
+/* Conditions an alias puts on two fields of its row (see pvp_ia64_aliases). */
+#define PVP_IA64_COND_NONE  0u
+#define PVP_IA64_COND_EQUAL 1u   /* the two fields hold the same value */
+#define PVP_IA64_COND_SUM64 2u   /* the two fields' values add up to 64 */
+
 /* One row of the instruction table: the bits that tell it apart (mask and
- * match over the 41-bit slot), its format and how it prints. */
+ * match over the 41-bit slot), its format and how it prints. Alias rows
+ * (pvp_ia64_aliases) use the same shape and may add a condition. */
 typedef struct pvp_ia64_opcode {
     const char *syntax;     /* mnemonic and operands; %x prints field x */
     uint8_t unit;           /* M I F B X, or A for M-or-I */
@@ -137,12 +158,19 @@ typedef struct pvp_ia64_opcode {
     uint8_t flags;          /* PVP_IA64_F_* */
     uint64_t mask;
     uint64_t match;
+    uint8_t cond;           /* aliases only: PVP_IA64_COND_* on fields cond_a, cond_b */
+    char cond_a, cond_b;
 } pvp_ia64_opcode;
 
 /* The instruction-format table and its length. */
 const pvp_ia64_format *pvp_ia64_formats(size_t *count);
 /* The instruction table and its length. */
 const pvp_ia64_opcode *pvp_ia64_opcodes(size_t *count);
+/* The alias table: other spellings GNU objdump prints for some encodings of
+ * a row (mov for adds with 0, br for an unpredicated br.cond.sptk, shr for
+ * extr to the top bit, fmpy for fma with f0, ...). Each alias lies inside one
+ * row of the instruction table and uses that row's format. */
+const pvp_ia64_opcode *pvp_ia64_aliases(size_t *count);
 /* The format a row uses. */
 const pvp_ia64_format *pvp_ia64_opcode_format(const pvp_ia64_opcode *op);
 /* The field of a format with the given tag letter, or NULL. */
@@ -178,8 +206,14 @@ typedef struct pvp_ia64_insn {
 
 /* Decode slot 0-2 of a bundle; the L slot decodes with op NULL. */
 int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out);
-/* The row matching a slot's bits on a unit, or NULL. */
+/* Decode the three slots of a bundle at once (out[1] of an MLX bundle is the
+ * L slot, op NULL); one table lookup per slot, for callers that need them all. */
+int pvp_ia64_decode_bundle(const pvp_ia64_bundle *b, pvp_ia64_insn out[3]);
+/* The row matching a slot's bits on a unit, or NULL: an indexed lookup (a
+ * table built from the rows at build time selects the few candidate rows). */
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits);
+/* The alias a decoded instruction prints as, or NULL when its row's syntax applies. */
+const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in);
 /* Read a field from slot bits (and L slot bits): sign-extended, scaled, biased. */
 uint64_t pvp_ia64_field_get(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits);
 /* Write value into a field; PVP_E_OUT_OF_RANGE or PVP_E_MISALIGNED if it does not fit. */
@@ -203,6 +237,8 @@ typedef struct pvp_ia64_iprel {
 /* List the IP-relative operands of a slot at bundle address ip (0, 1 or 2). */
 unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t ip,
                              pvp_ia64_iprel out[2]);
+/* The IP-relative operands of an already decoded slot of a bundle at ip. */
+unsigned pvp_ia64_insn_iprel(const pvp_ia64_insn *in, uint64_t ip, pvp_ia64_iprel out[2]);
 /* Point operand `which` (index in the list) of a slot at target, from bundle address ip. */
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
                        uint64_t target);

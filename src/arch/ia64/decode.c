@@ -69,37 +69,88 @@ int pvp_ia64_field_set(const pvp_ia64_field *f, uint64_t *bits, uint64_t *lbits,
     return PVP_OK;
 }
 
-/* Rows are sorted by this key (see opcodes.c), so lookup can search. */
-static unsigned row_key(unsigned unit, uint64_t bits)
+/* A row matches only if no completer field holds a value the architecture
+ * reserves (a call hint of even value, a load hint 2 where only 0, 1, 3
+ * exist, ...). */
+static int completers_valid(const pvp_ia64_opcode *op, uint64_t bits)
 {
-    return unit << 4 | (unsigned)((bits >> 37) & 0xf);
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
+    for (unsigned i = 0; i < fmt->nfields; i++) {
+        const pvp_ia64_field *f = &fmt->field[i];
+        if (pvp_ia64_kind_is_completer(f->kind) &&
+            pvp_ia64_kind_reserved(f->kind, pvp_ia64_field_get(f, bits, 0)))
+            return 0;
+    }
+    return 1;
 }
 
-/* The row among those of one (unit, major opcode) that matches bits, or NULL. */
-static const pvp_ia64_opcode *search(unsigned unit, uint64_t bits)
+/* The index's bucket row of a unit (M I F B X), or -1 for the others. */
+static int bucket_of_unit(unsigned unit)
 {
-    size_t n, lo = 0;
-    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
-    unsigned key = row_key(unit, bits);
-    for (size_t hi = n; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (row_key(t[mid].unit, t[mid].match) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    switch (unit) {
+    case PVP_IA64_UNIT_M: return 0;
+    case PVP_IA64_UNIT_I: return 1;
+    case PVP_IA64_UNIT_F: return 2;
+    case PVP_IA64_UNIT_B: return 3;
+    case PVP_IA64_UNIT_X: return 4;
+    default: return -1;
     }
-    for (; lo < n && row_key(t[lo].unit, t[lo].match) == key; lo++)
-        if ((bits & t[lo].mask) == t[lo].match)
-            return &t[lo];
-    return NULL;
+}
+
+/* The selector value of a slot in a bucket: its pieces concatenated. */
+static unsigned selector(const pvp_ia64_index_bucket *b, uint64_t bits)
+{
+    unsigned v = 0;
+    for (unsigned i = 0; i < b->npieces; i++)
+        v = v << b->piece[i][1] | (unsigned)((bits >> b->piece[i][0]) & ((1u << b->piece[i][1]) - 1));
+    return v;
 }
 
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits)
 {
-    const pvp_ia64_opcode *op = search(unit, bits);
-    if (!op && (unit == PVP_IA64_UNIT_M || unit == PVP_IA64_UNIT_I))
-        op = search(PVP_IA64_UNIT_A, bits);     /* A-unit rows run on M and I slots */
-    return op;
+    int u = bucket_of_unit(unit);
+    if (u < 0)
+        return NULL;
+    size_t n;
+    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
+    const pvp_ia64_index_bucket *b = &pvp_ia64_index_buckets[u][(bits >> 37) & 15];
+    const uint16_t *e = &pvp_ia64_index_lists[pvp_ia64_index_slots[b->first + selector(b, bits)]];
+    for (; *e != PVP_IA64_INDEX_END; e++) {
+        size_t row = *e & ~PVP_IA64_INDEX_CHECK;
+        if (row >= n || (bits & t[row].mask) != t[row].match)
+            continue;           /* rows are disjoint: the first that matches is the one */
+        return !(*e & PVP_IA64_INDEX_CHECK) || completers_valid(&t[row], bits) ? &t[row] : NULL;
+    }
+    return NULL;
+}
+
+/* Does an alias's condition on two fields hold for these bits? */
+static int condition_holds(const pvp_ia64_opcode *alias, uint64_t bits, uint64_t lbits)
+{
+    if (alias->cond == PVP_IA64_COND_NONE)
+        return 1;
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(alias);
+    const pvp_ia64_field *a = pvp_ia64_format_field(fmt, alias->cond_a);
+    const pvp_ia64_field *b = pvp_ia64_format_field(fmt, alias->cond_b);
+    if (!a || !b)
+        return 0;
+    uint64_t va = pvp_ia64_field_get(a, bits, lbits), vb = pvp_ia64_field_get(b, bits, lbits);
+    return alias->cond == PVP_IA64_COND_EQUAL ? va == vb : va + vb == 64;
+}
+
+const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in)
+{
+    size_t nrows, naliases;
+    const pvp_ia64_opcode *rows = pvp_ia64_opcodes(&nrows), *aliases = pvp_ia64_aliases(&naliases);
+    size_t row = in->op ? (size_t)(in->op - rows) : nrows;
+    if (row >= nrows || row >= pvp_ia64_index_nrows || pvp_ia64_index_row_aliases[row] == PVP_IA64_INDEX_END)
+        return NULL;
+    for (const uint16_t *a = &pvp_ia64_index_alias_lists[pvp_ia64_index_row_aliases[row]];
+         *a != PVP_IA64_INDEX_END; a++)
+        if (*a < naliases && (in->bits & aliases[*a].mask) == aliases[*a].match &&
+            condition_holds(&aliases[*a], in->bits, in->lbits))
+            return &aliases[*a];
+    return NULL;
 }
 
 int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)
@@ -114,6 +165,16 @@ int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)
     out->bits = b->slot[slot];
     out->lbits = out->unit == PVP_IA64_UNIT_X ? b->slot[1] : 0;
     out->op = out->unit == PVP_IA64_UNIT_L ? NULL : pvp_ia64_lookup(out->unit, out->bits);
+    return PVP_OK;
+}
+
+int pvp_ia64_decode_bundle(const pvp_ia64_bundle *b, pvp_ia64_insn out[3])
+{
+    for (unsigned slot = 0; slot < 3; slot++) {
+        int rc = pvp_ia64_decode(b, slot, &out[slot]);
+        if (rc)
+            return rc;
+    }
     return PVP_OK;
 }
 

@@ -27,22 +27,25 @@ static const pvp_ia64_field *iprel_field(const pvp_ia64_insn *in, unsigned which
     return NULL;
 }
 
+unsigned pvp_ia64_insn_iprel(const pvp_ia64_insn *in, uint64_t ip, pvp_ia64_iprel out[2])
+{
+    unsigned n = 0;
+    const pvp_ia64_field *f;
+    while (n < 2 && (f = iprel_field(in, n)) != NULL) {
+        out[n].form = pvp_ia64_opcode_format(in->op)->name;
+        out[n].kind = f->kind;
+        out[n].bits = (uint8_t)displacement_bits(f);
+        out[n].target = ip + pvp_ia64_field_get(f, in->bits, in->lbits);
+        n++;
+    }
+    return n;
+}
+
 unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t ip,
                              pvp_ia64_iprel out[2])
 {
     pvp_ia64_insn in;
-    if (pvp_ia64_decode(b, slot, &in) != PVP_OK)
-        return 0;
-    unsigned n = 0;
-    const pvp_ia64_field *f;
-    while (n < 2 && (f = iprel_field(&in, n)) != NULL) {
-        out[n].form = pvp_ia64_opcode_format(in.op)->name;
-        out[n].kind = f->kind;
-        out[n].bits = (uint8_t)displacement_bits(f);
-        out[n].target = ip + pvp_ia64_field_get(f, in.bits, in.lbits);
-        n++;
-    }
-    return n;
+    return pvp_ia64_decode(b, slot, &in) == PVP_OK ? pvp_ia64_insn_iprel(&in, ip, out) : 0;
 }
 
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,

@@ -1,4 +1,5 @@
-/* Text of a decoded instruction, driven by the row's syntax string. */
+/* Text of a decoded instruction, driven by the row's (or its alias's) syntax
+ * string, in GNU objdump's spelling. */
 #include "formats.h"
 
 /* A bounded output buffer that counts what it would have needed. */
@@ -47,7 +48,7 @@ static void put_signed(sink *s, uint64_t v)
     put_unsigned(s, v, 10, 1);
 }
 
-/* Name from a sparse table of (number, name), or the fallback prefix and number. */
+/* Names of control and application registers, by number. */
 struct reg_name {
     uint8_t num;
     const char *name;
@@ -56,59 +57,41 @@ struct reg_name {
 static const struct reg_name cr_names[] = {
     { 0, "dcr" }, { 1, "itm" }, { 2, "iva" }, { 8, "pta" }, { 16, "ipsr" }, { 17, "isr" },
     { 19, "iip" }, { 20, "ifa" }, { 21, "itir" }, { 22, "iipa" }, { 23, "ifs" }, { 24, "iim" },
-    { 25, "iha" }, { 64, "lid" }, { 65, "ivr" }, { 66, "tpr" }, { 67, "eoi" }, { 68, "irr0" },
-    { 69, "irr1" }, { 70, "irr2" }, { 71, "irr3" }, { 72, "itv" }, { 73, "pmv" }, { 74, "cmcv" },
-    { 80, "lrr0" }, { 81, "lrr1" },
+    { 25, "iha" }, { 26, "iib0" }, { 27, "iib1" }, { 64, "lid" }, { 65, "ivr" }, { 66, "tpr" },
+    { 67, "eoi" }, { 68, "irr0" }, { 69, "irr1" }, { 70, "irr2" }, { 71, "irr3" }, { 72, "itv" },
+    { 73, "pmv" }, { 74, "cmcv" }, { 80, "lrr0" }, { 81, "lrr1" },
 };
 
 static const struct reg_name ar_names[] = {
     { 0, "k0" }, { 1, "k1" }, { 2, "k2" }, { 3, "k3" }, { 4, "k4" }, { 5, "k5" }, { 6, "k6" },
     { 7, "k7" }, { 16, "rsc" }, { 17, "bsp" }, { 18, "bspstore" }, { 19, "rnat" }, { 21, "fcr" },
     { 24, "eflag" }, { 25, "csd" }, { 26, "ssd" }, { 27, "cflg" }, { 28, "fsr" }, { 29, "fir" },
-    { 30, "fdr" }, { 32, "ccv" }, { 36, "unat" }, { 40, "fpsr" }, { 44, "itc" }, { 64, "pfs" },
-    { 65, "lc" }, { 66, "ec" },
+    { 30, "fdr" }, { 32, "ccv" }, { 36, "unat" }, { 40, "fpsr" }, { 44, "itc" }, { 45, "ruc" },
+    { 64, "pfs" }, { 65, "lc" }, { 66, "ec" },
 };
 
-static void put_reg_name(sink *s, const char *prefix, const struct reg_name *t, size_t n,
+/* "cr.ifa", "ar.k0"; registers without a name print as "cr72", "ar12". */
+static void put_reg_name(sink *s, const char *file, const struct reg_name *t, size_t n,
                          uint64_t num)
 {
-    put_str(s, prefix);
+    put_str(s, file);
     for (size_t i = 0; i < n; i++)
         if (t[i].num == num) {
+            put_char(s, '.');
             put_str(s, t[i].name);
             return;
         }
     put_unsigned(s, num, 10, 1);
 }
 
-/* Completer names of the hint kinds, indexed by the field value. */
-static const char *const *hint_names(unsigned kind, size_t *n)
-{
-    static const char *const wh[] = { ".sptk", ".spnt", ".dptk", ".dpnt" };
-    static const char *const wh3[] = { "", ".sptk", "", ".spnt", "", ".dptk", "", ".dpnt" };
-    static const char *const whbrp[] = { ".sptk", ".loop", ".dptk", ".exit" };
-    static const char *const ph[] = { ".few", ".many" };
-    static const char *const dh[] = { "", ".clr" };
-    static const char *const ih[] = { "", ".imp" };
-    static const char *const ldh[] = { "", ".nt1", "", ".nta" };
-    switch (kind) {
-    case PVP_IA64_K_WH: *n = 4; return wh;
-    case PVP_IA64_K_WH3: *n = 8; return wh3;
-    case PVP_IA64_K_WHBRP: *n = 4; return whbrp;
-    case PVP_IA64_K_PH: *n = 2; return ph;
-    case PVP_IA64_K_DH: *n = 2; return dh;
-    case PVP_IA64_K_IH: *n = 2; return ih;
-    case PVP_IA64_K_LDH: *n = 4; return ldh;
-    default: *n = 0; return NULL;
-    }
-}
-
 static void put_operand(sink *s, const pvp_ia64_field *f, uint64_t v, uint64_t ip)
 {
-    size_t n;
-    const char *const *names = hint_names(f->kind, &n);
-    if (names) {
-        put_str(s, v < n ? names[v] : "");
+    if (pvp_ia64_kind_is_completer(f->kind)) {
+        const char *name = pvp_ia64_kind_name(f->kind, v);
+        if (name)
+            put_str(s, name);
+        else
+            put_hex(s, v);      /* a kind that prints unnamed values as numbers */
         return;
     }
     switch (f->kind) {
@@ -117,17 +100,36 @@ static void put_operand(sink *s, const pvp_ia64_field *f, uint64_t v, uint64_t i
     case PVP_IA64_K_BR: put_char(s, 'b'); put_unsigned(s, v, 10, 1); break;
     case PVP_IA64_K_PR: put_char(s, 'p'); put_unsigned(s, v, 10, 1); break;
     case PVP_IA64_K_CR:
-        put_reg_name(s, "cr.", cr_names, sizeof(cr_names) / sizeof(cr_names[0]), v);
+        put_reg_name(s, "cr", cr_names, sizeof(cr_names) / sizeof(cr_names[0]), v);
         break;
     case PVP_IA64_K_AR:
-        put_reg_name(s, "ar.", ar_names, sizeof(ar_names) / sizeof(ar_names[0]), v);
+        put_reg_name(s, "ar", ar_names, sizeof(ar_names) / sizeof(ar_names[0]), v);
         break;
     case PVP_IA64_K_SIMM: put_signed(s, v); break;
     case PVP_IA64_K_NUM: put_unsigned(s, v, 10, 1); break;
-    case PVP_IA64_K_SZ: put_unsigned(s, UINT64_C(1) << (v & 3), 10, 1); break;
     case PVP_IA64_K_TARGET:
     case PVP_IA64_K_TAG: put_hex(s, ip + v); break;
     default: put_hex(s, v); break;
+    }
+}
+
+/* The text of a slot no row matches: its unit and bits. */
+static void put_unknown(sink *s, const pvp_ia64_insn *in)
+{
+    put_str(s, "unknown.");
+    put_char(s, (char)(pvp_ia64_unit_name(in->unit)[0] | 0x20));
+    put_char(s, ' ');
+    put_hex(s, in->bits);
+}
+
+/* The qualifying predicate as objdump writes it, "(p06) ", when not p0. */
+static void put_predicate(sink *s, const pvp_ia64_insn *in)
+{
+    uint64_t qp = in->bits & PVP_IA64_QP_MASK;
+    if (pvp_ia64_opcode_format(in->op)->has_qp && qp) {
+        put_str(s, "(p");
+        put_unsigned(s, qp, 10, 2);
+        put_str(s, ") ");
     }
 }
 
@@ -135,19 +137,12 @@ size_t pvp_ia64_print(const pvp_ia64_insn *in, uint64_t ip, char *buf, size_t si
 {
     sink s = { buf, size, 0 };
     if (!in->op) {
-        put_str(&s, "unknown.");
-        put_char(&s, (char)(pvp_ia64_unit_name(in->unit)[0] | 0x20));
-        put_char(&s, ' ');
-        put_hex(&s, in->bits);
+        put_unknown(&s, in);
     } else {
+        const pvp_ia64_opcode *alias = pvp_ia64_alias_of(in);
         const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
-        uint64_t qp = in->bits & PVP_IA64_QP_MASK;
-        if (fmt->has_qp && qp) {
-            put_str(&s, "(p");
-            put_unsigned(&s, qp, 10, 1);
-            put_str(&s, ") ");
-        }
-        for (const char *p = in->op->syntax; *p; p++) {
+        put_predicate(&s, in);
+        for (const char *p = alias ? alias->syntax : in->op->syntax; *p; p++) {
             const pvp_ia64_field *f = p[0] == '%' && p[1] ? pvp_ia64_format_field(fmt, p[1]) : NULL;
             if (!f) {
                 put_char(&s, *p);

@@ -56,7 +56,7 @@ pvp_ia64_sensitive pvp_ia64_sensitive_class(const pvp_ia64_insn *in)
     if (in->op->sensitive != PVP_IA64_SENS_AR)
         return (pvp_ia64_sensitive)in->op->sensitive;
     uint64_t ar = pvp_ia64_operand(in, 'A', NULL);
-    int is_read = in->op->format == FMT_M31;
+    int is_read = in->op->format == FMT_M31 || in->op->format == FMT_I28;
     for (size_t i = 0; i < sizeof(ar_rules) / sizeof(ar_rules[0]); i++)
         if (ar >= ar_rules[i].lo && ar <= ar_rules[i].hi)
             return (pvp_ia64_sensitive)(is_read ? ar_rules[i].on_read : ar_rules[i].on_write);

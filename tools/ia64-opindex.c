@@ -1,0 +1,296 @@
+/* Build-time generator of the IA-64 opcode index (src/arch/ia64/opindex.c).
+ *
+ * The instruction table stays the one source of the ISA; this program reads
+ * it and writes constant C data that lookup walks without searching: for
+ * each unit and major opcode, a few selector bits chosen here split the rows
+ * into short candidate lists; a slot's selector value picks its list. Run by
+ * `make ia64-index` (mk/ia64.mk), also whenever the table's sources change.
+ *
+ * usage: ia64-opindex > src/arch/ia64/opindex.c */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/ia64/formats.h"
+
+#define NUNITS 5                /* M I F B X, in pvp_ia64_index_buckets order */
+#define MAX_SELECT 10           /* selector bits per bucket at most */
+#define GOOD_ENOUGH 2           /* stop adding bits when no list is longer */
+#define FIRST_BIT 6             /* selectors come from bits 6-36 (not qp, not the major opcode) */
+#define LAST_BIT 36
+
+static const unsigned unit_of_index[NUNITS] = {
+    PVP_IA64_UNIT_M, PVP_IA64_UNIT_I, PVP_IA64_UNIT_F, PVP_IA64_UNIT_B, PVP_IA64_UNIT_X,
+};
+
+static const pvp_ia64_opcode *rows;
+static size_t nrows;
+
+/* Growing arrays of the output. */
+typedef struct vec {
+    unsigned *v;
+    size_t n, cap;
+} vec;
+
+static void push(vec *a, unsigned x)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 256;
+        a->v = realloc(a->v, a->cap * sizeof *a->v);
+        if (!a->v) {
+            fprintf(stderr, "ia64-opindex: out of memory\n");
+            exit(1);
+        }
+    }
+    a->v[a->n++] = x;
+}
+
+static vec lists, slots, alias_lists;
+
+static int runs_on(unsigned row_unit, unsigned unit)
+{
+    return row_unit == unit ||
+           (row_unit == PVP_IA64_UNIT_A && (unit == PVP_IA64_UNIT_M || unit == PVP_IA64_UNIT_I));
+}
+
+/* Nonzero if some value of one of the row's completer fields is reserved:
+ * lookup must then look at those fields before it accepts the row. */
+static int needs_completer_check(const pvp_ia64_opcode *op)
+{
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
+    for (unsigned i = 0; i < fmt->nfields; i++) {
+        const pvp_ia64_field *f = &fmt->field[i];
+        unsigned width = 0;
+        for (unsigned p = 0; p < f->npieces; p++)
+            width += f->piece[p].width;
+        if (!pvp_ia64_kind_is_completer(f->kind) || width > 8)
+            continue;
+        for (uint64_t v = 0; v < (UINT64_C(1) << width); v++)
+            if (pvp_ia64_kind_reserved(f->kind, v))
+                return 1;
+    }
+    return 0;
+}
+
+/* Can a slot whose selector bits `bits` hold `value` match row r? */
+static int compatible(const pvp_ia64_opcode *r, const unsigned *bits, unsigned nbits, unsigned value)
+{
+    for (unsigned i = 0; i < nbits; i++) {
+        uint64_t m = UINT64_C(1) << bits[i];
+        unsigned want = (value >> (nbits - 1 - i)) & 1;
+        if ((r->mask & m) && ((r->match & m) != 0) != want)
+            return 0;
+    }
+    return 1;
+}
+
+/* The longest candidate list and the total of all lists for a selector. */
+static void cost(const size_t *cand, size_t n, const unsigned *bits, unsigned nbits, size_t *worst,
+                 size_t *total)
+{
+    *worst = *total = 0;
+    for (unsigned v = 0; v < (1u << nbits); v++) {
+        size_t len = 0;
+        for (size_t i = 0; i < n; i++)
+            len += compatible(&rows[cand[i]], bits, nbits, v);
+        *worst = len > *worst ? len : *worst;
+        *total += len;
+    }
+}
+
+/* Choose selector bits greedily: each step adds the bit that shortens the
+ * longest list most (then the lists' total). Returns how many, sorted from
+ * the most significant. */
+static unsigned choose_bits(const size_t *cand, size_t n, unsigned *bits)
+{
+    unsigned nbits = 0;
+    size_t worst, total;
+    cost(cand, n, bits, 0, &worst, &total);
+    while (worst > GOOD_ENOUGH && nbits < MAX_SELECT) {
+        unsigned best = 0;
+        size_t best_worst = worst, best_total = total;
+        for (unsigned b = FIRST_BIT; b <= LAST_BIT; b++) {
+            int used = 0;
+            for (unsigned i = 0; i < nbits; i++)
+                used |= bits[i] == b;
+            if (used)
+                continue;
+            bits[nbits] = b;
+            size_t w, t;
+            cost(cand, n, bits, nbits + 1, &w, &t);
+            if (w < best_worst || (w == best_worst && t < best_total)) {
+                best = b;
+                best_worst = w;
+                best_total = t;
+            }
+        }
+        if (!best)
+            break;          /* no bit helps: the rest differ only by conditions */
+        bits[nbits++] = best;
+        worst = best_worst;
+        total = best_total;
+    }
+    for (unsigned i = 0; i < nbits; i++)        /* most significant first */
+        for (unsigned j = i + 1; j < nbits; j++)
+            if (bits[j] > bits[i]) {
+                unsigned t = bits[i];
+                bits[i] = bits[j];
+                bits[j] = t;
+            }
+    return nbits;
+}
+
+/* Runs of consecutive bits, most significant first: (lsb, width) pairs. */
+static unsigned to_pieces(const unsigned *bits, unsigned nbits, unsigned pieces[][2])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < nbits;) {
+        unsigned j = i;
+        while (j + 1 < nbits && bits[j + 1] == bits[j] - 1)
+            j++;
+        pieces[n][0] = bits[j];
+        pieces[n][1] = j - i + 1;
+        n++;
+        i = j + 1;
+    }
+    return n;
+}
+
+/* Lists already stored, by a hash of their items: equal lists are shared. */
+#define LIST_HASH_SIZE 65536u
+static unsigned list_hash[LIST_HASH_SIZE];      /* offset + 1 of a stored list, 0 if free */
+
+static unsigned hash_items(const unsigned *items, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ items[k]) * 16777619u;
+    return (h ^ (uint32_t)n) & (LIST_HASH_SIZE - 1);
+}
+
+static int same_list(size_t at, const unsigned *items, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (at + k >= lists.n || lists.v[at + k] != items[k])
+            return 0;
+    return at + n < lists.n && lists.v[at + n] == 0xffff;
+}
+
+/* Store a list (row numbers with their check flag, then 0xffff) once; its offset. */
+static unsigned store_list(const unsigned *items, size_t n)
+{
+    unsigned h = hash_items(items, n);
+    for (; list_hash[h]; h = (h + 1) & (LIST_HASH_SIZE - 1))
+        if (same_list(list_hash[h] - 1, items, n))
+            return list_hash[h] - 1;
+    unsigned at = (unsigned)lists.n;
+    for (size_t k = 0; k < n; k++)
+        push(&lists, items[k]);
+    push(&lists, 0xffff);
+    list_hash[h] = at + 1;
+    return at;
+}
+
+typedef struct bucket {
+    unsigned first, npieces, pieces[6][2];
+} bucket;
+
+static void build_bucket(unsigned unit, unsigned major, bucket *out)
+{
+    size_t *cand = malloc(nrows * sizeof *cand), n = 0;
+    unsigned *items = malloc(nrows * sizeof *items);
+    for (size_t i = 0; i < nrows; i++)
+        if (runs_on(rows[i].unit, unit) && ((rows[i].match >> 37) & 15) == major)
+            cand[n++] = i;
+    unsigned bits[MAX_SELECT];
+    unsigned nbits = choose_bits(cand, n, bits);
+    out->npieces = to_pieces(bits, nbits, out->pieces);
+    if (out->npieces > 6) {
+        fprintf(stderr, "ia64-opindex: unit %u major %u needs %u pieces\n", unit, major, out->npieces);
+        exit(1);
+    }
+    out->first = (unsigned)slots.n;
+    for (unsigned v = 0; v < (1u << nbits); v++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (compatible(&rows[cand[i]], bits, nbits, v))
+                items[k++] = (unsigned)cand[i] | (needs_completer_check(&rows[cand[i]]) ? 0x8000u : 0);
+        push(&slots, store_list(items, k));
+    }
+    free(cand);
+    free(items);
+}
+
+/* Is alias a inside row r (same unit and format, and its bits imply the row's)? */
+static int alias_of_row(const pvp_ia64_opcode *a, const pvp_ia64_opcode *r)
+{
+    return a->unit == r->unit && a->format == r->format && (a->mask & r->mask) == r->mask &&
+           (a->match & r->mask) == r->match;
+}
+
+static void print_array(const char *decl, const vec *a)
+{
+    printf("%s = {", decl);
+    for (size_t i = 0; i < a->n; i++)
+        printf("%s0x%04x,", i % 10 ? " " : "\n    ", a->v[i]);
+    printf("\n};\n\n");
+}
+
+int main(void)
+{
+    size_t naliases;
+    rows = pvp_ia64_opcodes(&nrows);
+    const pvp_ia64_opcode *aliases = pvp_ia64_aliases(&naliases);
+    if (nrows >= 0x8000 || naliases >= 0xffff) {
+        fprintf(stderr, "ia64-opindex: too many rows for 16-bit entries\n");
+        return 1;
+    }
+    bucket buckets[NUNITS][16];
+    for (unsigned u = 0; u < NUNITS; u++)
+        for (unsigned major = 0; major < 16; major++)
+            build_bucket(unit_of_index[u], major, &buckets[u][major]);
+    if (lists.n >= 0xffff) {
+        fprintf(stderr, "ia64-opindex: candidate lists exceed 16-bit offsets\n");
+        return 1;
+    }
+    vec row_aliases = { 0 };
+    for (size_t r = 0; r < nrows; r++) {
+        unsigned first = 0xffff;
+        for (size_t a = 0; a < naliases; a++)
+            if (alias_of_row(&aliases[a], &rows[r])) {
+                if (first == 0xffff)
+                    first = (unsigned)alias_lists.n;
+                push(&alias_lists, (unsigned)a);
+            }
+        if (first != 0xffff)
+            push(&alias_lists, 0xffff);
+        push(&row_aliases, first);
+    }
+
+    printf("/* Generated by tools/ia64-opindex.c from the tables of opcodes.c and\n"
+           " * formats.c: do not edit (make ia64-index writes it again). */\n"
+           "#include \"formats.h\"\n\n"
+           "const uint16_t pvp_ia64_index_nrows = %zu;\n\n", nrows);
+    printf("const pvp_ia64_index_bucket pvp_ia64_index_buckets[%d][16] = {\n", NUNITS);
+    for (unsigned u = 0; u < NUNITS; u++) {
+        printf("    { /* %s */\n", pvp_ia64_unit_name(unit_of_index[u]));
+        for (unsigned major = 0; major < 16; major++) {
+            const bucket *b = &buckets[u][major];
+            printf("        { %u, %u, {", b->first, b->npieces);
+            for (unsigned p = 0; p < b->npieces; p++)
+                printf(" { %u, %u },", b->pieces[p][0], b->pieces[p][1]);
+            if (!b->npieces)
+                printf(" { 0, 0 }");
+            printf(" } },\n");
+        }
+        printf("    },\n");
+    }
+    printf("};\n\n");
+    print_array("const uint16_t pvp_ia64_index_slots[]", &slots);
+    print_array("const uint16_t pvp_ia64_index_lists[]", &lists);
+    print_array("const uint16_t pvp_ia64_index_row_aliases[]", &row_aliases);
+    print_array("const uint16_t pvp_ia64_index_alias_lists[]", &alias_lists);
+    fprintf(stderr, "ia64-opindex: %zu rows, %zu aliases; %zu selector entries, %zu list entries\n",
+            nrows, naliases, slots.n, lists.n);
+    return 0;
+}
