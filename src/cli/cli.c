@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "elf/elf_image.h"
 
@@ -119,10 +120,65 @@ int cli_output_begin(cli_output *o, const char *path)
     return 0;
 }
 
+/* Large writes: a listing is many short lines. */
+#define STREAM_BUFFER (1u << 18)
+
+int cli_output_begin_streamed(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    o->streamed = 1;
+    o->stream = stdout;
+    if (path) {
+        char err[PVP_ERR_SIZE];
+        pvp_atomic_file f;
+        if (pvp_atomic_open(&f, path, err, sizeof err) != 0)
+            return cli_fail(err);
+        int copy = dup(f.fd);
+        o->stream = copy >= 0 ? fdopen(copy, "w") : NULL;
+        o->fd = f.fd;
+        o->tmp = f.tmp;
+        if (!o->stream) {
+            if (copy >= 0)
+                close(copy);
+            pvp_atomic_abort(&f);
+            return cli_fail("pvpatch: out of memory");
+        }
+    }
+    setvbuf(o->stream, NULL, _IOFBF, STREAM_BUFFER);
+    return 0;
+}
+
+/* Finish a streamed output: flush it, and for a file put it in place or remove it. */
+static int end_streamed(cli_output *o, int ok)
+{
+    int flushed = fflush(o->stream) == 0 && !ferror(o->stream);
+    int rc = 0;
+    if (!o->path) {
+        if (ok && !flushed)
+            rc = cli_fail("pvpatch: cannot write to standard output");
+        return rc;
+    }
+    pvp_atomic_file f = { o->fd, o->tmp, o->path };
+    flushed = fclose(o->stream) == 0 && flushed;
+    if (ok && flushed) {
+        char err[PVP_ERR_SIZE];
+        if (pvp_atomic_commit(&f, 0644, err, sizeof err) != 0)
+            rc = cli_fail(err);
+    } else {
+        pvp_atomic_abort(&f);
+        if (ok)
+            rc = cli_fail("pvpatch: cannot write the output file");
+    }
+    return rc;
+}
+
 int cli_output_end(cli_output *o, int ok)
 {
     int rc = 0;
-    if (fclose(o->stream) != 0 && ok)
+    if (o->streamed)
+        rc = end_streamed(o, ok);
+    else if (fclose(o->stream) != 0 && ok)
         rc = cli_fail("pvpatch: out of memory");
     else if (ok && o->path) {
         char err[PVP_ERR_SIZE];

@@ -63,15 +63,23 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 int cli_fail(const char *line);
 
 /* Output gathered in memory, then written whole: to stdout, or to a file
- * atomically, so a failed command leaves no partial output behind. */
+ * atomically, so a failed command leaves no partial output behind. A
+ * streamed output is written as it is produced instead (to stdout, or to a
+ * temporary file renamed over path at the end): for commands that check all
+ * of their input before they write anything. */
 typedef struct cli_output {
     FILE *stream;           /* write here */
     char *buf;
     size_t len;
     const char *path;       /* NULL for stdout */
+    int streamed;
+    int fd;                 /* streamed to a file: the temporary file */
+    char *tmp;
 } cli_output;
 
 int cli_output_begin(cli_output *o, const char *path);
+/* Begin a streamed output (see above); 0, or CLI_BAD_INPUT after a message. */
+int cli_output_begin_streamed(cli_output *o, const char *path);
 /* Deliver the output if ok, else drop it; returns 0, or CLI_BAD_INPUT after
  * printing why the output could not be written. */
 int cli_output_end(cli_output *o, int ok);
@@ -84,6 +92,7 @@ void cli_json_string(FILE *out, const char *s);
 typedef struct disasm_slot {
     unsigned unit;          /* pvp_ia64_unit; X stands for the L+X pair */
     char text[160];         /* the instruction as printed */
+    unsigned text_len;
     int has_target, has_tag, has_imm64;
     uint64_t target, tag, imm64;
     unsigned sensitive;     /* pvp_ia64_sensitive; 0 when harmless */

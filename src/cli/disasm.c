@@ -33,26 +33,17 @@ static void template_name(const pvp_ia64_template *t, char name[4])
     name[n] = '\0';
 }
 
-/* Only rows with a target or tag field need the (second) decode of iprel_list. */
-static int has_iprel_field(const pvp_ia64_opcode *op)
+/* Describe slot s of bundle b, already decoded as in. */
+static void describe_slot(const pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned s,
+                          uint64_t addr, disasm_slot *out)
 {
-    const pvp_ia64_format *fmt = op ? pvp_ia64_opcode_format(op) : NULL;
-    for (unsigned i = 0; fmt && i < fmt->nfields; i++)
-        if (fmt->field[i].kind == PVP_IA64_K_TARGET || fmt->field[i].kind == PVP_IA64_K_TAG)
-            return 1;
-    return 0;
-}
-
-static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
-                        disasm_slot *out)
-{
-    pvp_ia64_insn in;
-    memset(out, 0, sizeof *out);
-    pvp_ia64_decode(b, s, &in);
-    out->unit = in.unit;
-    pvp_ia64_print(&in, addr, out->text, sizeof out->text);
+    out->unit = in->unit;
+    out->has_target = out->has_tag = 0;
+    out->target = out->tag = 0;
+    size_t len = pvp_ia64_print(in, addr, out->text, sizeof out->text);
+    out->text_len = (unsigned)(len < sizeof out->text ? len : sizeof out->text - 1);
     pvp_ia64_iprel rel[2];
-    unsigned n = has_iprel_field(in.op) ? pvp_ia64_iprel_list(b, s, addr, rel) : 0;
+    unsigned n = pvp_ia64_insn_iprel(in, addr, rel);
     for (unsigned i = 0; i < n; i++) {
         if (rel[i].kind == PVP_IA64_K_TAG) {
             out->has_tag = 1;
@@ -63,81 +54,143 @@ static void decode_slot(const pvp_ia64_bundle *b, unsigned s, uint64_t addr,
         }
     }
     unsigned reg;
-    out->has_imm64 = in.unit == PVP_IA64_UNIT_X &&
+    out->has_imm64 = in->unit == PVP_IA64_UNIT_X &&
                      pvp_ia64_movl_get(b, s, &out->imm64, &reg) == PVP_OK;
-    out->sensitive = pvp_ia64_sensitive_class(&in);
-    out->reads_ip = pvp_ia64_reads_ip(&in) != 0;
+    out->sensitive = pvp_ia64_sensitive_class(in);
+    out->reads_ip = pvp_ia64_reads_ip(in) != 0;
     out->stop = (pvp_ia64_template_info(b->tmpl)->stops >> s) & 1;
 }
 
 int disasm_decode(const uint8_t bytes[16], uint64_t addr, disasm_bundle *out)
 {
     pvp_ia64_bundle b;
-    memset(out, 0, sizeof *out);
     out->addr = addr;
+    out->nslots = 0;
     int rc = pvp_ia64_bundle_unpack(bytes, &b);
     out->tmpl = b.tmpl;
-    if (rc != PVP_OK)
+    pvp_ia64_insn in[3];
+    if (rc != PVP_OK || (rc = pvp_ia64_decode_bundle(&b, in)) != PVP_OK)
         return rc;
     template_name(pvp_ia64_template_info(b.tmpl), out->tmpl_name);
     for (unsigned s = 0; s < 3; s++)
-        if (pvp_ia64_slot_unit(&b, s) != PVP_IA64_UNIT_L)   /* L is printed with its X */
-            decode_slot(&b, s, addr, &out->slot[out->nslots++]);
+        if (in[s].unit != PVP_IA64_UNIT_L)     /* L is printed with its X */
+            describe_slot(&b, &in[s], s, addr, &out->slot[out->nslots++]);
     return PVP_OK;
 }
 
-/* ---- Printing ----------------------------------------------------------- */
+/* ---- Printing ------------------------------------------------------------ */
 
 #define TEXT_INDENT 25      /* 16 hex digits, 2 spaces, "[MIB]", 2 spaces */
 #define MARK_COLUMN 48      /* where <sensitive: ...> starts, after the instruction */
 
-/* " <name+0x..>" for addr into line at *len, if a symbol covers it. */
-static void append_symbolic(char *line, size_t size, size_t *len, uint64_t addr,
-                            disasm_namer namer, void *ctx)
+/* The lines of a bundle are built here and written at once: a listing is
+ * millions of short pieces, and formatted output would cost more than the
+ * decoding. */
+typedef struct line_buf {
+    char buf[2048];
+    size_t len;
+} line_buf;
+
+static void put_bytes(line_buf *l, const char *s, size_t n)
+{
+    n = n < sizeof l->buf - l->len ? n : sizeof l->buf - l->len;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+static void put_text(line_buf *l, const char *s)
+{
+    put_bytes(l, s, strlen(s));
+}
+
+static void put_spaces(line_buf *l, size_t n)
+{
+    n = n < sizeof l->buf - l->len ? n : sizeof l->buf - l->len;
+    memset(l->buf + l->len, ' ', n);
+    l->len += n;
+}
+
+/* An address as 16 hex digits, two at a time. */
+static void put_address(line_buf *l, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char tmp[16];
+    for (int i = 15; i >= 0; i -= 2, v >>= 8) {
+        tmp[i] = hex[v & 15];
+        tmp[i - 1] = hex[(v >> 4) & 15];
+    }
+    put_bytes(l, tmp, sizeof tmp);
+}
+
+/* v in hex, at least `digits` digits, without 0x. */
+static void put_hex_digits(line_buf *l, uint64_t v, unsigned digits)
+{
+    char tmp[16];
+    unsigned n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v || n < digits);
+    while (n && l->len < sizeof l->buf)
+        l->buf[l->len++] = tmp[--n];
+}
+
+/* " <name+0x..>" for addr, if a symbol covers it. */
+static void put_symbolic(line_buf *l, uint64_t addr, disasm_namer namer, void *ctx)
 {
     uint64_t delta = 0;
     const char *name = namer ? namer(ctx, addr, &delta) : NULL;
-    int n = 0;
-    if (name && delta)
-        n = snprintf(line + *len, size - *len, " <%s+0x%llx>", name, (unsigned long long)delta);
-    else if (name)
-        n = snprintf(line + *len, size - *len, " <%s>", name);
-    if (n > 0)
-        *len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+    if (!name)
+        return;
+    put_text(l, " <");
+    put_text(l, name);
+    if (delta) {
+        put_text(l, "+0x");
+        put_hex_digits(l, delta, 1);
+    }
+    put_text(l, ">");
 }
 
-/* The slot's line is built in a buffer first: the marks are aligned after it. */
-static void print_text_slot(FILE *out, const disasm_slot *s, disasm_namer namer, void *ctx)
+/* One slot's line after its prefix: the instruction, its target's name, the
+ * stop, and the marks aligned after them. */
+static void put_text_slot(line_buf *l, const disasm_slot *s, disasm_namer namer, void *ctx)
 {
-    char line[512];
-    size_t len = strlen(s->text);
-    memcpy(line, s->text, len + 1);             /* text is shorter than line */
+    size_t start = l->len;
+    put_bytes(l, s->text, s->text_len);
     if (s->has_target)
-        append_symbolic(line, sizeof line, &len, s->target, namer, ctx);
-    fputs(line, out);
-    if (s->stop) {
-        fputs(" ;;", out);
-        len += 3;
-    }
+        put_symbolic(l, s->target, namer, ctx);
+    if (s->stop)
+        put_text(l, " ;;");
+    size_t len = l->len - start;
     if (s->sensitive || s->reads_ip) {
-        fprintf(out, "%*s", len + 2 < MARK_COLUMN ? (int)(MARK_COLUMN - len) : 2, "");
-        if (s->sensitive)
-            fprintf(out, "<sensitive: %s>", pvp_ia64_sensitive_name(s->sensitive));
-        else
-            fputs("<reads ip>", out);
+        put_spaces(l, len + 2 < MARK_COLUMN ? MARK_COLUMN - len : 2);
+        if (s->sensitive) {
+            put_text(l, "<sensitive: ");
+            put_text(l, pvp_ia64_sensitive_name(s->sensitive));
+            put_text(l, ">");
+        } else {
+            put_text(l, "<reads ip>");
+        }
     }
-    fputc('\n', out);
+    put_text(l, "\n");
 }
 
 void disasm_print_text(FILE *out, const disasm_bundle *b, disasm_namer namer, void *ctx)
 {
+    line_buf l;
+    l.len = 0;
     for (unsigned i = 0; i < b->nslots; i++) {
-        if (i == 0)
-            fprintf(out, "%016llx  [%s]  ", (unsigned long long)b->addr, b->tmpl_name);
-        else
-            fprintf(out, "%*s", TEXT_INDENT, "");
-        print_text_slot(out, &b->slot[i], namer, ctx);
+        if (i == 0) {
+            put_address(&l, b->addr);
+            put_text(&l, "  [");
+            put_bytes(&l, b->tmpl_name, 3);
+            put_text(&l, "]  ");
+        } else {
+            put_spaces(&l, TEXT_INDENT);
+        }
+        put_text_slot(&l, &b->slot[i], namer, ctx);
     }
+    fwrite(l.buf, 1, l.len, out);
 }
 
 static void print_json_hex(FILE *out, const char *key, uint64_t v)
@@ -188,17 +241,23 @@ typedef struct named_addr {
     uint64_t addr;
     uint64_t end;           /* end of the symbol's section: names stop there */
     const char *name;
+    size_t order;           /* index in the symbol table: equal addresses keep it */
 } named_addr;
 
+/* A section's symbols sorted by address once; labels are printed by walking
+ * them alongside the bundles (next is the first not yet reached). */
 typedef struct symbol_view {
     named_addr *syms;
     size_t n;
+    size_t next;
 } symbol_view;
 
 static int by_addr(const void *a, const void *b)
 {
     const named_addr *x = a, *y = b;
-    return x->addr < y->addr ? -1 : x->addr > y->addr;
+    if (x->addr != y->addr)
+        return x->addr < y->addr ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int names_code(const pvp_symbol *sym)
@@ -211,7 +270,7 @@ static int names_code(const pvp_symbol *sym)
  * their section); otherwise only s's own, moved to view. */
 static symbol_view section_symbols(const pvp_file *f, const pvp_section *s, uint64_t view)
 {
-    symbol_view v = { NULL, 0 };
+    symbol_view v = { NULL, 0, 0 };
     size_t n = pvp_file_symbol_count(f);
     pvp_file_kind kind = pvp_file_kind_of(f);
     if (kind == PVP_FILE_RAW || !n || !(v.syms = calloc(n, sizeof *v.syms)))
@@ -224,7 +283,7 @@ static symbol_view section_symbols(const pvp_file *f, const pvp_section *s, uint
         if (!in || !(in->flags & SHF_ALLOC) || !names_code(sym) || sym->value - in->addr >= in->size)
             continue;
         uint64_t shift = in == s ? view - s->addr : 0;
-        v.syms[v.n++] = (named_addr){ sym->value + shift, in->addr + shift + in->size, sym->name };
+        v.syms[v.n++] = (named_addr){ sym->value + shift, in->addr + shift + in->size, sym->name, i };
     }
     qsort(v.syms, v.n, sizeof *v.syms, by_addr);
     return v;
@@ -248,11 +307,16 @@ static const char *name_of(void *ctx, uint64_t addr, uint64_t *delta)
     return v->syms[lo - 1].name;
 }
 
-static void print_labels(FILE *out, const symbol_view *v, uint64_t addr)
+/* The labels of a bundle at addr: the symbols reached by the walk (bundles
+ * come in address order; symbols between two bundles are not labels). */
+static void print_labels(FILE *out, symbol_view *v, uint64_t addr)
 {
-    for (size_t i = 0; i < v->n; i++)       /* sections of a linked file do not overlap */
-        if (v->syms[i].addr == addr)
-            fprintf(out, "%s:\n", v->syms[i].name);
+    while (v->next < v->n && v->syms[v->next].addr < addr)
+        v->next++;
+    for (; v->next < v->n && v->syms[v->next].addr == addr; v->next++) {
+        fputs(v->syms[v->next].name, out);
+        fputs(":\n", out);
+    }
 }
 
 /* ---- One section --------------------------------------------------------- */
@@ -291,24 +355,35 @@ static int check_section_shape(disasm_job *job, const pvp_section *s, uint64_t a
     return 0;
 }
 
-static int disasm_section(disasm_job *job, const pvp_section *s, uint64_t addr)
+/* A section can be shown if its shape is right and no bundle has a reserved
+ * template: checked before anything is printed, so that output is streamed
+ * and bad input still prints nothing. */
+static int check_section(disasm_job *job, const pvp_section *s, uint64_t addr)
 {
     if (check_section_shape(job, s, addr) != 0)
         return -1;
+    for (uint64_t off = 0; off < s->size; off += PVP_IA64_BUNDLE_SIZE) {
+        unsigned tmpl = s->bytes[off] & 31u;
+        if (pvp_ia64_template_info(tmpl)->reserved) {
+            pvp_errorf_at(job->err, sizeof job->err, pvp_file_path(job->file), s->offset + off,
+                          "reserved template 0x%02x in the bundle at 0x%llx", tmpl,
+                          (unsigned long long)(addr + off));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Print a checked section: its bundles, and for text its labels. */
+static void disasm_section(disasm_job *job, const pvp_section *s, uint64_t addr)
+{
     int elf = pvp_file_kind_of(job->file) != PVP_FILE_RAW;
-    symbol_view syms = section_symbols(job->file, s, addr);
+    symbol_view syms = job->json ? (symbol_view){ NULL, 0, 0 } : section_symbols(job->file, s, addr);
     if (!job->json && elf)
         fprintf(job->out, "%ssection %s:\n", job->nbundles ? "\n" : "", s->name);
-    int rc = 0;
     for (uint64_t off = 0; off < s->size; off += PVP_IA64_BUNDLE_SIZE) {
         disasm_bundle b;
-        if (disasm_decode(s->bytes + off, addr + off, &b) != PVP_OK) {
-            pvp_errorf_at(job->err, sizeof job->err, pvp_file_path(job->file), s->offset + off,
-                          "reserved template 0x%02x in the bundle at 0x%llx", b.tmpl,
-                          (unsigned long long)(addr + off));
-            rc = -1;
-            break;
-        }
+        disasm_decode(s->bytes + off, addr + off, &b);      /* templates are checked */
         if (job->json) {
             fputs(job->nbundles ? ",\n" : "\n", job->out);
             disasm_print_json(job->out, &b, elf ? s->name : NULL);
@@ -319,7 +394,6 @@ static int disasm_section(disasm_job *job, const pvp_section *s, uint64_t addr)
         job->nbundles++;
     }
     free(syms.syms);
-    return rc;
 }
 
 /* ---- Choosing sections and running --------------------------------------- */
@@ -370,21 +444,39 @@ static int choose_sections(const cli_command *self, disasm_job *job, const char 
     return 0;
 }
 
-static int disasm_all(disasm_job *job, const pvp_section *only, int has_base, uint64_t base)
+/* The address a section is shown at. */
+static uint64_t shown_at(const pvp_section *s, const pvp_section *only, int has_base, uint64_t base)
+{
+    return s == only && has_base ? base : s->addr;
+}
+
+/* Call fn on each section to show, in file order, until it fails. */
+static int each_section(disasm_job *job, const pvp_section *only, int has_base, uint64_t base,
+                        int (*fn)(disasm_job *, const pvp_section *, uint64_t))
+{
+    if (only)
+        return fn(job, only, shown_at(only, only, has_base, base));
+    for (size_t i = 0; i < pvp_file_section_count(job->file); i++) {
+        const pvp_section *s = pvp_file_section(job->file, i);
+        if (shows_by_default(s) && fn(job, s, s->addr) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int print_section(disasm_job *job, const pvp_section *s, uint64_t addr)
+{
+    disasm_section(job, s, addr);
+    return 0;
+}
+
+static void disasm_all(disasm_job *job, const pvp_section *only, int has_base, uint64_t base)
 {
     if (job->json)
         fputs("{\"bundles\":[", job->out);
-    int rc = 0;
-    if (only)
-        rc = disasm_section(job, only, has_base ? base : only->addr);
-    for (size_t i = 0; !only && rc == 0 && i < pvp_file_section_count(job->file); i++) {
-        const pvp_section *s = pvp_file_section(job->file, i);
-        if (shows_by_default(s))
-            rc = disasm_section(job, s, s->addr);
-    }
+    each_section(job, only, has_base, base, print_section);
     if (job->json)
         fputs(job->nbundles ? "\n]}\n" : "]}\n", job->out);
-    return rc;
 }
 
 static int run_disasm(const cli_command *self, int argc, char **argv)
@@ -412,12 +504,13 @@ static int run_disasm(const cli_command *self, int argc, char **argv)
         return cli_fail(job.err);
     const pvp_section *only;
     int rc = choose_sections(self, &job, section, base_arg != NULL, &only);
+    if (rc == 0)
+        rc = each_section(&job, only, base_arg != NULL, base, check_section);
     cli_output out;
-    if (rc == 0 && (rc = cli_output_begin(&out, output)) == 0) {
+    if (rc == 0 && (rc = cli_output_begin_streamed(&out, output)) == 0) {
         job.out = out.stream;
-        rc = disasm_all(&job, only, base_arg != NULL, base);
-        int delivered = cli_output_end(&out, rc == 0);
-        rc = rc ? rc : delivered;
+        disasm_all(&job, only, base_arg != NULL, base);
+        rc = cli_output_end(&out, 1);
     }
     pvp_file_close((pvp_file *)job.file);
     if (rc && job.err[0])

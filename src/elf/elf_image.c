@@ -569,35 +569,68 @@ static int writable_output(const char *path, char *err, size_t errsz)
     return -1;
 }
 
-int pvp_write_atomic(const char *path, const void *bytes, size_t size, unsigned mode,
-                     char *err, size_t errsz)
+int pvp_atomic_open(pvp_atomic_file *f, const char *path, char *err, size_t errsz)
 {
+    f->path = path;
+    f->tmp = NULL;
+    f->fd = -1;
     if (writable_output(path, err, errsz))
         return -1;
-    char *tmp = temp_name_for(path);
-    int fd = tmp ? mkstemp(tmp) : -1;
-    if (fd < 0) {
+    f->tmp = temp_name_for(path);
+    f->fd = f->tmp ? mkstemp(f->tmp) : -1;
+    if (f->fd < 0) {
         pvp_errorf(err, errsz, path, "cannot create a temporary file next to it: %s",
-                   tmp ? strerror(errno) : "out of memory");
-        free(tmp);
+                   f->tmp ? strerror(errno) : "out of memory");
+        free(f->tmp);
+        f->tmp = NULL;
         return -1;
     }
-    int rc = write_all(fd, bytes, size) == 0 && fchmod(fd, mode & 07777) == 0 ? 0 : -1;
+    return 0;
+}
+
+int pvp_atomic_commit(pvp_atomic_file *f, unsigned mode, char *err, size_t errsz)
+{
+    int rc = fchmod(f->fd, mode & 07777) == 0 ? 0 : -1;
     int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
+    if (close(f->fd) != 0 && rc == 0) {
         rc = -1;
         saved = errno;
     }
-    if (rc == 0 && rename(tmp, path) != 0) {
+    if (rc == 0 && rename(f->tmp, f->path) != 0) {
         rc = -1;
         saved = errno;
     }
     if (rc != 0) {
-        unlink(tmp);
-        pvp_errorf(err, errsz, path, "cannot write: %s", strerror(saved));
+        unlink(f->tmp);
+        pvp_errorf(err, errsz, f->path, "cannot write: %s", strerror(saved));
     }
-    free(tmp);
+    free(f->tmp);
+    f->tmp = NULL;
+    f->fd = -1;
     return rc;
+}
+
+void pvp_atomic_abort(pvp_atomic_file *f)
+{
+    close(f->fd);
+    unlink(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
+    f->fd = -1;
+}
+
+int pvp_write_atomic(const char *path, const void *bytes, size_t size, unsigned mode,
+                     char *err, size_t errsz)
+{
+    pvp_atomic_file f;
+    if (pvp_atomic_open(&f, path, err, errsz) != 0)
+        return -1;
+    if (write_all(f.fd, bytes, size) != 0) {
+        pvp_errorf(err, errsz, path, "cannot write: %s", strerror(errno));
+        pvp_atomic_abort(&f);
+        return -1;
+    }
+    return pvp_atomic_commit(&f, mode, err, errsz);
 }
 
 int pvp_file_write(const pvp_file *f, const char *path, char *err, size_t errsz)

@@ -97,6 +97,23 @@ const pvp_reloc *pvp_file_reloc(const pvp_file *f, size_t i);
  * complete new file or untouched. The input's permission bits are kept. */
 int pvp_file_write(const pvp_file *f, const char *path, char *err, size_t errsz);
 
+/* A file written under a temporary name next to its path and renamed over
+ * it when complete, so that path is either the whole new file or untouched. */
+typedef struct pvp_atomic_file {
+    int fd;                 /* write here */
+    char *tmp;
+    const char *path;
+} pvp_atomic_file;
+
+/* Create the temporary file for path; -1 with a message in err if it cannot be
+ * (an existing path that is not a regular file is refused, never replaced). */
+int pvp_atomic_open(pvp_atomic_file *f, const char *path, char *err, size_t errsz);
+/* Give it mode, close it and rename it over path; -1 with a message if any step
+ * fails (the temporary file is removed then). */
+int pvp_atomic_commit(pvp_atomic_file *f, unsigned mode, char *err, size_t errsz);
+/* Close and remove the temporary file: path stays as it was. */
+void pvp_atomic_abort(pvp_atomic_file *f);
+
 /* Write bytes to path atomically (temporary file + rename) with the given mode.
  * An existing path that is not a regular file (device, FIFO, directory,
  * symbolic link) is refused, never replaced. */

@@ -22,12 +22,13 @@ static uint64_t sar(uint64_t v, unsigned n)
 
 uint64_t pvp_ia64_field_get(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits)
 {
+    /* Pieces lie in 41-bit slots, so every width is below 64. */
     uint64_t v = 0;
     unsigned total = 0;
     for (unsigned i = 0; i < f->npieces; i++) {
         const pvp_ia64_piece *p = &f->piece[i];
         uint64_t src = p->in_l ? lbits : bits;
-        v = v << p->width | ((src >> p->lsb) & low_mask(p->width)); /* pieces are < 64 bits */
+        v = v << p->width | ((src >> p->lsb) & ((UINT64_C(1) << p->width) - 1));
         total += p->width;
     }
     if (f->is_signed && total < 64 && (v >> (total - 1)) & 1)
@@ -111,8 +112,8 @@ const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits)
     int u = bucket_of_unit(unit);
     if (u < 0)
         return NULL;
-    size_t n;
-    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
+    const pvp_ia64_opcode *t = pvp_ia64_opcode_table;
+    size_t n = pvp_ia64_opcode_count;
     const pvp_ia64_index_bucket *b = &pvp_ia64_index_buckets[u][(bits >> 37) & 15];
     const uint16_t *e = &pvp_ia64_index_lists[pvp_ia64_index_slots[b->first + selector(b, bits)]];
     for (; *e != PVP_IA64_INDEX_END; e++) {
@@ -140,8 +141,8 @@ static int condition_holds(const pvp_ia64_opcode *alias, uint64_t bits, uint64_t
 
 const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in)
 {
-    size_t nrows, naliases;
-    const pvp_ia64_opcode *rows = pvp_ia64_opcodes(&nrows), *aliases = pvp_ia64_aliases(&naliases);
+    const pvp_ia64_opcode *rows = pvp_ia64_opcode_table, *aliases = pvp_ia64_alias_table;
+    size_t nrows = pvp_ia64_opcode_count, naliases = pvp_ia64_alias_count;
     size_t row = in->op ? (size_t)(in->op - rows) : nrows;
     if (row >= nrows || row >= pvp_ia64_index_nrows || pvp_ia64_index_row_aliases[row] == PVP_IA64_INDEX_END)
         return NULL;

@@ -274,11 +274,6 @@ static const struct kind_names {
     [PVP_IA64_K_CNT2] = { 0, NAMES("0", "7", "15", "16") },
 };
 
-int pvp_ia64_kind_is_completer(unsigned kind)
-{
-    return kind < PVP_IA64_K_COUNT && kind_names[kind].name != NULL;
-}
-
 const char *pvp_ia64_kind_name(unsigned kind, uint64_t value)
 {
     const struct kind_names *k = &kind_names[kind < PVP_IA64_K_COUNT ? kind : 0];

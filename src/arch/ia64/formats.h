@@ -27,9 +27,18 @@ enum pvp_ia64_fmt_id {
 };
 
 extern const pvp_ia64_format pvp_ia64_format_table[FMT_COUNT];
+/* The rows and aliases of opcodes.c (pvp_ia64_opcodes, pvp_ia64_aliases). */
+extern const pvp_ia64_opcode pvp_ia64_opcode_table[];
+extern const size_t pvp_ia64_opcode_count;
+extern const pvp_ia64_opcode pvp_ia64_alias_table[];
+extern const size_t pvp_ia64_alias_count;
 
-/* Nonzero if fields of this kind print a name chosen by their value. */
-int pvp_ia64_kind_is_completer(unsigned kind);
+/* Nonzero if fields of this kind print a name chosen by their value (the
+ * kinds from WH to CNT2 of pvp_ia64_kind). */
+static inline int pvp_ia64_kind_is_completer(unsigned kind)
+{
+    return kind >= PVP_IA64_K_WH && kind <= PVP_IA64_K_CNT2;
+}
 /* The name a completer kind prints for value, or NULL if it has none. */
 const char *pvp_ia64_kind_name(unsigned kind, uint64_t value);
 /* Nonzero if value is reserved for a completer kind: a slot holding it is no instruction. */

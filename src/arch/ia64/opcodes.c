@@ -4,7 +4,7 @@
  * Rows are disjoint (tests check it); their order is free, because lookup
  * goes through an index generated from this table (opindex.c). The texts
  * are those GNU objdump prints, down to the aliases it prefers for some
- * encodings, which are listed apart (alias_table).
+ * encodings, which are listed apart (pvp_ia64_alias_table).
  *
  * Selector fields, by their usual names: x3 bits 33-35, x6 bits 27-32, x4
  * 27-30 and x2 31-32 (M-unit system), btype 6-8; loads and stores have m
@@ -136,7 +136,7 @@
 
 #define BSYS(syn, sens, flags, x6) ROW(syn, B, B8, sens, flags, MOP | X6, OP(0) | V(27, x6))
 
-static const pvp_ia64_opcode opcode_table[] = {
+const pvp_ia64_opcode pvp_ia64_opcode_table[] = {
     /* ==== M unit, major op 0: system and memory management ==== */
     MSYS0("break.m %i",        M37, PVP_IA64_F_BREAK, 0x0, 0),
     ROW("nop.m %i",            M, M37, NONE, PVP_IA64_F_NOP, MOP | X3 | X4 | X2 | K(26, 1), OP(0) | V(27, 1)),
@@ -533,7 +533,7 @@ static const pvp_ia64_opcode opcode_table[] = {
     ALIAS("fadd" p "%s %a=%c,%b", F, F1, MOP | K(36, 1) | F4M, OP(op) | V(36, x) | V(27, 1))
 
 /* More specific aliases of a row come first: the first that applies is printed. */
-static const pvp_ia64_opcode alias_table[] = {
+const pvp_ia64_opcode pvp_ia64_alias_table[] = {
     /* br, brl: an unpredicated br.cond or brl.cond with the static-taken hint. */
     ALIAS("br%p%d %t",        B, B1, MOP | BT | K(33, 2) | QP, OP(4)),
     ALIAS("br%p%d %B",        B, B4, MOP | X6 | BT | K(33, 2) | QP, OP(0) | V(27, 0x20)),
@@ -568,18 +568,21 @@ static const pvp_ia64_opcode alias_table[] = {
     ALIAS("xmpy.h %a=%c,%e",  F, F2, MOP | K(36, 1) | K(34, 2) | F2M, OP(0xe) | V(36, 1) | V(34, 3)),
 };
 
+const size_t pvp_ia64_opcode_count = sizeof(pvp_ia64_opcode_table) / sizeof(pvp_ia64_opcode_table[0]);
+const size_t pvp_ia64_alias_count = sizeof(pvp_ia64_alias_table) / sizeof(pvp_ia64_alias_table[0]);
+
 const pvp_ia64_opcode *pvp_ia64_opcodes(size_t *count)
 {
     if (count)
-        *count = sizeof(opcode_table) / sizeof(opcode_table[0]);
-    return opcode_table;
+        *count = pvp_ia64_opcode_count;
+    return pvp_ia64_opcode_table;
 }
 
 const pvp_ia64_opcode *pvp_ia64_aliases(size_t *count)
 {
     if (count)
-        *count = sizeof(alias_table) / sizeof(alias_table[0]);
-    return alias_table;
+        *count = pvp_ia64_alias_count;
+    return pvp_ia64_alias_table;
 }
 
 const pvp_ia64_format *pvp_ia64_opcode_format(const pvp_ia64_opcode *op)

@@ -15,28 +15,68 @@ static void put_char(sink *s, char c)
     s->len++;
 }
 
-static void put_str(sink *s, const char *str)
+/* n bytes of str, as far as they fit (no libc: the engine is freestanding). */
+static void put_mem(sink *s, const char *str, size_t n)
 {
-    while (*str)
-        put_char(s, *str++);
+    size_t room = s->len + 1 < s->size ? s->size - 1 - s->len : 0;
+    size_t m = n < room ? n : room;
+    char *dst = s->buf + s->len;
+    for (size_t i = 0; i < m; i++)
+        dst[i] = str[i];
+    s->len += n;
 }
 
-static void put_unsigned(sink *s, uint64_t v, unsigned base, unsigned min_digits)
+/* The length of the run of str up to `stop` or its end. */
+static size_t run_length(const char *str, char stop)
 {
+    size_t n = 0;
+    while (str[n] && str[n] != stop)
+        n++;
+    return n;
+}
+
+static void put_str(sink *s, const char *str)
+{
+    put_mem(s, str, run_length(str, '\0'));
+}
+
+/* Digits are produced into a small array backwards; the divisors are
+ * constants, so that printing does not divide (the disassembler prints
+ * millions of numbers). */
+static void put_digits(sink *s, const char *tmp, unsigned n)
+{
+    char out[24];
+    for (unsigned i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    put_mem(s, out, n);
+}
+
+static void put_decimal(sink *s, uint64_t v, unsigned min_digits)
+{
+    if (v < 100 && min_digits <= 2) {          /* register numbers, small counts */
+        char two[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
+        int one = v < 10 && min_digits <= 1;
+        put_mem(s, two + one, 2 - (size_t)one);
+        return;
+    }
     char tmp[24];
     unsigned n = 0;
     do {
-        tmp[n++] = "0123456789abcdef"[v % base];
-        v /= base;
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
     } while (v || n < min_digits);
-    while (n)
-        put_char(s, tmp[--n]);
+    put_digits(s, tmp, n);
 }
 
 static void put_hex(sink *s, uint64_t v)
 {
-    put_str(s, "0x");
-    put_unsigned(s, v, 16, 1);
+    char out[18] = { '0', 'x' };
+    unsigned digits = 1;
+    while (digits < 16 && (v >> (4 * digits)))
+        digits++;
+    for (unsigned i = 0; i < digits; i++)
+        out[1 + digits - i] = "0123456789abcdef"[(v >> (4 * i)) & 15];
+    put_mem(s, out, 2 + digits);
 }
 
 static void put_signed(sink *s, uint64_t v)
@@ -45,7 +85,7 @@ static void put_signed(sink *s, uint64_t v)
         put_char(s, '-');
         v = ~v + 1;
     }
-    put_unsigned(s, v, 10, 1);
+    put_decimal(s, v, 1);
 }
 
 /* Names of control and application registers, by number. */
@@ -81,7 +121,7 @@ static void put_reg_name(sink *s, const char *file, const struct reg_name *t, si
             put_str(s, t[i].name);
             return;
         }
-    put_unsigned(s, num, 10, 1);
+    put_decimal(s, num, 1);
 }
 
 static void put_operand(sink *s, const pvp_ia64_field *f, uint64_t v, uint64_t ip)
@@ -95,10 +135,10 @@ static void put_operand(sink *s, const pvp_ia64_field *f, uint64_t v, uint64_t i
         return;
     }
     switch (f->kind) {
-    case PVP_IA64_K_GR: put_char(s, 'r'); put_unsigned(s, v, 10, 1); break;
-    case PVP_IA64_K_FR: put_char(s, 'f'); put_unsigned(s, v, 10, 1); break;
-    case PVP_IA64_K_BR: put_char(s, 'b'); put_unsigned(s, v, 10, 1); break;
-    case PVP_IA64_K_PR: put_char(s, 'p'); put_unsigned(s, v, 10, 1); break;
+    case PVP_IA64_K_GR: put_char(s, 'r'); put_decimal(s, v, 1); break;
+    case PVP_IA64_K_FR: put_char(s, 'f'); put_decimal(s, v, 1); break;
+    case PVP_IA64_K_BR: put_char(s, 'b'); put_decimal(s, v, 1); break;
+    case PVP_IA64_K_PR: put_char(s, 'p'); put_decimal(s, v, 1); break;
     case PVP_IA64_K_CR:
         put_reg_name(s, "cr", cr_names, sizeof(cr_names) / sizeof(cr_names[0]), v);
         break;
@@ -106,11 +146,21 @@ static void put_operand(sink *s, const pvp_ia64_field *f, uint64_t v, uint64_t i
         put_reg_name(s, "ar", ar_names, sizeof(ar_names) / sizeof(ar_names[0]), v);
         break;
     case PVP_IA64_K_SIMM: put_signed(s, v); break;
-    case PVP_IA64_K_NUM: put_unsigned(s, v, 10, 1); break;
+    case PVP_IA64_K_NUM: put_decimal(s, v, 1); break;
     case PVP_IA64_K_TARGET:
     case PVP_IA64_K_TAG: put_hex(s, ip + v); break;
     default: put_hex(s, v); break;
     }
+}
+
+/* The field with this tag (pvp_ia64_format_field, kept here where every
+ * operand of a listing goes through it). */
+static const pvp_ia64_field *field_of(const pvp_ia64_format *fmt, char tag)
+{
+    for (unsigned i = 0; i < fmt->nfields; i++)
+        if (fmt->field[i].tag == tag)
+            return &fmt->field[i];
+    return NULL;
 }
 
 /* The text of a slot no row matches: its unit and bits. */
@@ -126,9 +176,9 @@ static void put_unknown(sink *s, const pvp_ia64_insn *in)
 static void put_predicate(sink *s, const pvp_ia64_insn *in)
 {
     uint64_t qp = in->bits & PVP_IA64_QP_MASK;
-    if (pvp_ia64_opcode_format(in->op)->has_qp && qp) {
+    if (pvp_ia64_format_table[in->op->format].has_qp && qp) {
         put_str(s, "(p");
-        put_unsigned(s, qp, 10, 2);
+        put_decimal(s, qp, 2);
         put_str(s, ") ");
     }
 }
@@ -140,16 +190,21 @@ size_t pvp_ia64_print(const pvp_ia64_insn *in, uint64_t ip, char *buf, size_t si
         put_unknown(&s, in);
     } else {
         const pvp_ia64_opcode *alias = pvp_ia64_alias_of(in);
-        const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
+        const pvp_ia64_format *fmt = &pvp_ia64_format_table[in->op->format];
         put_predicate(&s, in);
-        for (const char *p = alias ? alias->syntax : in->op->syntax; *p; p++) {
-            const pvp_ia64_field *f = p[0] == '%' && p[1] ? pvp_ia64_format_field(fmt, p[1]) : NULL;
-            if (!f) {
-                put_char(&s, *p);
-                continue;
-            }
-            put_operand(&s, f, pvp_ia64_field_get(f, in->bits, in->lbits), ip);
-            p++;
+        const char *p = alias ? alias->syntax : in->op->syntax;
+        while (*p) {
+            size_t run = run_length(p, '%');
+            put_mem(&s, p, run);
+            p += run;
+            if (!*p)
+                break;
+            const pvp_ia64_field *f = p[1] ? field_of(fmt, p[1]) : NULL;
+            if (f)
+                put_operand(&s, f, pvp_ia64_field_get(f, in->bits, in->lbits), ip);
+            else
+                put_mem(&s, p, p[1] ? 2 : 1);
+            p += p[1] ? 2 : 1;
         }
     }
     if (size)
