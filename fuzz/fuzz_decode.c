@@ -1,7 +1,9 @@
 /* libFuzzer target for the IA-64 decoder: every 16-byte bundle of the input is
- * unpacked, each slot decoded and printed (also into a tiny buffer), its
- * IP-relative operands and movl immediate read and written back unchanged,
- * its sensitivity classified; valid bundles must pack back to the same bytes. */
+ * unpacked and decoded whole and slot by slot (the same rows), each row must
+ * match its slot and each alias lie inside its row; each slot is printed
+ * (also into a tiny buffer), its IP-relative operands listed both ways, read
+ * and written back unchanged, its movl immediate likewise, its sensitivity
+ * classified; valid bundles must pack back to the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +51,44 @@ static void check_movl(const pvp_ia64_bundle *b, unsigned slot)
     CHECK(memcmp(&copy, b, sizeof copy) == 0);
 }
 
-static void check_slot(const pvp_ia64_bundle *b, unsigned slot, uint64_t ip)
+/* The row found matches the bits and runs on the slot's unit; an alias of it
+ * lies inside it and uses its format. */
+static void check_row(const pvp_ia64_insn *in)
+{
+    if (!in->op)
+        return;
+    CHECK((in->bits & in->op->mask) == in->op->match);
+    CHECK(in->op->unit == in->unit ||
+          (in->op->unit == PVP_IA64_UNIT_A && (in->unit == PVP_IA64_UNIT_M || in->unit == PVP_IA64_UNIT_I)));
+    const pvp_ia64_opcode *alias = pvp_ia64_alias_of(in);
+    if (alias) {
+        CHECK((in->bits & alias->mask) == alias->match);
+        CHECK(alias->format == in->op->format && (alias->mask & in->op->mask) == in->op->mask);
+    }
+}
+
+/* Listing the operands of the decoded slot and of the bundle agree. */
+static void check_insn_iprel(const pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned slot,
+                             uint64_t ip)
+{
+    pvp_ia64_iprel x[2], y[2];
+    unsigned nx = pvp_ia64_insn_iprel(in, ip, x), ny = pvp_ia64_iprel_list(b, slot, ip, y);
+    CHECK(nx == ny);
+    for (unsigned i = 0; i < nx; i++)
+        CHECK(x[i].target == y[i].target && x[i].kind == y[i].kind && x[i].bits == y[i].bits);
+}
+
+static void check_slot(const pvp_ia64_bundle *b, const pvp_ia64_insn *whole, unsigned slot,
+                       uint64_t ip)
 {
     pvp_ia64_insn in;
     if (pvp_ia64_decode(b, slot, &in) != PVP_OK)
         return;
     CHECK(in.unit == pvp_ia64_slot_unit(b, slot));
+    CHECK(whole->op == in.op && whole->bits == in.bits && whole->lbits == in.lbits &&
+          whole->unit == in.unit);
+    check_row(&in);
+    check_insn_iprel(b, &in, slot, ip);
     check_print(&in, ip);
     check_iprel(b, slot, ip);
     check_movl(b, slot);
@@ -81,8 +115,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(pvp_ia64_bundle_pack(&b, again) != PVP_OK);
             continue;
         }
+        pvp_ia64_insn whole[3];
+        CHECK(pvp_ia64_decode_bundle(&b, whole) == PVP_OK);
         for (unsigned slot = 0; slot < 3; slot++)
-            check_slot(&b, slot, base + off);
+            check_slot(&b, &whole[slot], slot, base + off);
         CHECK(pvp_ia64_bundle_pack(&b, again) == PVP_OK);
         CHECK(memcmp(again, data + off, sizeof again) == 0);
     }
