@@ -67,15 +67,20 @@ static void check_row(const pvp_ia64_insn *in)
     }
 }
 
-/* Listing the operands of the decoded slot and of the bundle agree. */
+/* Listing the operands of the decoded slot and of the bundle agree, and
+ * re-targeting the decoded slot to where it points changes nothing. */
 static void check_insn_iprel(const pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned slot,
                              uint64_t ip)
 {
     pvp_ia64_iprel x[2], y[2];
     unsigned nx = pvp_ia64_insn_iprel(in, ip, x), ny = pvp_ia64_iprel_list(b, slot, ip, y);
     CHECK(nx == ny);
-    for (unsigned i = 0; i < nx; i++)
+    for (unsigned i = 0; i < nx; i++) {
         CHECK(x[i].target == y[i].target && x[i].kind == y[i].kind && x[i].bits == y[i].bits);
+        pvp_ia64_bundle copy = *b;
+        CHECK(pvp_ia64_insn_iprel_set(&copy, in, i, ip, x[i].target) == PVP_OK);
+        CHECK(memcmp(&copy, b, sizeof copy) == 0);
+    }
 }
 
 static void check_slot(const pvp_ia64_bundle *b, const pvp_ia64_insn *whole, unsigned slot,

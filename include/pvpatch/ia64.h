@@ -239,6 +239,9 @@ unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t i
                              pvp_ia64_iprel out[2]);
 /* The IP-relative operands of an already decoded slot of a bundle at ip. */
 unsigned pvp_ia64_insn_iprel(const pvp_ia64_insn *in, uint64_t ip, pvp_ia64_iprel out[2]);
+/* Point operand `which` of an already decoded slot (in, decoded from b) at target. */
+int pvp_ia64_insn_iprel_set(pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned which,
+                            uint64_t ip, uint64_t target);
 /* Point operand `which` (index in the list) of a slot at target, from bundle address ip. */
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
                        uint64_t target);

@@ -48,24 +48,28 @@ unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t i
     return pvp_ia64_decode(b, slot, &in) == PVP_OK ? pvp_ia64_insn_iprel(&in, ip, out) : 0;
 }
 
+int pvp_ia64_insn_iprel_set(pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned which,
+                            uint64_t ip, uint64_t target)
+{
+    const pvp_ia64_field *f = iprel_field(in, which);
+    if (!f)
+        return PVP_E_NOT_IPREL;
+    if ((ip | target) & 15)
+        return PVP_E_MISALIGNED;
+    uint64_t bits = in->bits, lbits = in->lbits;
+    int rc = pvp_ia64_field_set(f, &bits, &lbits, target - ip);
+    if (rc)
+        return rc;
+    b->slot[in->slot] = bits;
+    if (in->unit == PVP_IA64_UNIT_X)
+        b->slot[1] = lbits;
+    return PVP_OK;
+}
+
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
                        uint64_t target)
 {
     pvp_ia64_insn in;
     int rc = pvp_ia64_decode(b, slot, &in);
-    if (rc)
-        return rc;
-    const pvp_ia64_field *f = iprel_field(&in, which);
-    if (!f)
-        return PVP_E_NOT_IPREL;
-    if ((ip | target) & 15)
-        return PVP_E_MISALIGNED;
-    uint64_t bits = in.bits, lbits = in.lbits;
-    rc = pvp_ia64_field_set(f, &bits, &lbits, target - ip);
-    if (rc)
-        return rc;
-    b->slot[slot] = bits;
-    if (in.unit == PVP_IA64_UNIT_X)
-        b->slot[1] = lbits;
-    return PVP_OK;
+    return rc ? rc : pvp_ia64_insn_iprel_set(b, &in, which, ip, target);
 }

@@ -40,43 +40,31 @@ static void put_str(sink *s, const char *str)
     put_mem(s, str, run_length(str, '\0'));
 }
 
-/* Digits are produced into a small array backwards; the divisors are
- * constants, so that printing does not divide (the disassembler prints
- * millions of numbers). */
-static void put_digits(sink *s, const char *tmp, unsigned n)
-{
-    char out[24];
-    for (unsigned i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    put_mem(s, out, n);
-}
-
+/* Numbers are written backwards into a small array, then copied; the
+ * divisors are constants, so that printing does not divide (the
+ * disassembler prints millions of numbers). */
 static void put_decimal(sink *s, uint64_t v, unsigned min_digits)
 {
-    if (v < 100 && min_digits <= 2) {          /* register numbers, small counts */
-        char two[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
-        int one = v < 10 && min_digits <= 1;
-        put_mem(s, two + one, 2 - (size_t)one);
-        return;
-    }
     char tmp[24];
-    unsigned n = 0;
+    unsigned i = sizeof tmp;
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        tmp[--i] = (char)('0' + v % 10);
         v /= 10;
-    } while (v || n < min_digits);
-    put_digits(s, tmp, n);
+    } while (v || sizeof tmp - i < min_digits);
+    put_mem(s, tmp + i, sizeof tmp - i);
 }
 
 static void put_hex(sink *s, uint64_t v)
 {
-    char out[18] = { '0', 'x' };
-    unsigned digits = 1;
-    while (digits < 16 && (v >> (4 * digits)))
-        digits++;
-    for (unsigned i = 0; i < digits; i++)
-        out[1 + digits - i] = "0123456789abcdef"[(v >> (4 * i)) & 15];
-    put_mem(s, out, 2 + digits);
+    char tmp[18];
+    unsigned i = sizeof tmp;
+    do {
+        tmp[--i] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    tmp[--i] = 'x';
+    tmp[--i] = '0';
+    put_mem(s, tmp + i, sizeof tmp - i);
 }
 
 static void put_signed(sink *s, uint64_t v)
