@@ -20,9 +20,12 @@ typedef struct diff_stats {
 } diff_stats;
 
 /* Fill n bundles (16 bytes each) with random slots under random valid
- * templates, reproducibly from seed. Fields are now and then zero or all
- * ones, so that aliases objdump prints for special operands (r0, f0, an
- * immediate 0) are reached. */
+ * templates, reproducibly from seed: half of the slots random bits (objdump
+ * may know instructions the table does not), the others encodings of a
+ * random row or alias of the slot's unit with random operands, some with a
+ * selector bit flipped (reserved neighbours must stay unknown). Fields are
+ * now and then zero or all ones, so that aliases objdump prints for special
+ * operands (r0, f0, an immediate 0) are reached. */
 void diff_random_bundles(uint64_t seed, size_t n, uint8_t *out);
 
 /* Disassemble the n bundles at vma with objdump and compare every slot with
