@@ -190,7 +190,7 @@ void disasm_print_text(FILE *out, const disasm_bundle *b, disasm_namer namer, vo
         }
         put_text_slot(&l, &b->slot[i], namer, ctx);
     }
-    fwrite(l.buf, 1, l.len, out);
+    fwrite_unlocked(l.buf, 1, l.len, out);     /* one thread writes the listing */
 }
 
 static void print_json_hex(FILE *out, const char *key, uint64_t v)
@@ -241,7 +241,6 @@ typedef struct named_addr {
     uint64_t addr;
     uint64_t end;           /* end of the symbol's section: names stop there */
     const char *name;
-    size_t order;           /* index in the symbol table: equal addresses keep it */
 } named_addr;
 
 /* A section's symbols sorted by address once; labels are printed by walking
@@ -252,12 +251,32 @@ typedef struct symbol_view {
     size_t next;
 } symbol_view;
 
-static int by_addr(const void *a, const void *b)
+/* Sort symbols by address, those at one address in the order they came
+ * (symbol-table order): a stable radix sort, one pass per byte in which the
+ * addresses differ (tens of thousands of labels sort in a few passes). */
+static void sort_by_addr(named_addr *a, size_t n)
 {
-    const named_addr *x = a, *y = b;
-    if (x->addr != y->addr)
-        return x->addr < y->addr ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    uint64_t all_or = 0, all_and = ~UINT64_C(0);
+    for (size_t i = 0; i < n; i++) {
+        all_or |= a[i].addr;
+        all_and &= a[i].addr;
+    }
+    named_addr *tmp = n > 1 ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp)
+        return;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if ((((all_or ^ all_and) >> shift) & 0xff) == 0)
+            continue;                       /* every address has this byte */
+        size_t count[257] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            count[((a[i].addr >> shift) & 0xff) + 1]++;
+        for (unsigned d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].addr >> shift) & 0xff]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+    free(tmp);
 }
 
 static int names_code(const pvp_symbol *sym)
@@ -283,9 +302,9 @@ static symbol_view section_symbols(const pvp_file *f, const pvp_section *s, uint
         if (!in || !(in->flags & SHF_ALLOC) || !names_code(sym) || sym->value - in->addr >= in->size)
             continue;
         uint64_t shift = in == s ? view - s->addr : 0;
-        v.syms[v.n++] = (named_addr){ sym->value + shift, in->addr + shift + in->size, sym->name, i };
+        v.syms[v.n++] = (named_addr){ sym->value + shift, in->addr + shift + in->size, sym->name };
     }
-    qsort(v.syms, v.n, sizeof *v.syms, by_addr);
+    sort_by_addr(v.syms, v.n);
     return v;
 }
 
@@ -314,8 +333,8 @@ static void print_labels(FILE *out, symbol_view *v, uint64_t addr)
     while (v->next < v->n && v->syms[v->next].addr < addr)
         v->next++;
     for (; v->next < v->n && v->syms[v->next].addr == addr; v->next++) {
-        fputs(v->syms[v->next].name, out);
-        fputs(":\n", out);
+        fputs_unlocked(v->syms[v->next].name, out);
+        fputs_unlocked(":\n", out);
     }
 }
 

@@ -79,7 +79,7 @@ static int completers_valid(const pvp_ia64_opcode *op, uint64_t bits)
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
         if (pvp_ia64_kind_is_completer(f->kind) &&
-            pvp_ia64_kind_reserved(f->kind, pvp_ia64_field_get(f, bits, 0)))
+            pvp_ia64_kind_reserved(f->kind, pvp_ia64_field_value(f, bits, 0)))
             return 0;
     }
     return 1;

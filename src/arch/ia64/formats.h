@@ -39,6 +39,15 @@ static inline int pvp_ia64_kind_is_completer(unsigned kind)
 {
     return kind >= PVP_IA64_K_WH && kind <= PVP_IA64_K_CNT2;
 }
+/* pvp_ia64_field_get with the common case inline: one run of bits, taken
+ * as it is (registers, hints, selectors); the printer reads millions. */
+static inline uint64_t pvp_ia64_field_value(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits)
+{
+    if (f->npieces == 1 && !f->piece[0].in_l && !f->is_signed && !f->shift && !f->bias && !f->invert)
+        return (bits >> f->piece[0].lsb) & ((UINT64_C(1) << f->piece[0].width) - 1);
+    return pvp_ia64_field_get(f, bits, lbits);
+}
+
 /* The name a completer kind prints for value, or NULL if it has none. */
 const char *pvp_ia64_kind_name(unsigned kind, uint64_t value);
 /* Nonzero if value is reserved for a completer kind: a slot holding it is no instruction. */

@@ -189,7 +189,7 @@ size_t pvp_ia64_print(const pvp_ia64_insn *in, uint64_t ip, char *buf, size_t si
                 break;
             const pvp_ia64_field *f = p[1] ? field_of(fmt, p[1]) : NULL;
             if (f)
-                put_operand(&s, f, pvp_ia64_field_get(f, in->bits, in->lbits), ip);
+                put_operand(&s, f, pvp_ia64_field_value(f, in->bits, in->lbits), ip);
             else
                 put_mem(&s, p, p[1] ? 2 : 1);
             p += p[1] ? 2 : 1;
