@@ -56,17 +56,17 @@ typedef struct pvp_arch {
     unsigned nforms;
     const char *const *form_names;
     /* Length and PC-relative operands of the code unit at `code` (host bytes,
-     * `avail` of them), located at target address `addr`. */
+     * `avail` of them), located at target address `addr`, in one decode; and,
+     * when pc_reads is not NULL, how many of its instructions read the PC
+     * without a displacement (IA-64 mov r=ip: such code cannot move blindly). */
     int (*scan)(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
-                pvp_pcrel *ops, unsigned *nops);
+                pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads);
     /* Point operand `op` of the unit at `code`, located at `addr`, to `target`, in place. */
     int (*retarget)(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,
                     uint64_t target);
     /* Read or write the absolute immediate of the address load at position `sub`. */
     int (*load_imm_get)(const uint8_t *code, size_t len, unsigned sub, uint64_t *imm);
     int (*load_imm_set)(uint8_t *code, size_t len, unsigned sub, uint64_t imm);
-    /* How many instructions of the unit read the PC without a displacement. */
-    unsigned (*reads_pc)(const uint8_t *code, size_t len);
     /* PVP_OK if two units are the same instructions, ignoring PC-relative
      * displacements and, where skip_imm_sub >= 0, the load immediate at that position. */
     int (*same_except_pcrel)(const uint8_t *a, const uint8_t *b, size_t len, int skip_imm_sub);

@@ -455,7 +455,7 @@ static void check_reach(checker *c, const pvp_instance *i)
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned nops;
         size_t len;
-        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &len, ops, &nops) != PVP_OK ||
+        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &len, ops, &nops, NULL) != PVP_OK ||
             len != PVP_IA64_BUNDLE_SIZE) {
             fail(c, i->copy + off, "cannot decode the code of instance %s", i->name);
             return;

@@ -18,6 +18,8 @@ typedef struct install_ctx {
     const pvp_instance *inst;
     const pvp_arch *arch;
     uint64_t delta;               /* canonical - copy, modulo 2^64 */
+    const uint8_t *src;           /* host bytes of the copy */
+    uint8_t *dst;                 /* host bytes of the canonical slot */
     int commit;
     pvp_install_report *rep;
     pvp_error *err;
@@ -95,10 +97,11 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
 {
     const pvp_instance *i = c->inst;
     uint64_t from = i->copy + off, to = i->canonical + off;
-    const uint8_t *src = pvp_image_at(c->img, from, i->size - off);
+    const uint8_t *src = c->src + off;
     pvp_pcrel ops[PVP_MAX_PCREL];
     unsigned nops;
-    int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops);
+    unsigned pc_reads;
+    int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops, &pc_reads);
     if (rc)
         return fail(c, rc, from, -1, "cannot decode the instance's code");
     if (*len > MAX_UNIT || *len > i->size - off)
@@ -111,7 +114,7 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
             c->rep->moved_inside++;        /* moves with the code: displacement unchanged */
             continue;
         }
-        rc = outside_target_ok(c, from, ops[k].sub, ops[k].target);
+        rc = c->commit ? PVP_OK : outside_target_ok(c, from, ops[k].sub, ops[k].target);
         if (rc)
             return rc;
         rc = c->arch->retarget(unit, *len, to, &ops[k], ops[k].target);
@@ -124,12 +127,10 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
         if (ops[k].form < PVP_MAX_FORMS)
             c->rep->retargeted[ops[k].form]++;
     }
-    c->rep->pc_reads += c->arch->reads_pc(unit, *len);
-    if (c->commit) {
-        uint8_t *dst = pvp_image_at(c->img, to, *len);
+    c->rep->pc_reads += pc_reads;
+    if (c->commit)
         for (size_t b = 0; b < *len; b++)
-            dst[b] = unit[b];
-    }
+            c->dst[off + b] = unit[b];
     return PVP_OK;
 }
 
@@ -139,10 +140,8 @@ static void move_data(install_ctx *c, uint64_t off, uint64_t len)
     c->rep->data_bytes += len;
     if (!c->commit)
         return;
-    const uint8_t *src = pvp_image_at(c->img, c->inst->copy + off, len);
-    uint8_t *dst = pvp_image_at(c->img, c->inst->canonical + off, len);
     for (uint64_t b = 0; b < len; b++)
-        dst[b] = src[b];
+        c->dst[off + b] = c->src[off + b];
 }
 
 /* Walk the instance unit by unit; the data ranges its records name are
@@ -377,14 +376,17 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
                 pvp_error *err)
 {
     pvp_install_report scratch;
-    install_ctx c = { img, req, NULL, req->arch, 0, 0, report ? report : &scratch, err };
+    install_ctx c = { .img = img, .req = req, .arch = req->arch, .rep = report ? report : &scratch, .err = err };
     if (req->chosen >= req->count)
         return fail(&c, PVP_E_UNKNOWN_OP, 0, -1, "no such instance");
     c.inst = &req->set[req->chosen];
     c.delta = c.inst->canonical - c.inst->copy;
     int rc = check_layout(&c);
-    if (!rc)
+    if (!rc) {
+        c.src = pvp_image_at(img, c.inst->copy, c.inst->size);    /* check_layout found both */
+        c.dst = pvp_image_at(img, c.inst->canonical, c.inst->size);
         rc = check_entries(&c);
+    }
     if (!rc)
         rc = pvp_plan_commit(walk, &c);
     if (rc)

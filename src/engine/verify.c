@@ -71,8 +71,8 @@ static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
     unsigned na, nb;
     size_t lb;
     *len = v->arch->code_align;
-    if (!a || !b || v->arch->scan(a, (size_t)left, from, len, oa, &na) ||
-        v->arch->scan(b, (size_t)left, to, &lb, ob, &nb) || lb != *len) {
+    if (!a || !b || v->arch->scan(a, (size_t)left, from, len, oa, &na, NULL) ||
+        v->arch->scan(b, (size_t)left, to, &lb, ob, &nb, NULL) || lb != *len) {
         mismatch(v, to, -1, "undecodable", 0, 0);
         return;
     }
@@ -290,7 +290,7 @@ static int template_reaches(const vpatch *v, unsigned op, unsigned form, uint64_
     for (uint64_t off = 0; off < t.end - t.code; off += ulen) {
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned n;
-        if (a->scan(code + off, (size_t)(t.end - t.code - off), t.code + off, &ulen, ops, &n))
+        if (a->scan(code + off, (size_t)(t.end - t.code - off), t.code + off, &ulen, ops, &n, NULL))
             return 0;
         for (unsigned k = 0; k < n; k++)
             if (ops[k].target == target)
@@ -323,7 +323,7 @@ static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned n;
         ulen = a->code_align;
-        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n)) {
+        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n, NULL)) {
             ulen = a->code_align;
             continue;
         }

@@ -4,7 +4,7 @@
 
 /* Forms the engine counts: every IP-relative format, brp's tag apart. */
 static const char *const form_names[] = {
-    "B1", "B2", "B3", "B6", "B6.tag", "X3", "X4", "M20", "M21", "M22", "M23", "I20", "F14",
+    "B1", "B2", "B3", "B6", "B6.tag", "X3", "X4", "M20", "M21", "M22", "M23", "I20", "F14", "I21.tag",
 };
 #define NFORMS (sizeof(form_names) / sizeof(form_names[0]))
 
@@ -15,13 +15,16 @@ static int same_name(const char *a, const char *b)
     return *a == *b;
 }
 
-/* brp is the only format with a tag; its tag is counted as its own form. */
+/* A tag counts as its own form: "B6.tag" (brp), "I21.tag" (mov to br). */
 static unsigned form_id(const pvp_ia64_iprel *r)
 {
-    for (unsigned i = 0; i < NFORMS; i++)
-        if (r->kind == PVP_IA64_K_TAG ? same_name(form_names[i], "B6.tag")
-                                      : same_name(form_names[i], r->form))
+    for (unsigned i = 0; i < NFORMS; i++) {
+        const char *a = form_names[i], *b = r->form;
+        while (*b && *a == *b)
+            a++, b++;
+        if (*b == '\0' && (r->kind == PVP_IA64_K_TAG ? same_name(a, ".tag") : *a == '\0'))
             return i;
+    }
     return 0;
 }
 
@@ -32,26 +35,28 @@ static int unpack(const uint8_t *code, size_t len, pvp_ia64_bundle *b)
     return pvp_ia64_bundle_unpack(code, b);
 }
 
+/* One decode of the three slots gives the operands and the ip reads. */
 static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
-                     pvp_pcrel *ops, unsigned *nops)
+                     pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads)
 {
     pvp_ia64_bundle b;
+    pvp_ia64_insn in[3];
     int rc = unpack(code, avail, &b);
     *len = PVP_IA64_BUNDLE_SIZE;
     *nops = 0;
+    if (pc_reads)
+        *pc_reads = 0;
     if (rc)
         return rc;
+    pvp_ia64_decode_bundle(&b, in);
     for (unsigned slot = 0; slot < 3; slot++) {
         pvp_ia64_iprel r[2];
-        unsigned n = pvp_ia64_iprel_list(&b, slot, addr, r);
-        for (unsigned i = 0; i < n && *nops < PVP_MAX_PCREL; i++) {
-            pvp_pcrel *o = &ops[(*nops)++];
-            o->form = (uint8_t)form_id(&r[i]);
-            o->sub = (uint8_t)slot;
-            o->index = (uint8_t)i;
-            o->bits = r[i].bits;
-            o->target = r[i].target;
-        }
+        unsigned n = pvp_ia64_insn_iprel(&in[slot], addr, r);
+        for (unsigned i = 0; i < n && *nops < PVP_MAX_PCREL; i++)
+            ops[(*nops)++] = (pvp_pcrel){ (uint8_t)form_id(&r[i]), (uint8_t)slot, (uint8_t)i, r[i].bits,
+                                          r[i].target };
+        if (pc_reads && pvp_ia64_reads_ip(&in[slot]))
+            ++*pc_reads;
     }
     return PVP_OK;
 }
@@ -60,9 +65,12 @@ static int ia64_retarget(uint8_t *code, size_t len, uint64_t addr, const pvp_pcr
                          uint64_t target)
 {
     pvp_ia64_bundle b;
+    pvp_ia64_insn in;
     int rc = unpack(code, len, &b);
     if (!rc)
-        rc = pvp_ia64_iprel_set(&b, op->sub, op->index, addr, target);
+        rc = pvp_ia64_decode(&b, op->sub, &in);
+    if (!rc)
+        rc = pvp_ia64_insn_iprel_set(&b, &in, op->index, addr, target);
     return rc ? rc : pvp_ia64_bundle_pack(&b, code);
 }
 
@@ -81,20 +89,6 @@ static int ia64_load_imm_set(uint8_t *code, size_t len, unsigned sub, uint64_t i
     if (!rc)
         rc = sub == 1 || sub == 2 ? pvp_ia64_movl_set(&b, 2, imm) : PVP_E_NOT_MOVL;
     return rc ? rc : pvp_ia64_bundle_pack(&b, code);
-}
-
-static unsigned ia64_reads_pc(const uint8_t *code, size_t len)
-{
-    pvp_ia64_bundle b;
-    unsigned n = 0;
-    if (unpack(code, len, &b))
-        return 0;
-    for (unsigned slot = 0; slot < 3; slot++) {
-        pvp_ia64_insn in;
-        if (pvp_ia64_decode(&b, slot, &in) == PVP_OK && pvp_ia64_reads_ip(&in))
-            n++;
-    }
-    return n;
 }
 
 /* Bits of a slot that hold IP-relative displacements (or the movl immediate). */
@@ -121,18 +115,18 @@ static int ia64_same_except_pcrel(const uint8_t *a, const uint8_t *b, size_t len
     if (unpack(a, len, &x) || unpack(b, len, &y) || x.tmpl != y.tmpl)
         return PVP_E_VERIFY;
     uint64_t lmask_all = 0;
+    pvp_ia64_insn ix[3], iy[3];
+    pvp_ia64_decode_bundle(&x, ix);
+    pvp_ia64_decode_bundle(&y, iy);
     for (unsigned slot = 0; slot < 3; slot++) {
-        pvp_ia64_insn ix, iy;
-        pvp_ia64_decode(&x, slot, &ix);
-        pvp_ia64_decode(&y, slot, &iy);
-        if (ix.unit == PVP_IA64_UNIT_L)
+        if (ix[slot].unit == PVP_IA64_UNIT_L)
             continue;                 /* compared with its X slot below */
-        if (ix.op != iy.op)
+        if (ix[slot].op != iy[slot].op)
             return PVP_E_VERIFY;
         uint64_t mask, lmask;
-        ignored_bits(&ix, skip_imm_sub == 1 || skip_imm_sub == 2, &mask, &lmask);
+        ignored_bits(&ix[slot], skip_imm_sub == 1 || skip_imm_sub == 2, &mask, &lmask);
         lmask_all |= lmask;
-        if ((ix.bits ^ iy.bits) & ~mask)
+        if ((ix[slot].bits ^ iy[slot].bits) & ~mask)
             return PVP_E_VERIFY;
     }
     const pvp_ia64_template *t = pvp_ia64_template_info(x.tmpl);
@@ -151,7 +145,6 @@ const pvp_arch pvp_arch_ia64 = {
     .retarget = ia64_retarget,
     .load_imm_get = ia64_load_imm_get,
     .load_imm_set = ia64_load_imm_set,
-    .reads_pc = ia64_reads_pc,
     .same_except_pcrel = ia64_same_except_pcrel,
     .site_code = pvp_ia64_site_code,
     .same_code = pvp_ia64_same_code,

@@ -53,13 +53,17 @@ int pvp_x86_movabs_set(uint8_t *code, size_t len, uint64_t imm)
     return rc;
 }
 
+/* Only `call` to the next instruction reads RIP without a displacement (the
+ * `call 1f; 1: pop %reg` idiom); a RIP-relative lea has one and is re-targeted. */
 static int x86_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len, pvp_pcrel *ops,
-                    unsigned *nops)
+                    unsigned *nops, unsigned *pc_reads)
 {
     pvp_x86_insn in;
     int rc = pvp_x86_decode(code, avail, addr, &in);
     *len = in.len ? in.len : 1;
     *nops = 0;
+    if (pc_reads)
+        *pc_reads = !rc && in.reads_pc;
     if (rc || in.form == PVP_X86_NO_PCREL)
         return rc;
     ops[0] = (pvp_pcrel){ .form = in.form, .sub = 0, .index = 0,
@@ -89,14 +93,6 @@ static int x86_load_imm_get(const uint8_t *code, size_t len, unsigned sub, uint6
 static int x86_load_imm_set(uint8_t *code, size_t len, unsigned sub, uint64_t imm)
 {
     return sub < len ? pvp_x86_movabs_set(code + sub, len - sub, imm) : PVP_E_TRUNCATED;
-}
-
-/* Only `call` to the next instruction reads RIP without a displacement (the
- * `call 1f; 1: pop %reg` idiom); a RIP-relative lea has one and is re-targeted. */
-static unsigned x86_reads_pc(const uint8_t *code, size_t len)
-{
-    pvp_x86_insn in;
-    return pvp_x86_decode(code, len, 0, &in) == PVP_OK && in.reads_pc;
 }
 
 /* Bytes outside [from, from+n) of two instructions must agree. */
@@ -130,7 +126,6 @@ const pvp_arch pvp_arch_x86_64 = {
     .retarget = x86_retarget,
     .load_imm_get = x86_load_imm_get,
     .load_imm_set = x86_load_imm_set,
-    .reads_pc = x86_reads_pc,
     .same_except_pcrel = x86_same_except_pcrel,
     .site_code = pvp_x86_site_code,
     .same_code = pvp_x86_same_code,
