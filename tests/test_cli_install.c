@@ -462,3 +462,31 @@ Test(cli_install, check_finds_dangling_references_and_skips_data)
     free(o);
     pvp_file_close(k.file);
 }
+
+Test(cli_install, check_after_install_flags_loads_of_the_freed_copy)
+{
+    /* A movl of a label inside the instance with no self fixup: before the
+     * install it points into a copy that moves, after it into a freed copy. */
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "\\name\\()_in: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "{ .mlx; nop.m 0; movl r2 = \\name\\()_in ;; }\n");
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 2);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    int st;
+    char *o = run(&st, "check %s", k.path);
+    cr_assert(st == 1 && strstr(o, "unrecorded-absolute") && strstr(o, "moved to 0xa000000100008000 at install"),
+              "%s", o);
+    free(o);
+    char out[600];
+    snprintf(out, sizeof out, "%s.xen", k.path);
+    free(run(&st, "install %s --instance xen -o %s", k.path, out));
+    cr_assert_eq(st, 0);
+    o = run(&st, "check %s", out);
+    cr_assert(st == 1 && strstr(o, "0xa000000100008010 slot 2: unrecorded-absolute") &&
+              strstr(o, "freed after boot (its code is at 0xa000000100008000 now)"), "%s", o);
+    free(o);
+    pvp_file_close(k.file);
+}

@@ -233,6 +233,16 @@ static int moves(const pvp_instance *i)
     return i->copy != i->canonical && !(i->flags & PVP_INSTANCE_F_INSTALLED);
 }
 
+/* The copy (not canonical) that holds addr: it moves at install or, once
+ * installed, is freed after boot; NULL if none. */
+static const pvp_instance *copy_at(const checker *c, uint64_t addr)
+{
+    for (size_t i = 0; i < c->ci->count; i++)
+        if (c->ci->set[i].copy != c->ci->set[i].canonical && inside(&c->ci->set[i], addr))
+            return &c->ci->set[i];
+    return NULL;
+}
+
 /* The instance that moves at install and whose copy holds addr, or NULL. */
 static const pvp_instance *moving_instance_at(const checker *c, uint64_t addr)
 {
@@ -494,15 +504,21 @@ static void check_movl_range(checker *c, const pvp_range *r)
             pvp_ia64_template_info(b.tmpl)->units[2] != PVP_IA64_UNIT_X ||
             pvp_ia64_movl_get(&b, 2, &imm, &reg) != PVP_OK)
             continue;
-        const pvp_instance *t = moving_instance_at(c, imm);
-        if (!t || load_recorded(c, a))
-            continue;
+        const pvp_instance *t = copy_at(c, imm), *here = copy_at(c, a);
+        if (!t || load_recorded(c, a) || (here && !moves(here)))
+            continue;                      /* code in an installed copy is dead */
         char text[160];
         slot_text(c, a, 2, text, sizeof text);
-        add_finding(c, a, 2, RULE_ABSOLUTE, text,
-                    "movl loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self or "
-                    "vtop fixup names it", (unsigned long long)imm, t->name, (unsigned long long)t->copy,
-                    (unsigned long long)t->canonical);
+        if (moves(t))
+            add_finding(c, a, 2, RULE_ABSOLUTE, text,
+                        "movl loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self "
+                        "or vtop fixup names it", (unsigned long long)imm, t->name, (unsigned long long)t->copy,
+                        (unsigned long long)t->canonical);
+        else
+            add_finding(c, a, 2, RULE_ABSOLUTE, text,
+                        "movl loads 0x%llx, inside the copy of installed instance %s, which is freed after boot (its "
+                        "code is at 0x%llx now), and no self or vtop fixup named it", (unsigned long long)imm, t->name,
+                        (unsigned long long)(imm - t->copy + t->canonical));
     }
 }
 
