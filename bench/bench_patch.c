@@ -119,8 +119,12 @@ static pvp_patch_req request(cli_image *img, const char *mode, int policy)
     size_t need = pvp_patch_work_size(pvp_site_count(img->sites_size));
     if (need > cap)
         free(work), work = malloc(need), cap = need;
+    static void *cache;
+    if (!cache)
+        cache = malloc(pvp_arch_ia64.site_cache_size);
     return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
-                            img->nmodes, id, policy, NULL, 0, NULL, NULL, work, cap };
+                            img->nmodes, id, policy, NULL, 0, NULL, NULL, work, cap, cache,
+                            pvp_arch_ia64.site_cache_size };
 }
 
 /* The code range that holds the sites. */
@@ -215,7 +219,7 @@ static void scale_build(cli_image *big, size_t n, scale_image *out)
         }
         pvp_code_req req = { pvp_image_at(src, t.code, t.end - t.code), t.code, t.end - t.code, s.qp,
                              { s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4], s.regs[5] }, s.pclob,
-                             { ~0ull, ~0ull }, ~0u, at, len };
+                             { ~0ull, ~0ull }, ~0u, at, len, NULL, 0 };
         if (pvp_ia64_site_code(&req, pvp_image_at(&out->img, at, len), &res)) {
             fprintf(stderr, "bench_patch: cannot lay out site %zu: %s\n", i, res.why);
             exit(1);
@@ -253,11 +257,13 @@ static void bench_scale(void)
     cli_image big;
     open_image("big", &big);
     static const size_t sizes[] = { 1000, 10000, 100000, 1000000 };
+    const char *max_env = getenv("PVP_BENCH_SCALE_MAX");   /* e.g. 10000 under a profiler */
+    size_t max = max_env ? (size_t)strtoull(max_env, NULL, 0) : sizes[3];
     printf("\nscale: C-form sites patched to xen (best), then verified independently, by table size\n");
     printf("%10s %14s %14s %14s %14s\n", "sites", "patch sites/s", "verify sites/s", "both sites/s",
            "vs 1k (both)");
     double first = 0;
-    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0] && sizes[z] <= max; z++) {
         scale_image s, orig;
         scale_build(&big, sizes[z], &s);
         orig = scale_copy(&s);

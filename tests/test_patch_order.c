@@ -131,3 +131,35 @@ Test(patch_order, overlaps_are_found_wherever_the_records_stand)
     free(snap);
     cli_image_close(&img);
 }
+
+Test(patch_order, the_template_cache_changes_nothing_but_speed)
+{
+    /* Prepared templates kept in a cache (large, nearly full, none) give
+     * the very bytes of templates read again for every site. */
+    char *body = many_sites();
+    cli_image img[3];
+    for (int k = 0; k < 3; k++)
+        pv_build(body, "C", "native", &img[k]);
+    free(body);
+    static uint8_t small[4096] __attribute__((aligned(8)));
+    for (int mode = 0; mode < 3; mode++) {
+        static const char *const modes[] = { "native", "xen", "counting" };
+        for (int k = 0; k < 3; k++) {
+            pvp_patch_req req = pv_request(&img[k], modes[mode], PVP_POLICY_BEST, NULL, 0);
+            if (k == 1)
+                req.cache = small, req.cache_size = sizeof small;
+            if (k == 2)
+                req.cache = NULL, req.cache_size = 0;
+            pvp_error e;
+            cr_assert_eq(pvp_patch(pvp_file_image(img[k].file), &req, NULL, &e), PVP_OK, "%s", e.what);
+        }
+        const pvp_range *r0 = code_range(&img[0]);
+        for (int k = 1; k < 3; k++) {
+            const pvp_range *r = code_range(&img[k]);
+            cr_assert(r->size == r0->size && memcmp(r->bytes, r0->bytes, r->size) == 0,
+                      "mode %s: cache %d gave other code", modes[mode], k);
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        cli_image_close(&img[k]);
+}

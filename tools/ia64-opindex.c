@@ -228,6 +228,62 @@ static int alias_of_row(const pvp_ia64_opcode *a, const pvp_ia64_opcode *r)
            (a->match & r->mask) == r->match;
 }
 
+/* Does the field with this tag get written? By the syntax: operands before
+ * '=' are written, a base register in brackets only when it is updated
+ * afterwards (post-increment: "]," or a store's "=%b,"); no '=' at all
+ * writes nothing (itc.d r, fc r). */
+static int field_written(const pvp_ia64_opcode *op, char tag)
+{
+    const char *s = op->syntax;
+    int before_eq = strchr(s, '=') != NULL, in_bracket = 0;
+    for (; *s; s++) {
+        if (*s == '=')
+            before_eq = 0;
+        else if (*s == '[')
+            in_bracket = 1;
+        else if (*s == ']')
+            in_bracket = 0;
+        else if (*s == '%' && s[1] == tag)
+            return in_bracket ? strstr(op->syntax, "],") != NULL || strstr(op->syntax, "=%b,") != NULL
+                              : before_eq;
+    }
+    return 0;
+}
+
+/* Bit i: field i of the row's format is written by the instruction. */
+static unsigned written_fields(const pvp_ia64_opcode *op)
+{
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
+    unsigned mask = 0;
+    for (unsigned i = 0; i < fmt->nfields; i++)
+        mask |= (unsigned)field_written(op, fmt->field[i].tag) << i;
+    return mask;
+}
+
+/* The first row of a unit carrying a flag (nop, break), or 0xffff. */
+static unsigned flagged_row(unsigned unit, unsigned flag)
+{
+    for (size_t r = 0; r < nrows; r++)
+        if (rows[r].unit == unit && (rows[r].flags & flag))
+            return (unsigned)r;
+    return 0xffff;
+}
+
+/* The row of a given format whose first syntax word is `mnemonic`, or 0xffff. */
+static unsigned named_row(unsigned fmt, const char *mnemonic)
+{
+    for (size_t r = 0; r < nrows; r++) {
+        const char *s = rows[r].syntax, *m = mnemonic;
+        if (rows[r].format != fmt)
+            continue;
+        while (*m && *s == *m)
+            s++, m++;
+        if (!*m && (*s == '%' || *s == ' ' || !*s))
+            return (unsigned)r;
+    }
+    return 0xffff;
+}
+
 static void print_array(const char *decl, const vec *a)
 {
     printf("%s = {", decl);
@@ -290,6 +346,17 @@ int main(void)
     print_array("const uint16_t pvp_ia64_index_lists[]", &lists);
     print_array("const uint16_t pvp_ia64_index_row_aliases[]", &row_aliases);
     print_array("const uint16_t pvp_ia64_index_alias_lists[]", &alias_lists);
+    vec written = { 0 };
+    for (size_t r = 0; r < nrows; r++)
+        push(&written, written_fields(&rows[r]));
+    print_array("const uint16_t pvp_ia64_row_written[]", &written);
+    printf("const uint16_t pvp_ia64_unit_nop_break[%d][2] = {\n", NUNITS);
+    for (unsigned u = 0; u < NUNITS; u++)
+        printf("    { 0x%04x, 0x%04x }, /* %s */\n", flagged_row(unit_of_index[u], PVP_IA64_F_NOP),
+               flagged_row(unit_of_index[u], PVP_IA64_F_BREAK), pvp_ia64_unit_name(unit_of_index[u]));
+    printf("};\n\n");
+    printf("const uint16_t pvp_ia64_builder_rows[2] = { 0x%04x, 0x%04x }; /* movl, br.cond */\n",
+           named_row(FMT_X2, "movl"), named_row(FMT_B1, "br.cond"));
     fprintf(stderr, "ia64-opindex: %zu rows, %zu aliases; %zu selector entries, %zu list entries\n",
             nrows, naliases, slots.n, lists.n);
     return 0;

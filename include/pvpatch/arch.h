@@ -37,6 +37,9 @@ typedef struct pvp_code_req {
     uint32_t allowed_br;       /* branch registers the code may write */
     uint64_t at;               /* where the site is */
     uint64_t room;             /* its bytes */
+    void *cache;               /* optional: memory the backend keeps prepared templates in
+                                * for one patch (all zero when it starts), or NULL */
+    size_t cache_size;
 } pvp_code_req;
 
 /* How the new code came out, or why it could not. */
@@ -84,6 +87,7 @@ typedef struct pvp_arch {
                      size_t len_b);
     /* Registers the code of a region writes: general (bit n of gr[n/64]) and branch. */
     int (*writes)(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
+    size_t site_cache_size;            /* bytes of template cache that serve a patch well (0: none used) */
     unsigned max_gr;                   /* general registers: 128 on IA-64 */
     unsigned max_pred;                 /* predicates: 64 */
     uint64_t call_gr[2];               /* registers forms B and C clobber */

@@ -112,6 +112,9 @@ typedef struct pvp_patch_req {
     void *flush_ctx;
     void *work;                /* work space: pvp_patch_work_size(sites) bytes, 8-byte aligned */
     size_t work_size;
+    void *cache;               /* optional, 8-byte aligned: the arch keeps templates it has read and
+                                * laid out there (arch->site_cache_size bytes serve well); NULL: none */
+    size_t cache_size;
 } pvp_patch_req;
 
 /* Bytes of work space a patch or a verification of a table of `nsites`

@@ -160,14 +160,15 @@ static int run_patch(const cli_command *self, int argc, char **argv)
     size_t n = pvp_site_count(img.sites_size);
     pvp_site_result *res = calloc(n ? n : 1, sizeof *res);
     size_t wsize = pvp_patch_work_size(n);
-    void *work = malloc(wsize ? wsize : 1);
+    void *work = malloc(wsize ? wsize : 1), *cache = malloc(pvp_arch_ia64.site_cache_size);
     pvp_patch_report rep;
     int status = CLI_BAD_INPUT;
-    if (!res || !work)
+    if (!res || !work || !cache)
         snprintf(err, sizeof err, "%s: out of memory", path);
     else if (m) {
         pvp_patch_req req = { &pvp_arch_ia64, img.set, img.count, img.sites, img.sites_size, img.modes,
-                              img.nmodes, m->id, policy, res, n, NULL, NULL, work, wsize };
+                              img.nmodes, m->id, policy, res, n, NULL, NULL, work, wsize, cache,
+                              pvp_arch_ia64.site_cache_size };
         if (patch_and_verify(&img, &orig, &req, &rep, path, err, sizeof err) == 0 &&
             pvp_file_write(img.file, outpath, err, sizeof err) == 0)
             status = CLI_OK;
@@ -178,6 +179,7 @@ static int run_patch(const cli_command *self, int argc, char **argv)
         cli_fail(err);
     free(res);
     free(work);
+    free(cache);
     cli_image_close(&orig);
     cli_image_close(&img);
     return status;

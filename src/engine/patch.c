@@ -107,7 +107,7 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
     }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
-                       s->pclob, { 0, 0 }, 0, at, room };
+                       s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size };
     allowed_registers(c->arch, s, &t, &r);
     return c->arch->site_code(&r, out, res);
 }
@@ -367,6 +367,9 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
         return fail(&c, PVP_E_TRUNCATED, req->sites, "site table is not a whole number of records");
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
+    /* The cache starts empty: templates are read from this image only. */
+    for (size_t b = 0; req->cache && b < req->cache_size; b++)
+        ((uint8_t *)req->cache)[b] = 0;
     int rc = check_installed(&c);
     if (!rc)
         rc = check_overlaps(&c);

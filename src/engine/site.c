@@ -16,6 +16,14 @@ static uint64_t rd(const pvp_image *img, uint64_t addr, unsigned n)
     return v;
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
 size_t pvp_site_count(uint64_t size)
 {
     return (size_t)(size / PVP_SITE_RECSIZE);
@@ -46,21 +54,22 @@ int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, si
                   pvp_site *out, pvp_error *err)
 {
     uint64_t rec = table + (uint64_t)i * PVP_SITE_RECSIZE;
-    if (!pvp_image_at(img, rec, PVP_SITE_RECSIZE))
+    const uint8_t *r = pvp_image_at(img, rec, PVP_SITE_RECSIZE);
+    if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "site record outside the image");
     out->record = rec;
-    out->addr = rd(img, rec + PVP_SITE_OFF_ADDR, 8);
-    out->end = rd(img, rec + PVP_SITE_OFF_END, 8);
-    out->op = (uint16_t)rd(img, rec + PVP_SITE_OFF_OP, 2);
-    out->form = (uint8_t)rd(img, rec + PVP_SITE_OFF_FORM, 1);
-    out->mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_MODE, 1);
-    out->qp = (uint8_t)rd(img, rec + PVP_SITE_OFF_QP, 1);
-    for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
-        out->regs[r] = (uint8_t)rd(img, rec + (r < 5 ? PVP_SITE_OFF_REGS + r : PVP_SITE_OFF_CLOB3), 1);
-    out->pclob = (uint8_t)rd(img, rec + PVP_SITE_OFF_PCLOB, 1);
-    out->cur_form = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_FORM, 1);
-    out->cur_mode = (uint8_t)rd(img, rec + PVP_SITE_OFF_CUR_MODE, 1);
-    if (rd(img, rec + PVP_SITE_OFF_RESERVED, 2) != 0)
+    out->addr = le(r + PVP_SITE_OFF_ADDR, 8);
+    out->end = le(r + PVP_SITE_OFF_END, 8);
+    out->op = (uint16_t)le(r + PVP_SITE_OFF_OP, 2);
+    out->form = r[PVP_SITE_OFF_FORM];
+    out->mode = r[PVP_SITE_OFF_MODE];
+    out->qp = r[PVP_SITE_OFF_QP];
+    for (unsigned k = 0; k < PVP_SITE_NREGS; k++)
+        out->regs[k] = r[k < 5 ? PVP_SITE_OFF_REGS + k : PVP_SITE_OFF_CLOB3];
+    out->pclob = r[PVP_SITE_OFF_PCLOB];
+    out->cur_form = r[PVP_SITE_OFF_CUR_FORM];
+    out->cur_mode = r[PVP_SITE_OFF_CUR_MODE];
+    if (le(r + PVP_SITE_OFF_RESERVED, 2) != 0)
         return fail(err, PVP_E_BAD_FORMAT, rec, "site record: reserved bytes not zero");
     return check_site(out, arch, err);
 }
@@ -114,14 +123,6 @@ int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode 
         ++*count;
     }
     return PVP_OK;
-}
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
 }
 
 /* Is the template entry at r the one of (op, form)? */

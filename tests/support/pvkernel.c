@@ -263,5 +263,6 @@ pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_
     size_t wsize;
     void *work = test_work(img->sites_size, &wsize);
     return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
-                            img->nmodes, id, policy, res, max, NULL, NULL, work, wsize };
+                            img->nmodes, id, policy, res, max, NULL, NULL, work, wsize,
+                            test_cache(pvp_arch_ia64.site_cache_size), pvp_arch_ia64.site_cache_size };
 }

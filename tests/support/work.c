@@ -18,3 +18,15 @@ void *test_work(uint64_t sites_size, size_t *size)
     *size = cap;
     return work;
 }
+
+void *test_cache(size_t size)
+{
+    static void *cache;
+    static size_t cap;
+    if (size > cap) {
+        free(cache);
+        cache = malloc(size);
+        cap = size;
+    }
+    return cache;
+}

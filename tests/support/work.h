@@ -8,5 +8,7 @@
 
 /* Work space for a site table of `sites_size` bytes; its size in *size. */
 void *test_work(uint64_t sites_size, size_t *size);
+/* A template cache of `size` bytes (the arch's site_cache_size). */
+void *test_cache(size_t size);
 
 #endif

@@ -147,6 +147,7 @@ const pvp_arch pvp_arch_ia64 = {
     .load_imm_set = ia64_load_imm_set,
     .same_except_pcrel = ia64_same_except_pcrel,
     .site_code = pvp_ia64_site_code,
+    .site_cache_size = 256 * 1024,      /* some 200 prepared templates: every one a patch uses */
     .same_code = pvp_ia64_same_code,
     .writes = pvp_ia64_writes,
     .max_gr = 128,

@@ -3,32 +3,22 @@
  * through the instruction table, so encodings live only there. */
 #include "formats.h"
 
-/* The first row of a unit carrying a flag (nop or break of that unit). */
-static const pvp_ia64_opcode *flagged_row(unsigned unit, unsigned flag)
+/* The nop (0) or break (1) row of a unit, as the generated index names it. */
+static const pvp_ia64_opcode *flagged_row(unsigned unit, unsigned which)
 {
     size_t n;
     const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
-    for (size_t i = 0; i < n; i++)
-        if (t[i].unit == unit && (t[i].flags & flag))
-            return &t[i];
-    return NULL;
+    int u = pvp_ia64_index_unit(unit);
+    unsigned row = u < 0 ? 0xffff : pvp_ia64_unit_nop_break[u][which];
+    return row < n ? &t[row] : NULL;
 }
 
-/* The row of a given format whose first syntax word is `mnemonic`. */
-static const pvp_ia64_opcode *named_row(unsigned fmt, const char *mnemonic)
+/* A row the builders write (0 movl, 1 br.cond), as the generated index names it. */
+static const pvp_ia64_opcode *builder_row(unsigned which)
 {
     size_t n;
     const pvp_ia64_opcode *t = pvp_ia64_opcodes(&n);
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].format != fmt)
-            continue;
-        const char *s = t[i].syntax, *m = mnemonic;
-        while (*m && *s == *m)
-            s++, m++;
-        if (!*m && (*s == '%' || *s == ' ' || !*s))
-            return &t[i];
-    }
-    return NULL;
+    return pvp_ia64_builder_rows[which] < n ? &t[pvp_ia64_builder_rows[which]] : NULL;
 }
 
 /* Store encoded bits into a slot (and the L slot for X). */
@@ -98,7 +88,7 @@ int pvp_ia64_put_movl(pvp_ia64_bundle *b, unsigned reg, uint64_t imm)
     if (unit != PVP_IA64_UNIT_X)
         return PVP_E_BAD_UNIT;
     const uint64_t vals[] = { reg, imm };
-    return put_slot(b, 2, named_row(FMT_X2, "movl"), "ai", vals);
+    return put_slot(b, 2, builder_row(0), "ai", vals);
 }
 
 int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot)
@@ -107,7 +97,7 @@ int pvp_ia64_put_nop(pvp_ia64_bundle *b, unsigned slot)
     int rc = writable_unit(b, slot, &unit);
     if (rc)
         return rc;
-    return put_slot(b, slot, flagged_row(unit, PVP_IA64_F_NOP), "", NULL);
+    return put_slot(b, slot, flagged_row(unit, 0), "", NULL);
 }
 
 int pvp_ia64_put_break(pvp_ia64_bundle *b, unsigned slot, uint64_t imm)
@@ -116,7 +106,7 @@ int pvp_ia64_put_break(pvp_ia64_bundle *b, unsigned slot, uint64_t imm)
     int rc = writable_unit(b, slot, &unit);
     if (rc)
         return rc;
-    return put_slot(b, slot, flagged_row(unit, PVP_IA64_F_BREAK), "i", &imm);
+    return put_slot(b, slot, flagged_row(unit, 1), "i", &imm);
 }
 
 int pvp_ia64_break_get(const pvp_ia64_bundle *b, unsigned slot, uint64_t *imm)
@@ -144,5 +134,5 @@ int pvp_ia64_put_branch(pvp_ia64_bundle *b, unsigned slot, uint64_t ip, uint64_t
         return PVP_E_MISALIGNED;
     /* sptk (wh 0), many (ph 1): a skip or a jump to a stub is always taken. */
     const uint64_t vals[] = { qp, 0, 1, 0, target - ip };
-    return put_slot(b, slot, named_row(FMT_B1, "br.cond"), "qwpdt", vals);
+    return put_slot(b, slot, builder_row(1), "qwpdt", vals);
 }

@@ -86,7 +86,7 @@ static int completers_valid(const pvp_ia64_opcode *op, uint64_t bits)
 }
 
 /* The index's bucket row of a unit (M I F B X), or -1 for the others. */
-static int bucket_of_unit(unsigned unit)
+int pvp_ia64_index_unit(unsigned unit)
 {
     switch (unit) {
     case PVP_IA64_UNIT_M: return 0;
@@ -109,7 +109,7 @@ static unsigned selector(const pvp_ia64_index_bucket *b, uint64_t bits)
 
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits)
 {
-    int u = bucket_of_unit(unit);
+    int u = pvp_ia64_index_unit(unit);
     if (u < 0)
         return NULL;
     const pvp_ia64_opcode *t = pvp_ia64_opcode_table;

@@ -75,5 +75,14 @@ extern const uint16_t pvp_ia64_index_slots[];
 extern const uint16_t pvp_ia64_index_lists[];
 extern const uint16_t pvp_ia64_index_row_aliases[];
 extern const uint16_t pvp_ia64_index_alias_lists[];
+/* Per row: bit i set when the instruction writes field i of its format
+ * (operands before '=', and a base register it post-increments). */
+extern const uint16_t pvp_ia64_row_written[];
+/* The index's number of a unit (M 0, I 1, F 2, B 3, X 4), or -1. */
+int pvp_ia64_index_unit(unsigned unit);
+/* The rows the builders write: movl (X2) and the relative br.cond (B1). */
+extern const uint16_t pvp_ia64_builder_rows[2];
+/* Per unit (M I F B X): the row of its nop and of its break. */
+extern const uint16_t pvp_ia64_unit_nop_break[5][2];
 
 #endif

@@ -3,10 +3,10 @@
  * predicate, are bundled anew at the site, and the rest of the site is
  * filled. Also what a region writes and whether two regions agree. */
 #include "pvpatch/arch.h"
-#include "formats.h"
+#include "template.h"
 
-#define MAX_ITEMS   48                  /* 16 bundles of 3 slots */
-#define MAX_BUNDLES 16
+#define MAX_ITEMS   PVP_IA64_MAX_ITEMS
+#define MAX_BUNDLES PVP_IA64_MAX_BUNDLES
 #define PH_FIRST    120u                /* PVP_PH_FIRST of pvpatch/ia64/pvops.h */
 #define PH_COUNT    6u
 #define PH_PRED     63u                 /* PVP_PH_PCLOB: the predicate clobber */
@@ -26,45 +26,16 @@ static int set_bit(uint64_t m[2], unsigned n)
     return 1;
 }
 
-static int has_bit(const uint64_t m[2], unsigned n)
-{
-    return (m[n / 64] >> (n % 64)) & 1;
-}
-
-/* Does the field with this tag get written? By the syntax: operands before
- * '=' are written, a base register in brackets only when it is updated
- * afterwards (post-increment: "]," or a store's "=%b,"). */
-static int field_written(const pvp_ia64_opcode *op, char tag)
-{
-    const char *s = op->syntax;
-    int before_eq = 0, in_bracket = 0;
-    for (const char *p = s; *p; p++)
-        before_eq |= *p == '=';                 /* no '=': nothing is written (itc.d r, fc r) */
-    for (; *s; s++) {
-        if (*s == '=')
-            before_eq = 0;
-        else if (*s == '[')
-            in_bracket = 1;
-        else if (*s == ']')
-            in_bracket = 0;
-        else if (*s == '%' && s[1] == tag) {
-            if (!in_bracket)
-                return before_eq;
-            for (const char *p = op->syntax; *p; p++)
-                if ((p[0] == ']' && p[1] == ',') || (p[0] == '=' && p[1] == '%' && p[2] == 'b' && p[3] == ','))
-                    return 1;
-            return 0;
-        }
-    }
-    return 0;
-}
-
 void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br, uint64_t *pr)
 {
+    size_t nrows;
+    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&nrows);
     const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
+    size_t row = (size_t)(it->op - t);
+    unsigned written = row < nrows ? pvp_ia64_row_written[row] : 0;   /* generated from the syntax */
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
-        if (!field_written(it->op, f->tag))
+        if (!((written >> i) & 1))
             continue;
         uint64_t v = pvp_ia64_field_get(f, it->bits, it->lbits);
         if (f->kind == PVP_IA64_K_GR && v)
@@ -140,12 +111,17 @@ static int check_writes(const pvp_ia64_item *it, const pvp_code_req *req, pvp_co
     uint64_t gr[2] = { 0, 0 }, pr = 0;
     uint32_t br = 0;
     pvp_ia64_item_writes(it, gr, &br, &pr);
-    for (unsigned n = 1; n < 128; n++)
-        if (has_bit(gr, n) && !has_bit(req->allowed_gr, n)) {
+    for (unsigned w = 0; w < 2; w++) {
+        uint64_t bad = gr[w] & ~req->allowed_gr[w];      /* item_writes leaves r0 out */
+        if (bad) {
+            unsigned n = 64 * w;
+            while (!(bad & 1))
+                bad >>= 1, n++;
             res->why = "it writes a general register the site does not allow";
             res->reg = (int)n;
             return PVP_E_BAD_REGISTER;
         }
+    }
     if (br & ~req->allowed_br) {
         res->why = "it writes a branch register the site does not allow";
         res->reg = -1;
@@ -211,18 +187,23 @@ static void find_self_refs(pvp_ia64_item *items, size_t n, uint64_t t0, uint64_t
     }
 }
 
-/* Read the template, give it the site's registers, check what it writes. */
-static int prepare(const pvp_code_req *req, pvp_ia64_item *items, size_t *n, uint64_t *targets,
-                   long *refs, pvp_code_result *res)
+/* Read a template, find its self-references and targets, bundle it: all
+ * that does not depend on the site. p->status says if it cannot be used. */
+static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
 {
+    pvp_ia64_item items[MAX_ITEMS];
+    long refs[MAX_ITEMS];
+    size_t n;
     uint64_t tend = req->tmpl_addr + req->tmpl_size;
-    int rc = pvp_ia64_items_read(req->tmpl, (size_t)req->tmpl_size, tend, items, MAX_ITEMS, n);
-    if (rc) {
-        res->why = "the template does not decode";
-        return rc;
+    *p = (pvp_ia64_prepared){ .tmpl_addr = req->tmpl_addr, .tmpl_size = req->tmpl_size };
+    p->status = pvp_ia64_items_read(req->tmpl, (size_t)req->tmpl_size, tend, items, MAX_ITEMS, &n);
+    if (p->status) {
+        p->why = "the template does not decode";
+        return;
     }
-    find_self_refs(items, *n, req->tmpl_addr, req->tmpl_size, refs);
-    for (size_t i = 0; i < *n; i++) {
+    find_self_refs(items, n, req->tmpl_addr, req->tmpl_size, refs);
+    p->n = (uint16_t)n;
+    for (size_t i = 0; i < n; i++) {
         /* IP-relative targets keep their addresses; the template's end
          * becomes the site's end; targets inside the template are refused. */
         pvp_ia64_bundle b;
@@ -230,14 +211,63 @@ static int prepare(const pvp_code_req *req, pvp_ia64_item *items, size_t *n, uin
         pvp_ia64_iprel r[2];
         unsigned nr = pvp_ia64_iprel_list(&b, items[i].slot,
                                           req->tmpl_addr + items[i].bundle * PVP_IA64_BUNDLE_SIZE, r);
-        targets[i] = nr ? r[0].target : 0;
-        if (nr > 1 || (nr && targets[i] - req->tmpl_addr < req->tmpl_size)) {
-            res->why = "the template branches inside itself";
-            return PVP_E_UNSUPPORTED;
+        uint64_t target = nr ? r[0].target : 0;
+        if (nr > 1 || (nr && target - req->tmpl_addr < req->tmpl_size)) {
+            p->status = PVP_E_UNSUPPORTED;
+            p->why = "the template branches inside itself";
+            return;
         }
-        if (nr && targets[i] == tend)
-            targets[i] = req->at + req->room;
-        rc = substitute(&items[i], req, res);
+        p->item[i].target = nr && target == tend ? PVP_IA64_TARGET_END : target;
+        p->item[i].ref = (int16_t)refs[i];
+    }
+    size_t used;
+    p->status = pvp_ia64_bundle_items(items, n, p->bundles, MAX_BUNDLES, &used);
+    if (p->status) {
+        p->why = p->status == PVP_E_NO_SPACE ? "the code needs more bundles than the site has"
+                                             : "the code cannot be bundled";
+        return;
+    }
+    p->used = (uint16_t)used;
+    for (size_t i = 0; i < n; i++)
+        p->item[i].it = items[i];
+}
+
+/* The prepared form of the request's template: from the cache, or made
+ * (and kept there) in `room`, space for a prepared template of MAX_ITEMS. */
+static const pvp_ia64_prepared *prepared(const pvp_code_req *req, pvp_ia64_prepared *room)
+{
+    const pvp_ia64_prepared *p = pvp_ia64_cache_find(req->cache, req->cache_size, req->tmpl_addr, req->tmpl_size);
+    if (p)
+        return p;
+    prepare(req, room);
+    pvp_ia64_cache_add(req->cache, req->cache_size, room);
+    return room;
+}
+
+static int put_filler(pvp_ia64_bundle *b, size_t first, size_t count, uint64_t at, uint64_t end,
+                      pvp_code_result *res)
+{
+    pvp_ia64_bundle nops = { 0x00, { 0, 0, 0 } };                /* MII, no stop */
+    for (unsigned s = 0; s < 3; s++)
+        pvp_ia64_put_nop(&nops, s);
+    for (size_t k = 0; k < count; k++)
+        b[first + k] = nops;
+    res->skip = count >= SKIP_MIN_BUNDLES;
+    if (!res->skip)
+        return PVP_OK;
+    pvp_ia64_bundle *j = &b[first];
+    j->tmpl = 0x10;                                             /* MIB */
+    pvp_ia64_put_nop(j, 2);
+    return pvp_ia64_put_branch(j, 2, at + first * PVP_IA64_BUNDLE_SIZE, end, 0);
+}
+
+/* Give the items the site's registers and predicate; check what they write. */
+static int give_registers(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_item *items,
+                          pvp_code_result *res)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        items[i] = p->item[i].it;
+        int rc = substitute(&items[i], req, res);
         if (!rc)
             rc = check_writes(&items[i], req, res);
         if (rc) {
@@ -249,66 +279,66 @@ static int prepare(const pvp_code_req *req, pvp_ia64_item *items, size_t *n, uin
     return PVP_OK;
 }
 
-static int put_filler(pvp_ia64_bundle *b, size_t first, size_t count, uint64_t at, uint64_t end,
-                      pvp_code_result *res)
+/* The prepared bundles with the site's instructions, return addresses and targets. */
+static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_item *items, pvp_ia64_bundle *b,
+                 pvp_code_result *res)
 {
-    for (size_t k = 0; k < count; k++) {
-        b[first + k].tmpl = 0x00;                               /* MII, no stop */
-        for (unsigned s = 0; s < 3; s++)
-            pvp_ia64_put_nop(&b[first + k], s);
-    }
-    res->skip = count >= SKIP_MIN_BUNDLES;
-    if (!res->skip)
-        return PVP_OK;
-    pvp_ia64_bundle *j = &b[first];
-    j->tmpl = 0x10;                                             /* MIB */
-    pvp_ia64_put_nop(j, 2);
-    return pvp_ia64_put_branch(j, 2, at + first * PVP_IA64_BUNDLE_SIZE, end, 0);
-}
-
-int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *res)
-{
-    pvp_ia64_item items[MAX_ITEMS];
-    uint64_t targets[MAX_ITEMS];
-    long refs[MAX_ITEMS];
-    pvp_ia64_bundle b[MAX_BUNDLES];
-    size_t n, used;
-    size_t room = (size_t)(req->room / PVP_IA64_BUNDLE_SIZE);
-    *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
-    if (req->room % PVP_IA64_BUNDLE_SIZE || req->at % PVP_IA64_BUNDLE_SIZE || room > MAX_BUNDLES)
-        return PVP_E_MISALIGNED;
-    int rc = prepare(req, items, &n, targets, refs, res);
-    if (rc)
-        return rc;
-    rc = pvp_ia64_bundle_items(items, n, b, room, &used);
-    if (rc) {
-        res->why = rc == PVP_E_NO_SPACE ? "the code needs more bundles than the site has"
-                                        : "the code cannot be bundled";
-        return rc;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (refs[i] >= 0) {
-            uint64_t to = (size_t)refs[i] < n ? req->at + items[refs[i]].bundle * PVP_IA64_BUNDLE_SIZE
-                                              : req->at + req->room;
-            set_movl_imm(&items[i], to);
-            b[items[i].bundle].slot[1] = items[i].lbits;
-            b[items[i].bundle].slot[2] = items[i].bits;
-        }
-        if (!targets[i])
+    for (size_t k = 0; k < p->used; k++)
+        b[k] = p->bundles[k];
+    for (size_t i = 0; i < p->n; i++) {
+        int ref = p->item[i].ref;
+        if (ref >= 0)
+            set_movl_imm(&items[i], (size_t)ref < p->n ? req->at + items[ref].bundle * PVP_IA64_BUNDLE_SIZE
+                                                        : req->at + req->room);
+        pvp_ia64_bundle *bb = &b[items[i].bundle];
+        bb->slot[items[i].slot] = items[i].bits;
+        if (items[i].op->unit == PVP_IA64_UNIT_X)
+            bb->slot[1] = items[i].lbits;
+        uint64_t target = p->item[i].target == PVP_IA64_TARGET_END ? req->at + req->room : p->item[i].target;
+        if (!target)
             continue;
         uint64_t ip = req->at + items[i].bundle * PVP_IA64_BUNDLE_SIZE;
-        rc = pvp_ia64_iprel_set(&b[items[i].bundle], items[i].slot, 0, ip, targets[i]);
+        int rc = pvp_ia64_iprel_set(bb, items[i].slot, 0, ip, target);
         if (rc) {
             res->why = "a branch of the code does not reach its target from the site";
             return rc;
         }
     }
-    rc = put_filler(b, used, room - used, req->at, req->at + req->room, res);
+    return PVP_OK;
+}
+
+int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *res)
+{
+    union {
+        pvp_ia64_prepared p;
+        char bytes[sizeof(pvp_ia64_prepared) + MAX_ITEMS * sizeof(pvp_ia64_prep_item)];
+    } room;
+    pvp_ia64_item items[MAX_ITEMS];
+    pvp_ia64_bundle b[MAX_BUNDLES];
+    size_t nb = (size_t)(req->room / PVP_IA64_BUNDLE_SIZE);
+    *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
+    if (req->room % PVP_IA64_BUNDLE_SIZE || req->at % PVP_IA64_BUNDLE_SIZE || nb > MAX_BUNDLES)
+        return PVP_E_MISALIGNED;
+    const pvp_ia64_prepared *p = prepared(req, &room.p);
+    if (p->status) {
+        res->why = p->why;
+        return p->status;
+    }
+    int rc = give_registers(p, req, items, res);
     if (rc)
         return rc;
-    for (size_t k = 0; k < room; k++)
+    if (p->used > nb) {
+        res->why = "the code needs more bundles than the site has";
+        return PVP_E_NO_SPACE;
+    }
+    rc = place(p, req, items, b, res);
+    if (!rc)
+        rc = put_filler(b, p->used, nb - p->used, req->at, req->at + req->room, res);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < nb; k++)
         pvp_ia64_bundle_pack(&b[k], out + k * PVP_IA64_BUNDLE_SIZE);
-    res->used = used * PVP_IA64_BUNDLE_SIZE;
+    res->used = p->used * PVP_IA64_BUNDLE_SIZE;
     res->filler = req->room - res->used;
     return PVP_OK;
 }
