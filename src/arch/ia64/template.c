@@ -47,91 +47,94 @@ void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br,
     }
 }
 
-/* The predicate placeholder as an instruction's qualifying predicate (the
- * second half of a test on the predicate clobber) becomes the site's. */
-static int substitute_pred(uint64_t *bits, const pvp_code_req *req, pvp_code_result *res)
+/* What giving one instruction a site's registers means, worked out once:
+ * which fields hold placeholders, what it writes besides them. */
+static void plan_item(pvp_ia64_prep_item *pi)
 {
-    if (!req->pclob) {
-        res->why = "a predicate clobber";
-        res->reg = -1;
-        return 1;
-    }
-    *bits = (*bits & ~(uint64_t)PVP_IA64_QP_MASK) | req->pclob;
-    return 0;
-}
-
-/* Give one instruction the site's registers and predicate. */
-static int substitute(pvp_ia64_item *it, const pvp_code_req *req, pvp_code_result *res)
-{
+    const pvp_ia64_item *it = &pi->it;
     const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
-    if (req->qp && !fmt->has_qp) {
-        /* rfi, cover, bsw: inline they would run whatever the predicate */
-        res->why = "an instruction of the code cannot be predicated (the site has a qualifying predicate)";
-        res->reg = -1;
-        return PVP_E_UNSUPPORTED;
-    }
-    if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == 0)
-        it->bits |= req->qp;
-    else if (fmt->has_qp && (it->bits & PVP_IA64_QP_MASK) == PH_PRED && substitute_pred(&it->bits, req, res))
-        return PVP_E_BAD_REGISTER;
+    size_t nrows;
+    const pvp_ia64_opcode *t = pvp_ia64_opcodes(&nrows);
+    size_t row = (size_t)(it->op - t);
+    unsigned written = row < nrows ? pvp_ia64_row_written[row] : 0;   /* generated from the syntax */
+    uint64_t qp = it->bits & PVP_IA64_QP_MASK;
+    pi->no_qp = !fmt->has_qp;
+    pi->qp = !fmt->has_qp ? 0 : qp == 0 ? 1 : qp == PH_PRED ? 2 : 0;
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
         uint64_t v = pvp_ia64_field_get(f, it->bits, it->lbits);
-        if (f->kind == PVP_IA64_K_PR && v == PH_PRED) {
-            uint64_t qp = req->pclob;
-            if (!qp) {
-                res->why = "a predicate clobber";
-                res->reg = -1;
-                return PVP_E_BAD_REGISTER;
-            }
-            int rc = pvp_ia64_field_set(f, &it->bits, &it->lbits, qp);
-            if (rc)
-                return rc;
-            continue;
+        int w = (written >> i) & 1;
+        unsigned what = f->kind == PVP_IA64_K_PR && v == PH_PRED ? PVP_IA64_SUB_PRED
+                      : f->kind == PVP_IA64_K_GR && v >= PH_FIRST && v < PH_FIRST + PH_COUNT ? (unsigned)(v - PH_FIRST)
+                      : 0xff;
+        if (what != 0xff && pi->nsubs < PVP_IA64_MAX_SUBS) {
+            pi->sub_field[pi->nsubs] = (uint8_t)i;
+            pi->sub_what[pi->nsubs++] = (uint8_t)what;
+            pi->written_ph |= (uint8_t)(w << what);
+        } else if (w && f->kind == PVP_IA64_K_GR && v) {
+            set_bit(pi->gr, (unsigned)v);
+        } else if (w && f->kind == PVP_IA64_K_BR) {
+            pi->br |= 1u << v;
+        } else if (w && f->kind == PVP_IA64_K_PR) {
+            pi->pr |= UINT64_C(1) << v;
         }
-        if (f->kind != PVP_IA64_K_GR || v < PH_FIRST || v >= PH_FIRST + PH_COUNT)
-            continue;
-        unsigned ph = (unsigned)(v - PH_FIRST), reg = req->regs[ph];
-        int is_value = ph == 1 || ph == 2;      /* r0 is a fine value; a result or clobber r0 is "none" */
-        if (reg == 0 && !is_value) {
-            res->why = placeholder_role[ph];
-            res->reg = -1;
-            return PVP_E_BAD_REGISTER;
-        }
-        int rc = pvp_ia64_field_set(f, &it->bits, &it->lbits, reg);
-        if (rc)
-            return rc;
     }
-    return PVP_OK;
 }
 
-/* Only the registers the site allows may be written. */
-static int check_writes(const pvp_ia64_item *it, const pvp_code_req *req, pvp_code_result *res)
+static int refuse(pvp_code_result *res, const char *why, int reg, int status)
 {
-    uint64_t gr[2] = { 0, 0 }, pr = 0;
-    uint32_t br = 0;
-    pvp_ia64_item_writes(it, gr, &br, &pr);
+    res->why = why;
+    res->reg = reg;
+    return status;
+}
+
+/* Give one instruction the site's registers and predicate (its plan says
+ * where), and check that it writes only what the site allows. */
+static int substitute(const pvp_ia64_prep_item *pi, pvp_ia64_item *it, const pvp_code_req *req,
+                      pvp_code_result *res)
+{
+    if (req->qp && pi->no_qp)          /* rfi, cover, bsw: inline they would run whatever the predicate */
+        return refuse(res, "an instruction of the code cannot be predicated (the site has a qualifying predicate)",
+                      -1, PVP_E_UNSUPPORTED);
+    if ((pi->qp == 2 || pi->written_ph >> PVP_IA64_SUB_PRED) && !req->pclob)
+        return refuse(res, "a predicate clobber", -1, PVP_E_BAD_REGISTER);
+    *it = pi->it;
+    if (pi->qp == 1)
+        it->bits |= req->qp;
+    else if (pi->qp == 2)
+        it->bits = (it->bits & ~(uint64_t)PVP_IA64_QP_MASK) | req->pclob;
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
+    uint64_t gr[2] = { pi->gr[0], pi->gr[1] }, pr = pi->pr;
+    for (unsigned k = 0; k < pi->nsubs; k++) {
+        unsigned what = pi->sub_what[k], reg = what == PVP_IA64_SUB_PRED ? req->pclob : req->regs[what];
+        int is_value = what == 1 || what == 2;      /* r0 is a fine value; a result or clobber r0 is "none" */
+        if (what == PVP_IA64_SUB_PRED && !reg)
+            return refuse(res, "a predicate clobber", -1, PVP_E_BAD_REGISTER);
+        if (what != PVP_IA64_SUB_PRED && reg == 0 && !is_value)
+            return refuse(res, placeholder_role[what], -1, PVP_E_BAD_REGISTER);
+        int rc = pvp_ia64_field_set(&fmt->field[pi->sub_field[k]], &it->bits, &it->lbits, reg);
+        if (rc)
+            return refuse(res, "a register does not fit its field", -1, rc);
+        if (!((pi->written_ph >> what) & 1))
+            continue;
+        if (what == PVP_IA64_SUB_PRED)
+            pr |= UINT64_C(1) << reg;
+        else if (reg)
+            set_bit(gr, reg);
+    }
     for (unsigned w = 0; w < 2; w++) {
-        uint64_t bad = gr[w] & ~req->allowed_gr[w];      /* item_writes leaves r0 out */
+        uint64_t bad = gr[w] & ~req->allowed_gr[w];
         if (bad) {
             unsigned n = 64 * w;
             while (!(bad & 1))
                 bad >>= 1, n++;
-            res->why = "it writes a general register the site does not allow";
-            res->reg = (int)n;
-            return PVP_E_BAD_REGISTER;
+            return refuse(res, "it writes a general register the site does not allow", (int)n, PVP_E_BAD_REGISTER);
         }
     }
-    if (br & ~req->allowed_br) {
-        res->why = "it writes a branch register the site does not allow";
-        res->reg = -1;
-        return PVP_E_BAD_REGISTER;
-    }
-    if (pr & ~(UINT64_C(1) | UINT64_C(1) << req->pclob)) {
-        res->why = "it writes predicates the site does not allow";
-        res->reg = -1;
-        return PVP_E_BAD_REGISTER;
-    }
+    if (pi->br & ~req->allowed_br)
+        return refuse(res, "it writes a branch register the site does not allow", -1, PVP_E_BAD_REGISTER);
+    if (pr & ~(UINT64_C(1) | UINT64_C(1) << req->pclob))
+        return refuse(res, "it writes predicates the site does not allow", -1, PVP_E_BAD_REGISTER);
     return PVP_OK;
 }
 
@@ -160,15 +163,6 @@ static unsigned movl_reg(const pvp_ia64_item *it)
     unsigned reg = 0;
     pvp_ia64_movl_get(&b, 2, &imm, &reg);
     return reg;
-}
-
-static int set_movl_imm(pvp_ia64_item *it, uint64_t imm)
-{
-    pvp_ia64_bundle b = { 4, { 0, it->lbits, it->bits } };
-    int rc = pvp_ia64_movl_set(&b, 2, imm);
-    it->lbits = b.slot[1];
-    it->bits = b.slot[2];
-    return rc;
 }
 
 /* Self-references of a template: movl of an address inside it (the return
@@ -228,8 +222,20 @@ static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
         return;
     }
     p->used = (uint16_t)used;
-    for (size_t i = 0; i < n; i++)
-        p->item[i].it = items[i];
+    for (size_t i = 0; i < n; i++) {
+        pvp_ia64_prep_item *pi = &p->item[i];
+        uint64_t target = pi->target;
+        int16_t ref = pi->ref;
+        *pi = (pvp_ia64_prep_item){ .it = items[i], .target = target, .ref = ref };
+        plan_item(pi);
+    }
+    p->nops = (pvp_ia64_bundle){ 0x00, { 0, 0, 0 } };            /* MII, no stop */
+    for (unsigned s = 0; s < 3; s++)
+        pvp_ia64_put_nop(&p->nops, s);
+    p->skip = p->nops;
+    p->skip.tmpl = 0x10;                                         /* MIB */
+    pvp_ia64_put_nop(&p->skip, 2);
+    p->status = pvp_ia64_put_branch(&p->skip, 2, 0, 0, 0);       /* to itself until a site is known */
 }
 
 /* The prepared form of the request's template: from the cache, or made
@@ -244,21 +250,17 @@ static const pvp_ia64_prepared *prepared(const pvp_code_req *req, pvp_ia64_prepa
     return room;
 }
 
-static int put_filler(pvp_ia64_bundle *b, size_t first, size_t count, uint64_t at, uint64_t end,
-                      pvp_code_result *res)
+/* Nops after the code, from three bundles on with a branch over them. */
+static int put_filler(const pvp_ia64_prepared *p, pvp_ia64_bundle *b, size_t first, size_t count, uint64_t at,
+                      uint64_t end, pvp_code_result *res)
 {
-    pvp_ia64_bundle nops = { 0x00, { 0, 0, 0 } };                /* MII, no stop */
-    for (unsigned s = 0; s < 3; s++)
-        pvp_ia64_put_nop(&nops, s);
     for (size_t k = 0; k < count; k++)
-        b[first + k] = nops;
+        b[first + k] = p->nops;
     res->skip = count >= SKIP_MIN_BUNDLES;
     if (!res->skip)
         return PVP_OK;
-    pvp_ia64_bundle *j = &b[first];
-    j->tmpl = 0x10;                                             /* MIB */
-    pvp_ia64_put_nop(j, 2);
-    return pvp_ia64_put_branch(j, 2, at + first * PVP_IA64_BUNDLE_SIZE, end, 0);
+    b[first] = p->skip;
+    return pvp_ia64_iprel_set(&b[first], 2, 0, at + first * PVP_IA64_BUNDLE_SIZE, end);
 }
 
 /* Give the items the site's registers and predicate; check what they write. */
@@ -266,15 +268,9 @@ static int give_registers(const pvp_ia64_prepared *p, const pvp_code_req *req, p
                           pvp_code_result *res)
 {
     for (size_t i = 0; i < p->n; i++) {
-        items[i] = p->item[i].it;
-        int rc = substitute(&items[i], req, res);
-        if (!rc)
-            rc = check_writes(&items[i], req, res);
-        if (rc) {
-            if (!res->why)
-                res->why = "a register does not fit its field";
+        int rc = substitute(&p->item[i], &items[i], req, res);
+        if (rc)
             return rc;
-        }
     }
     return PVP_OK;
 }
@@ -287,9 +283,13 @@ static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_i
         b[k] = p->bundles[k];
     for (size_t i = 0; i < p->n; i++) {
         int ref = p->item[i].ref;
-        if (ref >= 0)
-            set_movl_imm(&items[i], (size_t)ref < p->n ? req->at + items[ref].bundle * PVP_IA64_BUNDLE_SIZE
-                                                        : req->at + req->room);
+        if (ref >= 0) {
+            const pvp_ia64_field *imm = pvp_ia64_format_field(pvp_ia64_opcode_format(items[i].op), 'i');
+            uint64_t to = (size_t)ref < p->n ? req->at + items[ref].bundle * PVP_IA64_BUNDLE_SIZE : req->at + req->room;
+            int rc = pvp_ia64_field_set(imm, &items[i].bits, &items[i].lbits, to);
+            if (rc)
+                return rc;
+        }
         pvp_ia64_bundle *bb = &b[items[i].bundle];
         bb->slot[items[i].slot] = items[i].bits;
         if (items[i].op->unit == PVP_IA64_UNIT_X)
@@ -333,11 +333,19 @@ int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *r
     }
     rc = place(p, req, items, b, res);
     if (!rc)
-        rc = put_filler(b, p->used, nb - p->used, req->at, req->at + req->room, res);
+        rc = put_filler(p, b, p->used, nb - p->used, req->at, req->at + req->room, res);
     if (rc)
         return rc;
-    for (size_t k = 0; k < nb; k++)
-        pvp_ia64_bundle_pack(&b[k], out + k * PVP_IA64_BUNDLE_SIZE);
+    uint8_t nop_bytes[PVP_IA64_BUNDLE_SIZE];
+    pvp_ia64_bundle_pack(&p->nops, nop_bytes);
+    for (size_t k = 0; k < nb; k++) {
+        uint8_t *to = out + k * PVP_IA64_BUNDLE_SIZE;
+        if (k >= p->used + (size_t)res->skip)        /* the nops of the filler: packed once */
+            for (unsigned i = 0; i < PVP_IA64_BUNDLE_SIZE; i++)
+                to[i] = nop_bytes[i];
+        else
+            pvp_ia64_bundle_pack(&b[k], to);
+    }
     res->used = p->used * PVP_IA64_BUNDLE_SIZE;
     res->filler = req->room - res->used;
     return PVP_OK;

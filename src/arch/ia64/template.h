@@ -12,11 +12,24 @@
 #define PVP_IA64_MAX_BUNDLES 16
 #define PVP_IA64_TARGET_END  1u         /* a target that is the template's end (no bundle is at 1) */
 
-/* One instruction of a prepared template. */
+#define PVP_IA64_SUB_PRED    6u         /* a substitution of the predicate placeholder */
+#define PVP_IA64_MAX_SUBS    PVP_IA64_MAX_FIELDS
+
+/* One instruction of a prepared template, with what giving it a site's
+ * registers means: which fields get which placeholder's register, and what
+ * it writes besides them. */
 typedef struct pvp_ia64_prep_item {
     pvp_ia64_item it;           /* placeholder registers; bundle and slot as laid out */
     uint64_t target;            /* IP-relative target kept, TARGET_END, or 0 */
     int16_t ref;                /* for a movl of a place in the template: the item it names (n: the end), else -1 */
+    uint8_t no_qp;              /* it cannot be predicated (rfi, cover, bsw) */
+    uint8_t qp;                 /* 1: gets the site's predicate; 2: the predicate placeholder's */
+    uint8_t nsubs;
+    uint8_t sub_field[PVP_IA64_MAX_SUBS];   /* field index in the row's format */
+    uint8_t sub_what[PVP_IA64_MAX_SUBS];    /* placeholder 0-5, or SUB_PRED */
+    uint8_t written_ph;         /* bit k: placeholder k is written (bit SUB_PRED: the predicate) */
+    uint32_t br;                /* branch registers it writes */
+    uint64_t gr[2], pr;         /* registers and predicates it writes that are no placeholder */
 } pvp_ia64_prep_item;
 
 /* What does not depend on the site: the template's items, laid out. */
@@ -26,6 +39,7 @@ typedef struct pvp_ia64_prepared {
     const char *why;
     uint16_t n, used;                   /* items, bundles */
     pvp_ia64_bundle bundles[PVP_IA64_MAX_BUNDLES];   /* templates and nops; items' slots are the site's */
+    pvp_ia64_bundle nops, skip;         /* filler: MII nops; MIB nops with a branch to itself */
     pvp_ia64_prep_item item[];
 } pvp_ia64_prepared;
 
