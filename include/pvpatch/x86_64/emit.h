@@ -35,9 +35,27 @@ typedef void (*pvp_x86_fn)(void);     /* an ops table entry: "matches every func
 
 #define PVP_X86_TABLE_ATTR __attribute__((section(".pvpatch.ops"), used, visibility("hidden")))
 
-/* List callbacks: an ops table initialiser entry, or nothing. */
-#define PVP_X86_OPS_ENTRY_(op, fn) [op] = (pvp_x86_fn)fn,
 #define PVP_X86_NOTHING_(op, x)
+
+#ifndef __cplusplus
+/* Ops table `name`: each FN's function at its operation's index. */
+#define PVP_X86_OPS_ENTRY_(op, fn) [op] = (pvp_x86_fn)fn,
+#define PVP_X86_OPS_TABLE_(name, count, LIST)                                     \
+    PVP_X86_TABLE_ATTR pvp_x86_fn name[count] = { LIST(PVP_X86_OPS_ENTRY_, PVP_X86_NOTHING_) }
+#else
+/* C++ has no array designators: the assembler lays the table out, zeros
+ * with a relocation at each FN's index. The functions are then named from
+ * assembler only, so in C++ they must be extern "C" (and PVP_X86_OP_FN
+ * keeps them). */
+#define PVP_X86_OPS_RELOC_(op, fn) ".reloc 771b+8*" PVP_X86_STR(op) ", R_X86_64_64, " #fn "\n"
+#define PVP_X86_OPS_TABLE_(name, count, LIST)                                     \
+    extern "C" __attribute__((visibility("hidden"))) pvp_x86_fn name[count];      \
+    __asm__(".pushsection .pvpatch.ops, \"aw\"\n.balign 8\n.globl " #name "\n"     \
+            ".hidden " #name "\n.type " #name ", @object\n"                        \
+            ".size " #name ", 8*" PVP_X86_STR(count) "\n" #name ":\n771:\n"         \
+            ".rept " PVP_X86_STR(count) "\n.quad 0\n.endr\n"                        \
+            LIST(PVP_X86_OPS_RELOC_, PVP_X86_NOTHING_) ".popsection\n")
+#endif
 
 /* One template: its code in .pvpatch.text, its entry in .pvpatch.tmpl. */
 #define PVP_X86_TEMPLATE_(op, form, code)                                         \
@@ -61,9 +79,7 @@ typedef void (*pvp_x86_fn)(void);     /* an ops table entry: "matches every func
 
 /* Mode `mode` (a C identifier, at most 16 characters) with id `id`. */
 #define PVP_X86_MODE(mode, id, count, LIST)                                       \
-    PVP_X86_TABLE_ATTR pvp_x86_fn pvp_ops_##mode[count] = {                       \
-        LIST(PVP_X86_OPS_ENTRY_, PVP_X86_NOTHING_)                                \
-    };                                                                            \
+    PVP_X86_OPS_TABLE_(pvp_ops_##mode, count, LIST);                              \
     __asm__(".hidden pvp_live_ops\n"                                              \
             ".pushsection .pvpatch.tmpl, \"aw\"\n.balign 8\n.Lpvp_tmpl_" #mode ":\n.popsection\n" \
             LIST(PVP_X86_CALL_TEMPLATES_, PVP_X86_INLINE_TEMPLATE_)               \
@@ -71,9 +87,6 @@ typedef void (*pvp_x86_fn)(void);     /* an ops table entry: "matches every func
             PVP_X86_MODE_RECORD_(mode, id, count))
 
 /* The live ops table of the module, starting as the mode of LIST. */
-#define PVP_X86_LIVE_OPS(count, LIST)                                             \
-    PVP_X86_TABLE_ATTR pvp_x86_fn pvp_live_ops[count] = {                         \
-        LIST(PVP_X86_OPS_ENTRY_, PVP_X86_NOTHING_)                                \
-    }
+#define PVP_X86_LIVE_OPS(count, LIST) PVP_X86_OPS_TABLE_(pvp_live_ops, count, LIST)
 
 #endif

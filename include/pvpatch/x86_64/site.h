@@ -56,8 +56,9 @@
 
 #else /* C */
 
-/* The functions of an ops table: entered with rsp aligned to 8 only. */
-#define PVP_X86_OP_FN __attribute__((force_align_arg_pointer))
+/* The functions of an ops table: entered with rsp aligned to 8 only; kept
+ * even where only assembler names them (C++ ops tables, emit.h). */
+#define PVP_X86_OP_FN __attribute__((force_align_arg_pointer, used))
 
 #ifdef __AVX512F__
 #define PVP_X86_AVX512_CLOBBERS                                                   \
