@@ -1,12 +1,25 @@
-# pvpatch — `make demo` shows it working, `make check` runs every test.
-# Other targets: all, bench, fuzz, install, freestanding, clean,
+# pvpatch — `make` builds the command and the library, `make demo` shows it
+# working, `make check` runs every test.
+# Other targets: bench, fuzz, install, uninstall, freestanding, clean,
 # upstream-ivt LINUX=/path (a Linux ivt.S through pvpatch, see examples/ia64-ivt).
 
-PREFIX  ?= /usr/local
+# Where `make install` puts things (DESTDIR, if set, is prepended to each).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/pvpatch
 CC      ?= cc
 FUZZCC  ?= clang
 BUILD   := build
 VERSION := 0.1.0
+SOVERSION := 0
+
+# mk/*.mk define rules of their own: the default goal is named, not left to
+# whichever rule make reads first.
+.DEFAULT_GOAL := all
 
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
 CPPFLAGS := -Iinclude -Isrc -MMD -MP -DPVPATCH_VERSION='"$(VERSION)"'
@@ -34,12 +47,17 @@ HOST_OBJ   := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
 SAN_OBJ    := $(ENGINE_SRC:%.c=$(BUILD)/san/%.o) $(LIB_SRC:%.c=$(BUILD)/san/%.o) $(HOST_SRC:%.c=$(BUILD)/san/%.o) \
               $(TEST_SRC:%.c=$(BUILD)/san/%.o)
 BENCHES    := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-FUZZERS    := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 DEPS       := $(BUILD)/.deps
+# What the library itself links against: the host programs' libraries but
+# libelf, which only src/elf (the command's file reader) uses.
+LIB_LIBS   := $(filter-out -lelf,$(HOST_LIBS))
+SONAME     := libpvpatch.so.$(SOVERSION)
+SHLIB      := $(BUILD)/libpvpatch.so.$(VERSION)
+LIBS_BUILT := $(BUILD)/libpvpatch.a $(SHLIB) $(BUILD)/$(SONAME) $(BUILD)/libpvpatch.so
 
-.PHONY: all demo check bench fuzz install freestanding clean deps upstream-ivt
+.PHONY: all demo check bench fuzz install uninstall install-check freestanding clean deps upstream-ivt
 
-all: $(BUILD)/pvpatch $(BUILD)/libpvpatch.a
+all: $(BUILD)/pvpatch $(LIBS_BUILT)
 
 # Missing Debian packages are installed (as root) or named (otherwise).
 $(DEPS): scripts/install-deps.sh
@@ -47,8 +65,19 @@ $(DEPS): scripts/install-deps.sh
 	@mkdir -p $(BUILD) && touch $@
 deps: $(DEPS)
 
+# $(call stamp,FILE,TEXT), read as the Makefile is: FILE is rewritten when it
+# does not hold TEXT, so what depends on FILE is rebuilt exactly when TEXT
+# changes (and `make -n` does not see a change that is not there).
+differ = $(subst x$(1),,x$(2))$(subst x$(2),,x$(1))
+stamp  = $(if $(call differ,$(file <$(1)),$(2)),$(shell mkdir -p $(dir $(1)))$(file >$(1),$(2)))
+
 $(BUILD)/obj/src/engine/%.o $(BUILD)/obj/src/arch/%.o: CFLAGS += -ffreestanding
-$(BUILD)/obj/%.o: %.c | $(DEPS)
+# Position-independent, so that libpvpatch.a links into shared libraries too.
+LIB_CFLAGS := -fPIC
+$(ENGINE_OBJ): CFLAGS += $(LIB_CFLAGS)
+# Objects are rebuilt when the compiler or its flags change, not only their sources.
+$(call stamp,$(BUILD)/obj/.flags,$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS))
+$(BUILD)/obj/%.o: %.c $(BUILD)/obj/.flags | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -58,6 +87,12 @@ $(BUILD)/san/%.o: %.c | $(DEPS)
 
 $(BUILD)/libpvpatch.a: $(ENGINE_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# The shared library: every symbol resolved at its own link (-z defs).
+$(SHLIB): $(ENGINE_OBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs $^ $(LIB_LIBS) -o $@
+$(BUILD)/$(SONAME) $(BUILD)/libpvpatch.so: $(SHLIB)
+	ln -sf $(<F) $@
 
 $(BUILD)/pvpatch: $(BUILD)/obj/src/cli/main.o $(HOST_OBJ) $(BUILD)/libpvpatch.a
 	$(CC) $(CFLAGS) $^ $(HOST_LIBS) -o $@
@@ -71,6 +106,7 @@ $(BUILD)/bench/%: bench/%.c $(HOST_OBJ) $(BUILD)/libpvpatch.a | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(filter %.c %.o %.a,$^) $(HOST_LIBS) -o $@
 
+FUZZERS    := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/%: fuzz/%.c $(ENGINE_SRC) | $(DEPS)
 	@mkdir -p $(@D)
 	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(filter %.c,$^) -o $@
@@ -90,7 +126,7 @@ freestanding: | $(DEPS)
 FUZZ_SECONDS ?= 300
 CHECK_FUZZ_SECONDS ?= 5
 
-check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) freestanding $(CHECK_DEPS)
+check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) freestanding install-check $(CHECK_DEPS)
 	@for f in $(FUZZERS); do \
 	    mkdir -p $(BUILD)/corpus/$$(basename $$f); \
 	    $$f -max_total_time=$(CHECK_FUZZ_SECONDS) -seed=1 $(BUILD)/corpus/$$(basename $$f) \
@@ -116,16 +152,53 @@ upstream-ivt: $(BUILD)/pvpatch
 	@test -n "$(LINUX)" || { echo "usage: make upstream-ivt LINUX=/path/to/linux" >&2; exit 2; }
 	@sh examples/ia64-ivt/upstream-ivt.sh "$(LINUX)" $(BUILD)
 
-$(BUILD)/pvpatch.pc: pvpatch.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+# pvpatch.pc names the install directories: it is rebuilt whenever one of
+# them (or what it records) changes, not only when pvpatch.pc.in does. Paths
+# under PREFIX are written relative to ${prefix}. DESTDIR is a staging root,
+# not where the files end up, so it is never written into the file.
+pc_path   = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+PC_VALUES := $(VERSION)|$(PREFIX)|$(LIBDIR)|$(INCLUDEDIR)|$(DATADIR)|$(LIB_LIBS)
+$(call stamp,$(BUILD)/pvpatch.pc.values,$(PC_VALUES))
+$(BUILD)/pvpatch.pc: pvpatch.pc.in $(BUILD)/pvpatch.pc.values
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_path,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(call pc_path,$(INCLUDEDIR))|' -e 's|@DATADIR@|$(call pc_path,$(DATADIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(LIB_LIBS)|' $< > $@
 
-install: $(BUILD)/pvpatch $(BUILD)/libpvpatch.a $(BUILD)/pvpatch.pc
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/include/pvpatch
-	install -m 755 $(BUILD)/pvpatch $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/libpvpatch.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(BUILD)/pvpatch.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	cp -R include/pvpatch/. $(DESTDIR)$(PREFIX)/include/pvpatch/
+# Everything `make install` writes, relative to DESTDIR: uninstall removes
+# exactly this, then the directories that are pvpatch's own.
+HEADERS   := $(patsubst include/%,%,$(shell find include/pvpatch -type f))
+DOCS      := README.md $(wildcard docs/*.md)
+FLUSH_SRC := src/arch/ia64/flush_icache.S
+INSTALLED := $(BINDIR)/pvpatch $(addprefix $(LIBDIR)/,$(notdir $(LIBS_BUILT))) \
+             $(LIBDIR)/pkgconfig/pvpatch.pc $(addprefix $(INCLUDEDIR)/,$(HEADERS)) \
+             $(DATADIR)/pvpatch/ia64/flush_icache.S $(MANDIR)/man1/pvpatch.1 \
+             $(addprefix $(DOCDIR)/,$(DOCS))
+OWN_DIRS  := $(INCLUDEDIR)/pvpatch $(DATADIR)/pvpatch $(DOCDIR)
+
+install: all $(BUILD)/pvpatch.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/pvpatch/ia64
+	install -m 755 $(BUILD)/pvpatch $(DESTDIR)$(BINDIR)/
+	install -m 644 $(BUILD)/libpvpatch.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/libpvpatch.so
+	install -m 644 $(BUILD)/pvpatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	@for f in $(HEADERS); do install -D -m 644 include/$$f $(DESTDIR)$(INCLUDEDIR)/$$f || exit 1; done
+	install -m 644 $(FLUSH_SRC) $(DESTDIR)$(DATADIR)/pvpatch/ia64/
+	install -m 644 docs/pvpatch.1 $(DESTDIR)$(MANDIR)/man1/
+	@for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(DOCDIR)/$$f || exit 1; done
+	@echo "installed pvpatch $(VERSION) under $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@for d in $(OWN_DIRS); do \
+	    [ ! -d $(DESTDIR)$$d ] || find $(DESTDIR)$$d -depth -type d -empty -delete; done
+
+# make check: what a user gets from make, make install and make uninstall
+# (tests/install-check.sh says what each check proves).
+install-check: all
+	MAKE='$(MAKE)' sh tests/install-check.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -2,8 +2,8 @@
 # Install the Debian packages pvpatch needs, if any are missing.
 # Run by every make target through build/.deps; safe to run by hand.
 set -e
-PKGS="make gcc clang libclang-rt-14-dev llvm pkg-config binutils-ia64-linux-gnu \
-      libelf-dev libzydis-dev libcriterion-dev"
+PKGS="make gcc g++ clang libclang-rt-14-dev llvm pkg-config binutils-ia64-linux-gnu \
+      libelf-dev libzydis-dev libcriterion-dev man-db"
 
 missing=""
 for p in $PKGS; do
