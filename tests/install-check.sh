@@ -12,6 +12,9 @@
 #                 (position-independent) patches its own site when a program calls it
 #   flush         the installed IA-64 flush routine links into boot code with
 #                 the installed pvpatch.lds, and the call reaches it
+#   guide         the commands of docs/guide.md's "Building by hand" section,
+#                 run against the installed pvpatch, give the very kernel-a.elf
+#                 that examples/ia64-ivt/build.sh does
 #   man           `man -l` renders the installed page without a warning, and it
 #                 names every command `pvpatch --help` lists
 #   docs          README.md and docs/*.md are installed as they are
@@ -122,6 +125,16 @@ flush() {
     [ -n "$want" ] && [ "$got" = "$want" ] || say_fail "br.call reaches '$got', pvp_ia64_flush_icache is at '$want'"
 }
 
+guide() {
+    mkdir -p "$t/guide" "$t/ref" && ln -s "$here/examples" "$t/guide/examples" || return 1
+    awk '/^## Building by hand/ {on = 1; next} /^## / {on = 0} on && /^```sh$/ {code = 1; next}
+         /^```$/ {code = 0} on && code' "$here/docs/guide.md" >"$t/guide/commands.sh"
+    [ -s "$t/guide/commands.sh" ] || say_fail "no sh block in the 'Building by hand' section" || return 1
+    (cd "$t/guide" && PKG_CONFIG_LIBDIR=$P/lib/pkgconfig sh -eu commands.sh) || return 1
+    sh examples/ia64-ivt/build.sh "$t/ref" >/dev/null || return 1
+    cmp "$t/guide/kernel-a.elf" "$t/ref/kernel-a.elf"
+}
+
 man_page() {
     LC_ALL=C MANWIDTH=80 man --warnings -l "$P/share/man/man1/pvpatch.1" >"$t/man.txt" 2>"$t/man.err" || return 1
     [ ! -s "$t/man.err" ] || say_fail "man warns: $(cat "$t/man.err")" || return 1
@@ -154,6 +167,7 @@ check pkg-config pkgconfig
 check cxx cxx
 check shared-lib shared_lib
 check flush flush
+check guide guide
 check man man_page
 check docs docs
 check uninstall uninstall
@@ -162,4 +176,4 @@ if [ -n "$failed" ]; then
     echo "install-check: failed:$failed" >&2
     exit 1
 fi
-echo "install-check: make, make install (PREFIX, DESTDIR), pkg-config, C++, shared library, flush routine, man page, docs, make uninstall: all ok"
+echo "install-check: make, make install (PREFIX, DESTDIR), pkg-config, C++, shared library, flush routine, the guide's commands, man page, docs, make uninstall: all ok"
