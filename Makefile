@@ -33,7 +33,8 @@ ENGINE_SRC := $(wildcard src/engine/*.c src/arch/ia64/*.c)
 HOST_SRC   := $(filter-out src/cli/main.c,$(wildcard src/elf/*.c src/cli/*.c))
 TEST_SRC   := $(wildcard tests/*.c tests/support/*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
-FUZZ_SRC   := $(wildcard fuzz/*.c)
+FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
+FUZZ_SUPPORT := $(wildcard fuzz/support/*.c)
 HOST_LIBS  := -lelf
 # Optional parts (mk/*.mk, e.g. an arch backend with a library of its own)
 # add to these: LIB_SRC goes into libpvpatch.a and the test runner, CHECK_DEPS
@@ -106,10 +107,23 @@ $(BUILD)/bench/%: bench/%.c $(HOST_OBJ) $(BUILD)/libpvpatch.a | $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 $(filter %.c %.o %.a,$^) $(HOST_LIBS) -o $@
 
-FUZZERS    := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
-$(BUILD)/fuzz/%: fuzz/%.c $(ENGINE_SRC) | $(DEPS)
+# Fuzz targets (fuzz/fuzz_*.c) link fuzz/support and the library, the ELF
+# reader and the command built with coverage and the sanitizers, so they
+# reach every parser a user's file goes through; UB stops them like a crash
+# (pointer-overflow through halt_on_error, so that fuzz/known-ub.supp can
+# waive a reported case: fuzz/run.sh).
+FUZZERS      := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize-recover=pointer-overflow
+FUZZ_LIB_OBJ := $(patsubst %.c,$(BUILD)/fz/%.o,$(ENGINE_SRC) $(LIB_SRC) $(HOST_SRC) $(FUZZ_SUPPORT))
+$(call stamp,$(BUILD)/fz/.flags,$(FUZZCC) $(CPPFLAGS) $(FUZZ_SAN))
+$(BUILD)/fz/%.o: %.c $(BUILD)/fz/.flags | $(DEPS)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(filter %.c,$^) -o $@
+	$(FUZZCC) $(CPPFLAGS) -Ifuzz -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fz/libfuzzed.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fz/fuzz/%.o $(BUILD)/fz/libfuzzed.a
+	@mkdir -p $(@D)
+	$(FUZZCC) -g $(FUZZ_SAN) -fsanitize=fuzzer $(filter %.o %.a,$^) $(HOST_LIBS) -o $@
 
 # The engine must link into a kernel: build it freestanding without libc and
 # allow no undefined symbol but the four a freestanding C compiler may call.
@@ -123,22 +137,30 @@ freestanding: | $(DEPS)
 	if [ -n "$$undef" ]; then echo "freestanding: engine needs $$undef" >&2; exit 1; fi
 	@echo "freestanding: engine builds with -ffreestanding -nostdlib, no libc symbol needed"
 
+# Seconds each fuzz target runs in make fuzz and in make check; FUZZ_FLAGS go to libFuzzer.
 FUZZ_SECONDS ?= 300
 CHECK_FUZZ_SECONDS ?= 5
+FUZZ_FLAGS ?=
 
-check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) freestanding install-check $(CHECK_DEPS)
-	@for f in $(FUZZERS); do \
-	    mkdir -p $(BUILD)/corpus/$$(basename $$f); \
-	    $$f -max_total_time=$(CHECK_FUZZ_SECONDS) -seed=1 $(BUILD)/corpus/$$(basename $$f) \
-	        >$(BUILD)/$$(basename $$f).log 2>&1 || { tail -40 $(BUILD)/$$(basename $$f).log; exit 1; }; \
-	    echo "fuzz: $$(basename $$f): $$(grep -o 'Done [0-9]* runs' $(BUILD)/$$(basename $$f).log) in $(CHECK_FUZZ_SECONDS)s, no crash"; \
-	done
+# Seeds for the fuzz targets, built from the examples (fuzz/seeds.sh); the
+# x86-64 example's program and object when mk/x86_64.mk builds them.
+FUZZ_SEEDS := $(BUILD)/fuzz/seeds/.built
+X86_SEEDS  := $(if $(X86_EXAMPLE),$(X86_EXAMPLE) $(dir $(X86_EXAMPLE))main.o)
+$(FUZZ_SEEDS): fuzz/seeds.sh $(BUILD)/pvpatch $(X86_SEEDS) \
+               $(shell find examples/ia64-ivt examples/install include/pvpatch/ia64 -type f)
+	sh fuzz/seeds.sh $(BUILD)/fuzz/seeds $(BUILD)/pvpatch $(X86_SEEDS)
+	@touch $@
+
+# make check fuzzes from the seeds alone (a fresh corpus, seed 1), so its
+# time does not grow with what earlier runs found; make fuzz keeps
+# build/corpus from run to run.
+check: $(BUILD)/tests/pvpatch-tests $(BUILD)/pvpatch $(FUZZERS) $(FUZZ_SEEDS) freestanding install-check $(CHECK_DEPS)
+	@rm -rf $(BUILD)/fuzz/check-corpus
+	@sh fuzz/run.sh $(CHECK_FUZZ_SECONDS) $(BUILD)/fuzz/check-corpus -seed=1 $(FUZZERS)
 	PVPATCH=$(BUILD)/pvpatch $(BUILD)/tests/pvpatch-tests
 
-fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-	    mkdir -p $(BUILD)/corpus/$$(basename $$f); \
-	    $$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/corpus/$$(basename $$f) || exit 1; done
+fuzz: $(FUZZERS) $(FUZZ_SEEDS)
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/corpus "$(FUZZ_FLAGS)" $(FUZZERS)
 
 bench: $(BENCHES) $(BUILD)/pvpatch
 	@for b in $(BENCHES); do $$b || exit 1; done
