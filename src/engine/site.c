@@ -96,6 +96,8 @@ static int read_mode(const pvp_image *img, uint64_t rec, pvp_mode *m, pvp_error 
     m->tmpl_end = rd(img, rec + PVP_MODE_OFF_TMPL_END, 8);
     if (n == 0 || m->id == 0)
         return fail(err, PVP_E_BAD_FORMAT, rec, "mode record: no name or no mode id");
+    if (m->id > 0xff)       /* site records hold the mode in one byte */
+        return fail(err, PVP_E_BAD_FORMAT, rec, "mode record: mode id above 255");
     if (!pvp_image_at(img, m->ops, (uint64_t)m->nops * 8) ||
         (m->live && !pvp_image_at(img, m->live, (uint64_t)m->nops * 8)))
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "mode record: ops table outside the image");
