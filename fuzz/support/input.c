@@ -45,13 +45,22 @@ const char *fuzz_file(unsigned slot, const uint8_t *data, size_t size)
     return path[slot];
 }
 
+static char out_dir[32];
+
+/* At exit: the private directory goes (what was written there is unlinked after each run). */
+static void remove_out_dir(void)
+{
+    rmdir(out_dir);
+}
+
 const char *fuzz_out_path(void)
 {
     static char path[64];
     if (!path[0]) {
-        char dir[] = "/tmp/pvpatch-fuzz.XXXXXX";
-        FUZZ_CHECK(mkdtemp(dir));
-        snprintf(path, sizeof path, "%s/out", dir);
+        snprintf(out_dir, sizeof out_dir, "/tmp/pvpatch-fuzz.XXXXXX");
+        FUZZ_CHECK(mkdtemp(out_dir));
+        atexit(remove_out_dir);
+        snprintf(path, sizeof path, "%s/out", out_dir);
     }
     return path;
 }
