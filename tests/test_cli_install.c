@@ -490,3 +490,26 @@ Test(cli_install, check_after_install_flags_loads_of_the_freed_copy)
     free(o);
     pvp_file_close(k.file);
 }
+
+Test(cli_install, the_instance_in_place_is_decoded_too)
+{
+    /* A reserved template in the canonical instance: nothing moves, but the
+     * install must refuse code it cannot read, as the verifier would. */
+    kernel k;
+    all_forms_kernel(&k);
+    const pvp_instance *native = pvp_instance_find(k.set, k.count, "native");
+    uint8_t *b = pvp_image_at(pvp_file_image(k.file), native->canonical + 0x20, 16);
+    memset(b, 0xff, 16);
+    char bad[600], err[PVP_ERR_SIZE];
+    snprintf(bad, sizeof bad, "%s.bad", k.path);
+    cr_assert_eq(pvp_file_write(k.file, bad, err, sizeof err), 0, "%s", err);
+    int st;
+    char *o = run(&st, "install %s --instance native -o %s.out", bad, bad);
+    cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "address 0xa000000100008020") &&
+              strstr(o, "cannot decode"), "%s", o);
+    free(o);
+    o = run(&st, "sites %s \"$(printf 'two\\nlines')\"", bad);     /* a usage error quoting a line break */
+    cr_assert(st == 2 && count_lines(o) == 1, "%s", o);
+    free(o);
+    pvp_file_close(k.file);
+}

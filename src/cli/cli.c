@@ -93,12 +93,15 @@ int cli_parse_u64(const char *s, uint64_t *out)
 
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 {
+    char why[PVP_ERR_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "pvpatch %s: ", cmd->name);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'pvpatch help %s')\n", cmd->name);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    for (char *p = why; *p; p++)              /* one line, whatever a word of argv holds */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    fprintf(stderr, "pvpatch %s: %s (see 'pvpatch help %s')\n", cmd->name, why, cmd->name);
     return CLI_BAD_INPUT;
 }
 

@@ -148,8 +148,10 @@ static void move_data(install_ctx *c, uint64_t off, uint64_t len)
  * copied as bytes, so that a word of data is never read as a branch. */
 static int move_code(install_ctx *c)
 {
-    if (c->delta == 0)
-        return PVP_OK;                     /* the canonical instance stays where it is */
+    /* The instance in place does not move, but its code is checked as a
+     * copy's is (that it decodes, where it branches): the plan walks it. */
+    if (c->delta == 0 && c->commit)
+        return PVP_OK;
     size_t len;
     uint64_t dstart = 0, dend = 0;
     for (uint64_t off = 0; off < c->inst->size; off += len) {

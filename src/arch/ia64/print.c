@@ -20,9 +20,8 @@ static void put_mem(sink *s, const char *str, size_t n)
 {
     size_t room = s->len + 1 < s->size ? s->size - 1 - s->len : 0;
     size_t m = n < room ? n : room;
-    char *dst = s->buf + s->len;
-    for (size_t i = 0; i < m; i++)
-        dst[i] = str[i];
+    for (size_t i = 0; i < m; i++)          /* m is 0 when only the length is asked for (buf NULL) */
+        s->buf[s->len + i] = str[i];
     s->len += n;
 }
 
