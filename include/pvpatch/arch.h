@@ -38,8 +38,12 @@ typedef struct pvp_code_req {
     uint64_t at;               /* where the site is */
     uint64_t room;             /* its bytes */
     void *cache;               /* optional: memory the backend keeps prepared templates in
-                                * for one patch (all zero when it starts), or NULL */
+                               * for one patch (all zero when it starts), or NULL */
     size_t cache_size;
+    uint64_t exit;             /* where execution goes on after the code: 0 for at + room; else
+                                * the filler must start with a branch there (the out-of-line part
+                                * of a split site returns to the end of the part at addr), and an
+                                * empty template is a branch there under the site's predicate */
 } pvp_code_req;
 
 /* How the new code came out, or why it could not. */

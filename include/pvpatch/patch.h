@@ -23,6 +23,9 @@ typedef struct pvp_site {
     uint8_t regs[PVP_SITE_NREGS];   /* result, value 1, value 2, clobber 1, clobber 2, clobber 3 */
     uint8_t pclob;                  /* predicate the code may clobber, 0 for none */
     uint8_t cur_form, cur_mode;     /* what the site holds now (0: as built) */
+    uint8_t phys;                   /* 1: its code runs with data translation off (PVP_SITE_PHYS) */
+    uint64_t ool, ool_end;          /* a split site's out-of-line part, as built; 0, 0 for one piece
+                                     * (end is then the end of the part at addr) */
 } pvp_site;
 
 /* A mode record, read from the image. */
@@ -65,6 +68,16 @@ const char *pvp_form_name(unsigned form);
  * instance that is not (or no longer) at its canonical place are dead.
  * Returns 1 and sets *at for a live site, 0 for a dead one. */
 int pvp_site_live(const pvp_site *s, const pvp_instance *set, size_t count, uint64_t *at);
+/* Where the out-of-line part of a split site whose part at addr is live at
+ * `at` is now: it moves with it. PVP_E_OUTSIDE_IMAGE if the two parts do
+ * not lie in one instance (or both outside every instance): an install
+ * would move one without the other. */
+int pvp_site_ool_at(const pvp_site *s, const pvp_instance *set, size_t count, uint64_t at, uint64_t *ool_at);
+
+/* Was the site built as a call (C, or B in one piece)? Its code gives up
+ * the call registers then, so any form may write them there; a split
+ * site built as B holds its mode's code out of line, no call. */
+int pvp_site_built_as_call(const pvp_site *s);
 
 /* How the patcher chooses a form. */
 typedef enum pvp_policy {
@@ -118,7 +131,8 @@ typedef struct pvp_patch_req {
 } pvp_patch_req;
 
 /* Bytes of work space a patch or a verification of a table of `nsites`
- * site records needs (16 per record): the live sites' extents, sorted, so
+ * site records needs (32 per record): the live sites' extents (a split
+ * site has two), sorted, so
  * that both stay linear in the number of sites. Head code can use
  * __pvpatch_work (pvpatch.lds reserves it); a host mallocs it. */
 size_t pvp_patch_work_size(size_t nsites);

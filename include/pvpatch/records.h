@@ -76,9 +76,20 @@
 #define PVP_SITE_OFF_REGS     21  /* u8[5]: result, value 1, value 2, clobber 1, clobber 2 */
 #define PVP_SITE_OFF_CUR_FORM 26  /* u8: form now at the site, 0 = as built (engine-owned) */
 #define PVP_SITE_OFF_CUR_MODE 27  /* u8: mode now at the site (engine-owned) */
-#define PVP_SITE_OFF_RESERVED 28  /* u16: zero */
+#define PVP_SITE_OFF_SPLIT    28  /* u8: bits 0-4 code units of the part at addr (0: the site is one
+                                   * piece, [addr, end)); bit 7 PVP_SITE_PHYS; bits 5-6 zero */
+#define PVP_SITE_OFF_RESERVED PVP_SITE_OFF_SPLIT   /* its name before split sites gave it a use */
+#define PVP_SITE_OFF_OOL      29  /* u8: code units of the out-of-line part of a split site, which ends
+                                   * at end; 0 for a site in one piece */
 #define PVP_SITE_OFF_CLOB3    30  /* u8: third clobber register, 0 = none */
 #define PVP_SITE_OFF_PCLOB    31  /* u8: predicate the code may clobber, 0 = none */
+/* A split (compact) site is two parts: PVP_SITE_OFF_SPLIT's units at addr,
+ * where the code runs, and its out-of-line part [end - ool units, end),
+ * which the part at addr branches to when the code does not fit there. */
+#define PVP_SITE_INLINE_MASK  0x1f
+/* The site's code runs with data translation off (psr.dt = 0): the
+ * addresses its code loads for data are physical (docs/records.md). */
+#define PVP_SITE_PHYS         0x80
 /* Registers of a site as read: the five at PVP_SITE_OFF_REGS, then the
  * third clobber (at PVP_SITE_OFF_CLOB3). */
 #define PVP_SITE_NREGS        6

@@ -5,7 +5,7 @@
 
 size_t pvp_patch_work_size(size_t nsites)
 {
-    return nsites * sizeof(pvp_extent);
+    return 2 * nsites * sizeof(pvp_extent);      /* a split site has two parts */
 }
 
 pvp_extent *pvp_work_extents(const pvp_patch_req *req)
@@ -53,9 +53,13 @@ void pvp_live_extents(const pvp_image *img, const pvp_patch_req *req, pvp_extent
     for (size_t i = 0; i < total; i++) {
         pvp_site s;
         uint64_t at;
-        if (pvp_site_read(img, req->arch, req->sites, i, &s, NULL) == PVP_OK &&
-            pvp_site_live(&s, req->set, req->count, &at))
-            out[(*n)++] = (pvp_extent){ at, (uint32_t)(s.end - s.addr), (uint32_t)i };
+        uint64_t ool_at;
+        if (pvp_site_read(img, req->arch, req->sites, i, &s, NULL) != PVP_OK ||
+            !pvp_site_live(&s, req->set, req->count, &at))
+            continue;
+        out[(*n)++] = (pvp_extent){ at, (uint32_t)(s.end - s.addr), (uint32_t)i };
+        if (s.ool && pvp_site_ool_at(&s, req->set, req->count, at, &ool_at) == PVP_OK)
+            out[(*n)++] = (pvp_extent){ ool_at, (uint32_t)(s.ool_end - s.ool), (uint32_t)i };
     }
     sort_extents(out, *n);
 }

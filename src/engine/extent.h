@@ -19,7 +19,7 @@ typedef struct pvp_extent {
  * misaligned or too small for the site table. */
 pvp_extent *pvp_work_extents(const pvp_patch_req *req);
 /* Fill `out` with the extents of the live sites of the request's table, in
- * address order; *n gets their number. Records that cannot be read are
+ * address order (two for a split site: its parts); *n gets their number. Records that cannot be read are
  * skipped here: the caller's own walk reports them. */
 void pvp_live_extents(const pvp_image *img, const pvp_patch_req *req, pvp_extent *out, size_t *n);
 /* The index of the first extent of sorted `e` that ends after addr (n if none). */

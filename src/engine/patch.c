@@ -43,8 +43,8 @@ static void add_bit(uint64_t m[2], unsigned n)
 }
 
 /* What a site's code may write: its result and clobbers; the registers of
- * the call convention when it was built as a call (B, C), since that code
- * clobbers them already; what the template restores itself. */
+ * the call convention when it was built as a call (C, or B in one piece),
+ * since that code clobbers them already; what the template restores itself. */
 static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_template *t,
                               pvp_code_req *r)
 {
@@ -55,7 +55,7 @@ static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_te
     add_bit(r->allowed_gr, s->regs[3]);
     add_bit(r->allowed_gr, s->regs[4]);
     add_bit(r->allowed_gr, s->regs[5]);
-    if (s->form != PVP_FORM_A) {
+    if (pvp_site_built_as_call(s)) {
         r->allowed_gr[0] |= a->call_gr[0];
         r->allowed_gr[1] |= a->call_gr[1];
         r->allowed_br = a->call_br;
@@ -88,9 +88,17 @@ static int kept_site_register(const pvp_site *s, const pvp_template *t)
     return -1;
 }
 
-/* Lay out form `form` of mode `m` for site s at `at` in `room` bytes: `fresh`
- * code for a form the site is to get, or the code it holds now. */
-static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room, const pvp_mode *m,
+/* Where a live site's code is: its part at addr and, for a split site, its
+ * out-of-line part (ool_len 0 for a site in one piece). */
+typedef struct site_place {
+    uint64_t at, len;
+    uint64_t ool, ool_len;
+} site_place;
+
+/* Lay out the template of (form, mode m) for site s at `at` in `room` bytes,
+ * going on at `exit` (0: the end of the room): `fresh` code for a form the
+ * site is to get, or the code it holds now. */
+static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room, uint64_t exit, const pvp_mode *m,
                     unsigned form, int fresh, uint8_t *out, pvp_code_result *res)
 {
     pvp_template t;
@@ -107,9 +115,36 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
     }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
-                       s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size };
+                       s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size, exit };
     allowed_registers(c->arch, s, &t, &r);
     return c->arch->site_code(&r, out, res);
+}
+
+/* `room` bytes at `at` that branch to `to` under the site's predicate. */
+static int jump(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room, uint64_t to, uint8_t *out)
+{
+    static const uint8_t none[1];
+    pvp_code_result res;
+    pvp_code_req r = { none, at, 0, s->qp, { 0 }, 0, { 0, 0 }, 0, at, room, NULL, 0, to };
+    return c->arch->site_code(&r, out, &res);
+}
+
+/* Lay out (form, mode m) at a site's place, both parts of a split site: A
+ * at addr, the out-of-line part only branching back; B the mode's code out
+ * of line; C the call out of line; at addr a jump there for B and C. The
+ * result (filler, reason) is that of the part holding the code. */
+static int lay_out(patch_ctx *c, const pvp_site *s, const site_place *p, const pvp_mode *m, unsigned form,
+                   int fresh, uint8_t *in, uint8_t *ool, pvp_code_result *res)
+{
+    if (!p->ool_len)
+        return code_for(c, s, p->at, p->len, 0, m, form, fresh, in, res);
+    uint64_t back = p->at + p->len;
+    if (form == PVP_FORM_A) {
+        int rc = code_for(c, s, p->at, p->len, 0, m, form, fresh, in, res);
+        return rc ? rc : jump(c, s, p->ool, p->ool_len, back, ool);
+    }
+    int rc = code_for(c, s, p->ool, p->ool_len, back, m, form == PVP_FORM_B ? PVP_FORM_A : form, fresh, ool, res);
+    return rc ? rc : jump(c, s, p->at, p->len, p->ool, in);
 }
 
 static int same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
@@ -119,15 +154,22 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
     return n == 0;
 }
 
+/* One part of a site holds its layout `want` (laid out in `room` bytes):
+ * the same bytes, or failing that the same instructions. */
+static int same_part(patch_ctx *c, const uint8_t *want, size_t room, const uint8_t *now, uint64_t at, size_t len)
+{
+    return (room == len && same_bytes(want, now, len)) || c->arch->same_code(want, at, room, now, at, len) == PVP_OK;
+}
+
 /* The code now at a site must be what its record says it is: the same
  * bytes as its layout, or failing that the same instructions. */
-static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uint8_t *now,
-                         unsigned *form, unsigned *mode)
+static int check_current(patch_ctx *c, const pvp_site *s, const site_place *p, const uint8_t *now,
+                         const uint8_t *now_ool, unsigned *form, unsigned *mode)
 {
     *form = s->cur_form ? s->cur_form : s->form;
     *mode = s->cur_form ? s->cur_mode : s->mode;
     const pvp_mode *m = *form == PVP_FORM_C && *mode == 0 ? c->mode : find_mode(c->req, *mode);
-    uint8_t expected[MAX_SITE];
+    uint8_t expected[MAX_SITE], expected_ool[MAX_SITE];
     pvp_code_result res;
     if (!m)
         return fail(c, PVP_E_UNKNOWN_OP, s->record, "site holds code of a mode the image has no record of");
@@ -136,14 +178,21 @@ static int check_current(patch_ctx *c, const pvp_site *s, uint64_t at, const uin
     /* In the site's room, or in all the room there is: GNU as may have
      * packed the code tighter than the patcher lays it out, and only the
      * instructions count. */
-    size_t len = (size_t)(s->end - s->addr), room = len;
-    int rc = code_for(c, s, at, room, m, *form, 0, expected, &res);
-    if (rc == PVP_E_NO_SPACE)
-        rc = code_for(c, s, at, room = MAX_SITE, m, *form, 0, expected, &res);
+    site_place more = *p;
+    int rc = lay_out(c, s, p, m, *form, 0, expected, expected_ool, &res);
+    if (rc == PVP_E_NO_SPACE) {
+        /* the part that holds the code gets all the room there is */
+        if (p->ool_len && *form != PVP_FORM_A)
+            more.ool_len = MAX_SITE;
+        else
+            more.len = MAX_SITE;
+        rc = lay_out(c, s, &more, m, *form, 0, expected, expected_ool, &res);
+    }
     if (rc)
         return fail(c, rc, s->record, res.why ? res.why : "the site's own code cannot be rebuilt from its record");
-    if (!(room == len && same_bytes(expected, now, len)) && c->arch->same_code(expected, at, room, now, at, len))
-        return fail(c, PVP_E_STALE, at, "site code is not what its record says");
+    if (!same_part(c, expected, (size_t)more.len, now, p->at, (size_t)p->len) ||
+        (p->ool_len && !same_part(c, expected_ool, (size_t)more.ool_len, now_ool, p->ool, (size_t)p->ool_len)))
+        return fail(c, PVP_E_STALE, p->at, "site code is not what its record says");
     return PVP_OK;
 }
 
@@ -174,25 +223,38 @@ static void note_refusal(pvp_site_result *r, unsigned f, int rc, const pvp_code_
     }
 }
 
-/* Choose the form for the site and lay it out in `out`. A site left as C
- * says why it is not B, whatever the policy. */
-static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, unsigned cur_form, unsigned cur_mode, uint8_t *out,
-                  pvp_site_result *r)
+/* Why form f cannot be tried at site s at all, or NULL. Calls (B in one
+ * piece, C) need the call registers free: only where the site was built
+ * as one. A split site's B is its mode's code out of line: no call. */
+static const char *form_refused(const patch_ctx *c, const pvp_site *s, unsigned f)
+{
+    if (f == PVP_FORM_A)
+        return NULL;
+    if (s->form == PVP_FORM_A)
+        return "built inline: the call registers are not free there";
+    if (f == PVP_FORM_C && s->ool && s->form != PVP_FORM_C)
+        return "built with its code out of line, not as a call: the call registers are not free there";
+    if (f == PVP_FORM_C && !c->mode->live)
+        return "the mode has no live ops table";
+    return NULL;
+}
+
+/* Choose the form for the site and lay it out in `in` (and `ool`). A site
+ * left as C says why it is not B, whatever the policy. */
+static int choose(patch_ctx *c, const pvp_site *s, const site_place *p, unsigned cur_form, unsigned cur_mode,
+                  uint8_t *in, uint8_t *ool, pvp_site_result *r)
 {
     unsigned forms[3], n = candidates(c->req->policy, s, forms);
     const char *why = "no form fits";
     for (unsigned k = 0; k < n; k++) {
         unsigned f = forms[k];
         pvp_code_result res;
-        if (f != PVP_FORM_A && s->form == PVP_FORM_A) {
-            why = "built inline: the call registers are not free there";
+        const char *refused = form_refused(c, s, f);
+        if (refused) {
+            why = refused;
             continue;
         }
-        if (f == PVP_FORM_C && !c->mode->live) {
-            why = "the mode has no live ops table";
-            continue;
-        }
-        int rc = code_for(c, s, at, s->end - s->addr, c->mode, f, 1, out, &res);
+        int rc = lay_out(c, s, p, c->mode, f, 1, in, ool, &res);
         if (rc == PVP_E_NO_SPACE && f == cur_form && c->mode->id == cur_mode)
             rc = PVP_OK;                /* what the site holds already: kept as it is (patch_site) */
         if (rc == PVP_OK) {
@@ -206,7 +268,7 @@ static int choose(patch_ctx *c, const pvp_site *s, uint64_t at, unsigned cur_for
         why = res.why ? res.why : "no code";
         note_refusal(r, f, rc, &res);
     }
-    return fail(c, PVP_E_NO_FIT, at, r->why_not_a ? r->why_not_a : why);
+    return fail(c, PVP_E_NO_FIT, p->at, r->why_not_a ? r->why_not_a : why);
 }
 
 /* No two live sites may share a byte: the commit rewrites each one from
@@ -231,6 +293,40 @@ static void write_state(patch_ctx *c, const pvp_site *s, unsigned form)
     pvp_image_write_le(c->img, s->record + PVP_SITE_OFF_CUR_MODE, 1, c->mode->id);
 }
 
+/* Where a live site's parts are in the image, as writable code. */
+static int place_of(patch_ctx *c, const pvp_site *s, uint64_t at, site_place *p, uint8_t **now, uint8_t **now_ool)
+{
+    *p = (site_place){ at, s->end - s->addr, 0, 0 };
+    *now_ool = NULL;
+    if (s->ool) {
+        if (pvp_site_ool_at(s, c->req->set, c->req->count, at, &p->ool))
+            return fail(c, PVP_E_OUTSIDE_IMAGE, s->record, "the site's out-of-line part is not in its instance");
+        p->ool_len = s->ool_end - s->ool;
+        *now_ool = pvp_image_at(c->img, p->ool, p->ool_len);
+        if (!*now_ool || !(pvp_image_range(c->img, p->ool)->flags & PVP_RANGE_EXEC))
+            return fail(c, PVP_E_OUTSIDE_IMAGE, s->record, "site's out-of-line part outside the image's code");
+    }
+    *now = pvp_image_at(c->img, at, p->len);
+    if (!*now || !(pvp_image_range(c->img, at)->flags & PVP_RANGE_EXEC))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, s->record, "site extent outside the image's code");
+    return PVP_OK;
+}
+
+/* Write a part's new code (when committing); 1 if it changes. */
+static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at, uint64_t len, int keep)
+{
+    int changed = 0;
+    for (uint64_t b = 0; b < len && !keep; b++)
+        changed |= now[b] != code[b];
+    if (c->commit && changed) {
+        for (uint64_t b = 0; b < len; b++)
+            now[b] = code[b];
+        if (c->req->flush)
+            c->req->flush(c->req->flush_ctx, at, len);
+    }
+    return changed;
+}
+
 static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
 {
     pvp_site s;
@@ -243,37 +339,32 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
         c->rep->dead++;
         return PVP_OK;
     }
-    uint64_t len = s.end - s.addr;
-    uint8_t *now = pvp_image_at(c->img, at, len);
-    if (!now || !(pvp_image_range(c->img, at)->flags & PVP_RANGE_EXEC))
-        return fail(c, PVP_E_OUTSIDE_IMAGE, s.record, "site extent outside the image's code");
+    site_place p;
+    uint8_t *now, *now_ool;
+    rc = place_of(c, &s, at, &p, &now, &now_ool);
+    if (rc)
+        return rc;
     r->at = at;
     unsigned form, mode;
-    uint8_t code[MAX_SITE];
-    rc = check_current(c, &s, at, now, &form, &mode);
+    uint8_t code[MAX_SITE], code_ool[MAX_SITE];
+    rc = check_current(c, &s, &p, now, now_ool, &form, &mode);
     if (!rc)
-        rc = choose(c, &s, at, form, mode, code, r);
+        rc = choose(c, &s, &p, form, mode, code, code_ool, r);
     if (rc)
         return rc;
     r->from_form = (uint8_t)form;
     r->from_mode = (uint8_t)mode;
-    if (r->to_form == form && c->mode->id == mode)
-        for (uint64_t b = 0; b < len; b++)
-            code[b] = now[b];           /* already this code: keep its layout, write nothing */
-    int changed = 0;
-    for (uint64_t b = 0; b < len; b++)
-        changed |= now[b] != code[b];
+    /* already this code: keep its layout, write nothing */
+    int keep = r->to_form == form && c->mode->id == mode;
+    int changed = put_part(c, now, code, p.at, p.len, keep);
+    if (p.ool_len)
+        changed |= put_part(c, now_ool, code_ool, p.ool, p.ool_len, keep);
     c->rep->changed += (uint64_t)changed;
     c->rep->to_form[r->to_form]++;
     c->rep->filler_bytes += r->filler;
     c->rep->skips += (uint64_t)r->skip;
-    if (c->commit) {
-        for (uint64_t b = 0; b < len; b++)
-            now[b] = code[b];
+    if (c->commit)
         write_state(c, &s, r->to_form);
-        if (changed && c->req->flush)
-            c->req->flush(c->req->flush_ctx, at, len);
-    }
     return PVP_OK;
 }
 

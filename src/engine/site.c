@@ -40,6 +40,10 @@ static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
         return fail(err, PVP_E_MISALIGNED, rec, "site record: extent empty or not whole code units");
     if (s->end - s->addr > 16 * (uint64_t)arch->code_align)
         return fail(err, PVP_E_UNSUPPORTED, rec, "site record: site longer than 16 code units");
+    if (s->ool && (s->ool_end - s->ool > 16 * (uint64_t)arch->code_align ||
+                   (s->ool < s->end && s->addr < s->ool_end)))
+        return fail(err, PVP_E_UNSUPPORTED, rec,
+                    "site record: out-of-line part longer than 16 code units or over the part at addr");
     if (s->qp >= arch->max_pred)
         return fail(err, PVP_E_BAD_REGISTER, rec, "site record: predicate number out of range");
     for (unsigned r = 0; r < PVP_SITE_NREGS; r++)
@@ -47,6 +51,24 @@ static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
             return fail(err, PVP_E_BAD_REGISTER, rec, "site record: register number out of range");
     if (s->pclob >= arch->max_pred)
         return fail(err, PVP_E_BAD_REGISTER, rec, "site record: predicate clobber out of range");
+    return PVP_OK;
+}
+
+/* The split and phys bytes: a split site's part at addr ends after its
+ * own units and the record's end is that of its out-of-line part. */
+static int read_split(const uint8_t *r, const pvp_arch *arch, uint64_t rec, pvp_site *out, pvp_error *err)
+{
+    unsigned split = r[PVP_SITE_OFF_SPLIT], ool = r[PVP_SITE_OFF_OOL];
+    unsigned inl = split & PVP_SITE_INLINE_MASK;
+    out->phys = (split & PVP_SITE_PHYS) != 0;
+    out->ool = out->ool_end = 0;
+    if ((split & ~(PVP_SITE_INLINE_MASK | PVP_SITE_PHYS)) || (inl == 0) != (ool == 0))
+        return fail(err, PVP_E_BAD_FORMAT, rec, "site record: reserved split bits set, or only one part's size");
+    if (inl) {
+        out->ool_end = out->end;
+        out->ool = out->end - (uint64_t)ool * arch->code_align;
+        out->end = out->addr + (uint64_t)inl * arch->code_align;
+    }
     return PVP_OK;
 }
 
@@ -69,9 +91,7 @@ int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, si
     out->pclob = r[PVP_SITE_OFF_PCLOB];
     out->cur_form = r[PVP_SITE_OFF_CUR_FORM];
     out->cur_mode = r[PVP_SITE_OFF_CUR_MODE];
-    if (le(r + PVP_SITE_OFF_RESERVED, 2) != 0)
-        return fail(err, PVP_E_BAD_FORMAT, rec, "site record: reserved bytes not zero");
-    return check_site(out, arch, err);
+    return read_split(r, arch, rec, out, err) ? PVP_E_BAD_FORMAT : check_site(out, arch, err);
 }
 
 static int read_mode(const pvp_image *img, uint64_t rec, pvp_mode *m, pvp_error *err)
@@ -193,4 +213,26 @@ int pvp_site_live(const pvp_site *s, const pvp_instance *set, size_t count, uint
     }
     *at = s->addr;
     return 1;
+}
+
+/* The instance whose copy holds addr, or NULL. */
+static const pvp_instance *instance_of(uint64_t addr, const pvp_instance *set, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (addr - set[k].copy < set[k].size)
+            return &set[k];
+    return NULL;
+}
+
+int pvp_site_ool_at(const pvp_site *s, const pvp_instance *set, size_t count, uint64_t at, uint64_t *ool_at)
+{
+    *ool_at = s->ool + (at - s->addr);
+    if (s->ool && instance_of(s->addr, set, count) != instance_of(s->ool, set, count))
+        return PVP_E_OUTSIDE_IMAGE;
+    return PVP_OK;
+}
+
+int pvp_site_built_as_call(const pvp_site *s)
+{
+    return s->form == PVP_FORM_C || (s->form == PVP_FORM_B && !s->ool);
 }

@@ -270,7 +270,7 @@ static void site_allows(const vpatch *v, const pvp_site *s, uint64_t gr[2], uint
     for (unsigned r = 0; r < PVP_SITE_NREGS; r += r == 0 ? 3 : 1)
         if (s->regs[r])
             gr[s->regs[r] / 64] |= UINT64_C(1) << (s->regs[r] % 64);
-    if (s->form != PVP_FORM_A) {
+    if (pvp_site_built_as_call(s)) {
         gr[0] |= a->call_gr[0];
         gr[1] |= a->call_gr[1];
         *br = a->call_br;
@@ -299,25 +299,23 @@ static int template_reaches(const vpatch *v, unsigned op, unsigned form, uint64_
     return 0;
 }
 
-static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
+/* One part of a live site: it decodes, writes only what the site allows,
+ * and branches only to the site's own places (the end of its part at
+ * addr, its out-of-line part), its stub, or what its template reaches. */
+static void verify_part(vpatch *v, const pvp_site *s, unsigned tform, uint64_t at, uint64_t len,
+                        const uint64_t places[2], uint64_t stub)
 {
     const pvp_arch *a = v->req->arch;
-    uint64_t len = s->end - s->addr, stub = 0;
     const uint8_t *code = pvp_image_at(v->now, at, len);
     uint64_t gr[2] = { 0, 0 }, agr[2];
     uint32_t br = 0, abr;
-    pvp_site now;
-    if (!code || pvp_site_read(v->now, a, s->record, 0, &now, NULL) ||
-        a->writes(code, (size_t)len, gr, &br)) {
+    if (!code || a->writes(code, (size_t)len, gr, &br)) {
         vp_mismatch(v, at, "site does not decode", 0, 0);
         return;
     }
-    if (now.cur_form == 0 || now.cur_mode != v->mode->id)
-        vp_mismatch(v, s->record, "site state", v->mode->id, now.cur_mode);
     site_allows(v, s, agr, &abr);
     if ((gr[0] & ~agr[0]) || (gr[1] & ~agr[1]) || (br & ~abr))
         vp_mismatch(v, at, "site writes a register it does not allow", agr[0], gr[0]);
-    pvp_image_read_le(v->now, v->mode->ops + 8 * (uint64_t)s->op, 8, &stub);
     size_t ulen;
     for (uint64_t off = 0; off < len; off += ulen) {
         pvp_pcrel ops[PVP_MAX_PCREL];
@@ -328,11 +326,32 @@ static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
             continue;
         }
         for (unsigned k = 0; k < n; k++)
-            if (ops[k].target != at + len && ops[k].target != stub &&
-                !template_reaches(v, s->op, now.cur_form, ops[k].target))
+            if (ops[k].target != places[0] && ops[k].target != places[1] && ops[k].target != stub &&
+                !template_reaches(v, s->op, tform, ops[k].target))
                 vp_mismatch(v, at + off, "site branches elsewhere than its stub or its end", stub,
                             ops[k].target);
     }
+}
+
+static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
+{
+    const pvp_arch *a = v->req->arch;
+    uint64_t len = s->end - s->addr, stub = 0, ool_at = 0;
+    pvp_site now;
+    if (pvp_site_read(v->now, a, s->record, 0, &now, NULL) ||
+        (s->ool && pvp_site_ool_at(s, v->req->set, v->req->count, at, &ool_at))) {
+        vp_mismatch(v, at, "site does not decode", 0, 0);
+        return;
+    }
+    if (now.cur_form == 0 || now.cur_mode != v->mode->id)
+        vp_mismatch(v, s->record, "site state", v->mode->id, now.cur_mode);
+    pvp_image_read_le(v->now, v->mode->ops + 8 * (uint64_t)s->op, 8, &stub);
+    /* a split site's B is its mode's A code out of line */
+    unsigned tform = s->ool && now.cur_form == PVP_FORM_B ? PVP_FORM_A : now.cur_form;
+    const uint64_t places[2] = { at + len, s->ool ? ool_at : at + len };
+    verify_part(v, s, tform, at, len, places, stub);
+    if (s->ool)
+        verify_part(v, s, tform, ool_at, s->ool_end - s->ool, places, stub);
 }
 
 static void verify_live_table(vpatch *v)

@@ -19,7 +19,7 @@ static const char *const pv_lds =
     "ENTRY(_start)\n"
     "SECTIONS {\n"
     "  . = 0xa000000100000000;\n"
-    "  .text : AT(0x4000000) { *(.text) }\n"
+    "  .text : AT(0x4000000) { *(.text) *(.text.pvpatch.ool) }\n"
     "  .text.stubs 0xa000000100100000 : { *(.text.pvpatch.stubs) }\n"
     "  .pvpatch.text 0xa000000100200000 : { *(.pvpatch.text) }\n"
     "  .data 0xa000000100300000 : { *(.data) *(.data.pvpatch.ops) }\n"
@@ -28,6 +28,7 @@ static const char *const pv_lds =
     "  .pvpatch.tmpl : ALIGN(8) { KEEP(*(.pvpatch.tmpl)) }\n"
     "  .pvpatch.instances : ALIGN(8) { KEEP(*(.pvpatch.instances)) }\n"
     "  .pvpatch.fixups : ALIGN(8) { KEEP(*(.pvpatch.fixups)) }\n"
+    "  /DISCARD/ : { *(.pvpatch.scratch) }\n"
     "}\n";
 
 char *pv_every_op_body(void)

@@ -161,8 +161,9 @@
     .endif
 .endm
 
-/* The site record of the code between \start and \end. */
-.macro pvp_site_record start, end, id, form, mode, qp, dst, s1, s2, c1, c2, c3, pc
+/* The site record of the code between \start and \end (for a split site:
+ * \split code units at \start, the out-of-line part [\ool, \end)). */
+.macro pvp_site_record start, end, id, form, mode, qp, dst, s1, s2, c1, c2, c3, pc, split=0, ool=0
     pvp_pr_number .Lpvp_n_qp, \qp
     pvp_gr_number .Lpvp_n_dst, \dst
     pvp_gr_number .Lpvp_n_s1, \s1
@@ -183,7 +184,12 @@
     .xdata1 ".pvpatch.sites", .Lpvp_n_c1
     .xdata1 ".pvpatch.sites", .Lpvp_n_c2
     .xdata2 ".pvpatch.sites", 0
-    .xdata2 ".pvpatch.sites", 0
+    .xdata1 ".pvpatch.sites", \split
+    .ifc \ool, 0
+    .xdata1 ".pvpatch.sites", 0
+    .else
+    .xdata1 ".pvpatch.sites", (\end - \ool) >> 4
+    .endif
     .xdata1 ".pvpatch.sites", .Lpvp_n_c3
     .xdata1 ".pvpatch.sites", .Lpvp_n_pc
 .endm
@@ -328,18 +334,161 @@
     .endif
 .endm
 
+/* ---- Compact sites ---------------------------------------------------
+ * With PVP_SITE_ROOM(n) (n > 0), a site built as B or C is n bundles where
+ * it stands: a jump, under its predicate, to its own out-of-line code,
+ * which branches back to the site's end. Out of line, form B holds the
+ * build mode's code itself (no call: only the site's own registers are
+ * used), form C the call through pv_cpu_asm_ops. The patcher puts a mode's
+ * code at the site when it fits there, else out of line (form B), so a
+ * compact site is no bigger than the A code where that fits, and no call
+ * is left. The out-of-line room holds the largest code of the modes of
+ * PVP_OOL_MODES (cpp, a list of mode names; default the build's mode), or
+ * the call. Inside an instance it is in the next subsection of the
+ * instance's section, so it moves with the instance; elsewhere in
+ * .text.pvpatch.ool, which stays after boot. */
+#ifndef PVP_SITE_ROOM
+#define PVP_SITE_ROOM 0
+#endif
+#ifndef PVP_OOL_MODES
+#define PVP_OOL_MODES PVP_BUILD_MODE
+#endif
+    .set .Lpvp_site_room, PVP_SITE_ROOM
+/* The subsection instance code is in; its out-of-line code is in the next. */
+    .set .Lpvp_code_subsec, 0
+    .set .Lpvp_ool_in_instance, 0
+
+.macro pvp_site_room n
+    .if ((\n) < 0) || ((\n) > 16)
+    .error "pvpatch: PVP_SITE_ROOM: 0 (sites in one piece) to 16 bundles"
+    .endif
+    .set .Lpvp_site_room, \n
+.endm
+
+/* 1 if the site is inside an instance (PVP_INSTANCE_BEGIN ... END). */
+.macro pvp_in_instance_now out
+    .set \out, 0
+    .ifdef pvp_in_instance
+    .set \out, pvp_in_instance
+    .endif
+.endm
+
+/* Into and out of the place of out-of-line code. */
+.macro pvp_ool_enter
+    pvp_in_instance_now .Lpvp_ool_inst
+    .if .Lpvp_ool_inst
+    .set .Lpvp_ool_in_instance, 1
+    .subsection .Lpvp_code_subsec + 1
+    .else
+    .pushsection .text.pvpatch.ool, "ax"
+    .endif
+.endm
+.macro pvp_ool_leave
+    .if .Lpvp_ool_inst
+    .previous
+    .else
+    .popsection
+    .endif
+.endm
+
+/* \out = the larger of \out and the size of mode \mode's code for the
+ * site, assembled aside in .pvpatch.scratch (pvpatch.lds discards it). */
+.macro pvp_measure out, mode, name, id, qp, dst, s1, s2, c1, c2, c3, pc
+    .pushsection .pvpatch.scratch, "ax"
+    .align 16
+.Lpvp_m_\@:
+    pvp_body_reset
+    pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+.Lpvp_me_\@:
+    .serialize.data             /* nothing the site's own code does depends */
+    .serialize.instruction      /* on what was assembled aside */
+    .popsection
+    pvp_max \out, (.Lpvp_me_\@ - .Lpvp_m_\@)
+.endm
+
+/* \out = the larger of \out and \v (gas: a true comparison is -1). */
+.macro pvp_max out, v
+    .set .Lpvp_v, \v
+    .set \out, \out - (.Lpvp_v - \out) * (.Lpvp_v > \out)
+.endm
+
+/* The filler of out-of-line code, as the patcher lays it out: from the
+ * code's end \from to \units bundles after \start, a branch back to
+ * \back, then nop bundles. */
+.macro pvp_ool_fill start, units, back
+    { .mib
+    nop.m 0
+    nop.i 0
+    br.cond.sptk.many \back ;;
+    }
+    .rept (\units) - ((. - \start) >> 4)
+    { .mii
+    nop.m 0
+    nop.i 0
+    nop.i 0
+    }
+    .endr
+.endm
+
+/* A compact site of form \form (B, C): the jump at the site, ending at
+ * \inl_end; out of line from \ool to \ool_end, the code and its filler. */
+.macro pvp_compact_site form, name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode, inl_end, ool, ool_end
+    .set .Lpvp_need, 0
+    .irp m, PVP_BUILD_MODE, PVP_OOL_MODES
+    pvp_measure .Lpvp_need, \m, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .endr
+    { .mib
+    nop.m 0
+    nop.i 0
+    (\qp) br.cond.sptk.many \ool ;;
+    }
+    .rept .Lpvp_site_room - 1
+    { .mii
+    nop.m 0
+    nop.i 0
+    nop.i 0
+    }
+    .endr
+\inl_end:
+    pvp_ool_enter
+\ool:
+    pvp_body_reset
+    .if \form == PVP_FORM_B
+    pvp_form_a \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, \mode, .Lpvp_bank
+    .else
+    pvp_form_c \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, \mode, .Lpvp_bank
+    .endif
+    pvp_max .Lpvp_need, (. - \ool)
+    .if .Lpvp_need / 16 + 1 > 16
+    .error "pvpatch: the out-of-line code of this site needs more than 16 bundles"
+    .endif
+    pvp_ool_fill \ool, .Lpvp_need / 16 + 1, \inl_end
+\ool_end:
+    pvp_ool_leave
+.endm
+
 /* One use of a pv operation in this build's form, with its site record:
  * result, values, up to three clobbers and a predicate clobber. */
 .macro pvp_op name, id, qp, dst, s1, s2, c1, c2, c3=r0, pc=p0
     ;;
     pvp_body_reset
 .Lpvp_site_\@:
+    .if PVP_FORM == PVP_FORM_C
+    .set .Lpvp_mode_of_site, 0
+    .else
+    .set .Lpvp_mode_of_site, PVP_BUILD_MODE_ID
+    .endif
+    .if (PVP_FORM != PVP_FORM_A) && .Lpvp_site_room
+    pvp_bank_switch .Lpvp_bank, \name
+    pvp_compact_site PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, PVP_BUILD_MODE, \
+                     .Lpvp_site_end_\@, .Lpvp_ool_\@, .Lpvp_ool_end_\@
+    pvp_site_record .Lpvp_site_\@, .Lpvp_ool_end_\@, \id, PVP_FORM, .Lpvp_mode_of_site, \qp, \dst, \s1, \s2, \
+                    \c1, \c2, \c3, \pc, .Lpvp_site_room, .Lpvp_ool_\@
+    .else
     pvp_form_code PVP_FORM, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc, PVP_BUILD_MODE
 .Lpvp_site_end_\@:
-    .if PVP_FORM == PVP_FORM_C
-    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, 0, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
-    .else
-    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, PVP_BUILD_MODE_ID, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, .Lpvp_mode_of_site, \qp, \dst, \s1, \s2, \
+                    \c1, \c2, \c3, \pc
     .endif
     pvp_check_kept .Lpvp_n_dst, 0, \dst
     pvp_check_kept .Lpvp_n_c1, 1, \c1
@@ -598,6 +747,8 @@
     pvp_op name, PVP_OP_##name, qp, dst, s1, s2, clob1, clob2, clob3, pclob
 /* The frame of stacked register names: PVP_FRAME(inputs, locals). */
 #define PVP_FRAME(ins, locals) pvp_frame ins, locals
+/* Bundles of later B and C sites where they stand (0: the whole call there). */
+#define PVP_SITE_ROOM_SET(n) pvp_site_room n
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -239,28 +239,49 @@ static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
 }
 
 /* The prepared form of the request's template: from the cache, or made
- * (and kept there) in `room`, space for a prepared template of MAX_ITEMS. */
+ * (and kept there) in `room`, space for a prepared template of MAX_ITEMS.
+ * An empty template (a jump) is not worth keeping. */
 static const pvp_ia64_prepared *prepared(const pvp_code_req *req, pvp_ia64_prepared *room)
 {
     const pvp_ia64_prepared *p = pvp_ia64_cache_find(req->cache, req->cache_size, req->tmpl_addr, req->tmpl_size);
     if (p)
         return p;
     prepare(req, room);
-    pvp_ia64_cache_add(req->cache, req->cache_size, room);
+    if (req->tmpl_size)
+        pvp_ia64_cache_add(req->cache, req->cache_size, room);
     return room;
 }
 
-/* Nops after the code, from three bundles on with a branch over them. */
-static int put_filler(const pvp_ia64_prepared *p, pvp_ia64_bundle *b, size_t first, size_t count, uint64_t at,
-                      uint64_t end, pvp_code_result *res)
+/* Where execution goes on after the code. */
+static uint64_t exit_of(const pvp_code_req *req)
 {
+    return req->exit ? req->exit : req->at + req->room;
+}
+
+/* Nops after the code, from three bundles on with a branch over them to
+ * the exit; when the exit is not the site's end the filler always starts
+ * with that branch (then there must be room for it, and it ends the group:
+ * MIB with a stop), under the site's predicate when there is no code before
+ * it (a jump). */
+static int put_filler(const pvp_ia64_prepared *p, pvp_ia64_bundle *b, size_t first, size_t count,
+                      const pvp_code_req *req, pvp_code_result *res)
+{
+    uint64_t exit = exit_of(req);
+    int away = exit != req->at + req->room;
+    if (away && count == 0)
+        return refuse(res, "the code leaves no room for the branch back from out of line", -1, PVP_E_NO_SPACE);
     for (size_t k = 0; k < count; k++)
         b[first + k] = p->nops;
-    res->skip = count >= SKIP_MIN_BUNDLES;
+    res->skip = count >= SKIP_MIN_BUNDLES || (away && count > 0);
     if (!res->skip)
         return PVP_OK;
     b[first] = p->skip;
-    return pvp_ia64_iprel_set(&b[first], 2, 0, at + first * PVP_IA64_BUNDLE_SIZE, end);
+    if (away) {
+        b[first].tmpl = 0x11;                                    /* MIB;; */
+        if (first == 0)
+            b[first].slot[2] |= req->qp;
+    }
+    return pvp_ia64_iprel_set(&b[first], 2, 0, req->at + first * PVP_IA64_BUNDLE_SIZE, exit);
 }
 
 /* Give the items the site's registers and predicate; check what they write. */
@@ -284,8 +305,10 @@ static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_i
     for (size_t i = 0; i < p->n; i++) {
         int ref = p->item[i].ref;
         if (ref >= 0) {
+            /* the template's end is where its code ends here: the filler
+             * (a call whose return has nothing to do, bsw's, comes back to it) */
             const pvp_ia64_field *imm = pvp_ia64_format_field(pvp_ia64_opcode_format(items[i].op), 'i');
-            uint64_t to = (size_t)ref < p->n ? req->at + items[ref].bundle * PVP_IA64_BUNDLE_SIZE : req->at + req->room;
+            uint64_t to = req->at + ((size_t)ref < p->n ? items[ref].bundle : p->used) * PVP_IA64_BUNDLE_SIZE;
             int rc = pvp_ia64_field_set(imm, &items[i].bits, &items[i].lbits, to);
             if (rc)
                 return rc;
@@ -294,7 +317,7 @@ static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_i
         bb->slot[items[i].slot] = items[i].bits;
         if (items[i].op->unit == PVP_IA64_UNIT_X)
             bb->slot[1] = items[i].lbits;
-        uint64_t target = p->item[i].target == PVP_IA64_TARGET_END ? req->at + req->room : p->item[i].target;
+        uint64_t target = p->item[i].target == PVP_IA64_TARGET_END ? exit_of(req) : p->item[i].target;
         if (!target)
             continue;
         uint64_t ip = req->at + items[i].bundle * PVP_IA64_BUNDLE_SIZE;
@@ -333,7 +356,7 @@ int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *r
     }
     rc = place(p, req, items, b, res);
     if (!rc)
-        rc = put_filler(p, b, p->used, nb - p->used, req->at, req->at + req->room, res);
+        rc = put_filler(p, b, p->used, nb - p->used, req, res);
     if (rc)
         return rc;
     uint8_t nop_bytes[PVP_IA64_BUNDLE_SIZE];
