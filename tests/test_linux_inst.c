@@ -338,10 +338,11 @@ Test(linux_inst, stacked_names_are_recorded_as_their_registers)
     cli_image_close(&img);
 }
 
-/* Built as calls and patched: each site holds what the A build of the mode
- * holds, or stays a call saying why (its A code is longer than the site);
- * the patch verifies and every site reassembles without a word. */
-static void patch_and_compare(const char *form, const char *build_mode, const char *mode, uint64_t *inline_sites)
+/* Built as calls (compact: one bundle where the macro stands) and patched:
+ * each site holds what the A build of the mode holds, where it stands or
+ * out of line, never a call; the patch verifies and every part of every
+ * site reassembles without a word. */
+static void patch_and_compare(const char *form, const char *build_mode, const char *mode, uint64_t *in_place)
 {
     cli_image img, orig, want;
     build(form, build_mode, &img);
@@ -356,24 +357,25 @@ static void patch_and_compare(const char *form, const char *build_mode, const ch
     cr_expect_eq(pvp_verify_patch(pvp_file_image(orig.file), pvp_file_image(img.file), &req, mm, 4, &nmm), PVP_OK,
                  "verify: %s", nmm ? mm[0].what : "");
     for (size_t k = 0; k < NSHAPES; k++) {
-        pvp_site a, b;
+        pvp_site a;
         pvp_site_read(pvp_file_image(img.file), &pvp_arch_ia64, img.sites, k, &a, NULL);
-        pvp_site_read(pvp_file_image(want.file), &pvp_arch_ia64, want.sites, k, &b, NULL);
-        const uint8_t *ca = pvp_image_at(pvp_file_image(img.file), a.addr, a.end - a.addr);
-        const uint8_t *cb = pvp_image_at(pvp_file_image(want.file), b.addr, b.end - b.addr);
-        char *msg = pv_reassemble(ca, a.addr, a.end - a.addr);
+        cr_assert(a.ool && a.end - a.addr == 16, "%s-built %s: not a one-bundle compact site", form, shapes[k].src);
+        const pvp_image *pi = pvp_file_image(img.file);
+        char *msg = pv_reassemble(pvp_image_at(pi, a.addr, 16), a.addr, 16);
         cr_expect(!*msg, "%s-built %s patched to %s: GNU as says:\n%s", form, shapes[k].src, mode, msg);
         free(msg);
-        if (res[k].to_form == PVP_FORM_A) {
-            cr_expect_eq(pvp_ia64_same_code(ca, a.addr, a.end - a.addr, cb, b.addr, b.end - b.addr), PVP_OK,
-                         "%s-built %s patched to %s differs from the A build", form, shapes[k].src, mode);
-            ++*inline_sites;
-        } else {
-            cr_expect(res[k].why_not_a && b.end - b.addr > a.end - a.addr,
-                      "%s-built %s stays %s in %s: %s (A %llu bytes, site %llu)", form, shapes[k].src,
-                      pvp_form_name(res[k].to_form), mode, res[k].why_not_a ? res[k].why_not_a : "no reason",
-                      (unsigned long long)(b.end - b.addr), (unsigned long long)(a.end - a.addr));
+        if (res[k].to_form != PVP_FORM_A && !strstr(shapes[k].src, "BSW_0")) {
+            /* (bsw.0's spills need their .mem.offset notes, which objdump's text has not) */
+            msg = pv_reassemble(pvp_image_at(pi, a.ool, a.ool_end - a.ool), a.ool, a.ool_end - a.ool);
+            cr_expect(!*msg, "%s-built %s patched to %s, out of line: GNU as says:\n%s", form, shapes[k].src, mode,
+                      msg);
+            free(msg);
         }
+        char *why = pv_site_a_code(&img, k, &res[k], &want);
+        cr_expect(!why, "%s-built %s patched to %s (%s): %s", form, shapes[k].src, mode,
+                  pvp_form_name(res[k].to_form), why);
+        free(why);
+        *in_place += res[k].to_form == PVP_FORM_A;
     }
     cli_image_close(&orig);
     cli_image_close(&want);
@@ -386,16 +388,14 @@ Test(linux_inst, every_macro_built_as_a_call_patches_to_each_mode)
     char line[512] = "";
     for (size_t b = 0; b < 3; b++)
         for (int m = 0; m < 2; m++) {
-            uint64_t inl = 0;
-            patch_and_compare(builds[b][0], builds[b][1], m ? "xen" : "native", &inl);
-            cr_expect(inl > 0, "no site went inline");
-            if (!m)
-                cr_expect_eq(inl, NSHAPES, "%s-built to native: %llu of %zu inline", builds[b][0],
-                             (unsigned long long)inl, NSHAPES);
+            uint64_t in_place = 0;
+            patch_and_compare(builds[b][0], builds[b][1], m ? "xen" : "native", &in_place);
+            cr_expect(in_place > 0, "no site holds its code where it stands");
             snprintf(line + strlen(line), sizeof line - strlen(line), "%s%s/%s->%s %llu", *line ? ", " : "",
-                     builds[b][0], builds[b][1], m ? "xen" : "native", (unsigned long long)inl);
+                     builds[b][0], builds[b][1], m ? "xen" : "native", (unsigned long long)in_place);
         }
-    printf("linux_inst: %zu upstream call shapes; inline after patching (of %zu): %s\n", NSHAPES, NSHAPES, line);
+    printf("linux_inst: %zu upstream call shapes, compact; where they stand after patching (the rest out of "
+           "line): %s\n", NSHAPES, line);
 }
 
 /* A stacked name in a frame the site was not told: the record names

@@ -267,3 +267,69 @@ pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_
                             img->nmodes, id, policy, res, max, NULL, NULL, work, wsize,
                             test_cache(pvp_arch_ia64.site_cache_size), pvp_arch_ia64.site_cache_size };
 }
+
+char *pv_insns(const uint8_t *code, uint64_t addr, size_t len, uint64_t back)
+{
+    tas_bundle b[16];
+    int nb = tas_objdump_mem(code, len, addr, b, 16);
+    char *text = calloc(1, 16 * 3 * 170);
+    for (int i = 0; i < nb; i++)
+        for (int j = 0; j < b[i].nslots; j++) {
+            const char *in = b[i].insn[j];
+            uint64_t t;
+            if (strncmp(in, "nop.", 4) == 0 || (back && strstr(in, "br") && tas_insn_target(in, 0, &t) == 0 && t == back)) {
+                size_t n = strlen(text);
+                /* a stop after a nop ends the instruction before it */
+                if (strstr(in, ";;") && n > 1 && !(n > 3 && strncmp(text + n - 3, ";;\n", 3) == 0))
+                    strcpy(text + n - 1, ";;\n");
+                continue;
+            }
+            strcat(strcat(text, in), "\n");
+        }
+    return text;
+}
+
+int pv_branches_back(const uint8_t *code, uint64_t addr, size_t len, uint64_t to)
+{
+    tas_bundle b[16];
+    int nb = tas_objdump_mem(code, len, addr, b, 16);
+    for (int i = 0; i < nb; i++)
+        for (int j = 0; j < b[i].nslots; j++) {
+            uint64_t t;
+            if (b[i].insn[j][0] != '(' && strstr(b[i].insn[j], "br") && tas_insn_target(b[i].insn[j], 0, &t) == 0 &&
+                t == to)
+                return 1;
+        }
+    return 0;
+}
+
+char *pv_site_a_code(const cli_image *img, size_t k, const pvp_site_result *res, const cli_image *want)
+{
+    pvp_site a, b;
+    const pvp_image *pi = pvp_file_image(img->file), *pw = pvp_file_image(want->file);
+    cr_assert_eq(pvp_site_read(pi, &pvp_arch_ia64, img->sites, k, &a, NULL), PVP_OK);
+    cr_assert_eq(pvp_site_read(pw, &pvp_arch_ia64, want->sites, k, &b, NULL), PVP_OK);
+    char *have, *expect = pv_insns(pvp_image_at(pw, b.addr, b.end - b.addr), b.addr, b.end - b.addr, 0);
+    const char *why = NULL;
+    if (res->to_form == PVP_FORM_A)
+        have = pv_insns(pvp_image_at(pi, a.addr, a.end - a.addr), a.addr, a.end - a.addr, 0);
+    else if (a.ool && res->to_form == PVP_FORM_B) {
+        have = pv_insns(pvp_image_at(pi, a.ool, a.ool_end - a.ool), a.ool, a.ool_end - a.ool, a.end);
+        if (!pv_branches_back(pvp_image_at(pi, a.ool, a.ool_end - a.ool), a.ool, a.ool_end - a.ool, a.end))
+            why = "its out-of-line code does not branch back to the site's end";
+    } else {
+        have = calloc(1, 1);
+        why = "a call, not the mode's code";
+    }
+    char *out = NULL;
+    if (!why && strcmp(have, expect) != 0)
+        why = "not the A build's instructions";
+    if (why) {
+        size_t need = strlen(why) + strlen(have) + strlen(expect) + 32;
+        out = malloc(need);
+        snprintf(out, need, "%s:\n%s---\n%s", why, have, expect);
+    }
+    free(have);
+    free(expect);
+    return out;
+}

@@ -42,4 +42,16 @@ int pv_unchanged(const cli_image *img, const uint8_t *snap, size_t size);
 /* A patch request over an image, for a mode name and policy. */
 pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_result *res, size_t max);
 
+/* objdump's instructions of a region, one a line, nops left out (a stop
+ * after nops ends the instruction before them), and a branch to `back`
+ * too when it is not 0 (malloc'd). */
+char *pv_insns(const uint8_t *code, uint64_t addr, size_t len, uint64_t back);
+/* Nonzero if the region holds an unpredicated branch to `to`. */
+int pv_branches_back(const uint8_t *code, uint64_t addr, size_t len, uint64_t to);
+/* NULL if site k of img, patched with result res, holds the code the A
+ * build `want` has at its site k: where it stands (A), or out of line
+ * with a branch back (B of a split site); else why not, with both texts
+ * (malloc'd). */
+char *pv_site_a_code(const cli_image *img, size_t k, const pvp_site_result *res, const cli_image *want);
+
 #endif

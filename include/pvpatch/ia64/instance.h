@@ -62,11 +62,27 @@
     .popsection
 .endm
 
+/* Compact sites of the instance put their out-of-line code in the next
+ * subsection (pvpatch/ia64/site.h): the instance ends after it, in the one
+ * after that, where the code that follows goes on. A `.section` naming the
+ * instance's section again would go back to subsection 0, before that
+ * code: use .previous or .popsection, or name the subsection. */
+.macro pvp_instance_close_ool
+    .ifdef .Lpvp_ool_in_instance
+    .if .Lpvp_ool_in_instance
+    .set .Lpvp_code_subsec, .Lpvp_code_subsec + 2
+    .subsection .Lpvp_code_subsec
+    .set .Lpvp_ool_in_instance, 0
+    .endif
+    .endif
+.endm
+
 /* Close an instance and emit its descriptor. With pad=1 the code is padded
  * to the slot, as .org pads (zero bundles: break.m 0), so that an instance
  * shorter than its slot has the slot's size; GNU as refuses one that is
  * longer ("attempt to move .org backwards"). */
 .macro pvp_instance_end name, mode, canonical, slot_size, pad=0
+    pvp_instance_close_ool
     .if \pad
     .org \name\()_pvp_start + (\slot_size)
     .endif

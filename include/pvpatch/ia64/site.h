@@ -342,18 +342,17 @@
  * used), form C the call through pv_cpu_asm_ops. The patcher puts a mode's
  * code at the site when it fits there, else out of line (form B), so a
  * compact site is no bigger than the A code where that fits, and no call
- * is left. The out-of-line room holds the largest code of the modes of
- * PVP_OOL_MODES (cpp, a list of mode names; default the build's mode), or
- * the call. Inside an instance it is in the next subsection of the
+ * is left. The out-of-line room holds the largest code of the build's mode
+ * and of the modes named with PVP_OOL_MODES (native, xen, counting; cpp,
+ * or pvp_ool_modes in gas), or the call, and at least pvp_ool_room bundles
+ * (for a mode of your own). Inside an instance it is in the next subsection of the
  * instance's section, so it moves with the instance; elsewhere in
  * .text.pvpatch.ool, which stays after boot. */
-#ifndef PVP_SITE_ROOM
-#define PVP_SITE_ROOM 0
-#endif
-#ifndef PVP_OOL_MODES
-#define PVP_OOL_MODES PVP_BUILD_MODE
-#endif
+#ifdef PVP_SITE_ROOM
     .set .Lpvp_site_room, PVP_SITE_ROOM
+#else
+    .set .Lpvp_site_room, 0
+#endif
 /* The subsection instance code is in; its out-of-line code is in the next. */
     .set .Lpvp_code_subsec, 0
     .set .Lpvp_ool_in_instance, 0
@@ -364,6 +363,24 @@
     .endif
     .set .Lpvp_site_room, \n
 .endm
+
+/* The modes whose code the out-of-line room is sized for. */
+.macro pvp_ool_modes m:vararg
+    .irp x, \m
+    .set .Lpvp_ool_\x, 1
+    .endr
+.endm
+    .set .Lpvp_ool_native, 0
+    .set .Lpvp_ool_xen, 0
+    .set .Lpvp_ool_counting, 0
+#ifdef PVP_OOL_MODES
+    pvp_ool_modes PVP_OOL_MODES
+#endif
+/* The least out-of-line room, in bundles (the branch back included). */
+.macro pvp_ool_room n
+    .set .Lpvp_ool_least, (\n) * 16
+.endm
+    pvp_ool_room 0
 
 /* 1 if the site is inside an instance (PVP_INSTANCE_BEGIN ... END). */
 .macro pvp_in_instance_now out
@@ -385,7 +402,7 @@
 .endm
 .macro pvp_ool_leave
     .if .Lpvp_ool_inst
-    .previous
+    .subsection .Lpvp_code_subsec
     .else
     .popsection
     .endif
@@ -433,9 +450,12 @@
 /* A compact site of form \form (B, C): the jump at the site, ending at
  * \inl_end; out of line from \ool to \ool_end, the code and its filler. */
 .macro pvp_compact_site form, name, id, qp, dst, s1, s2, c1, c2, c3, pc, mode, inl_end, ool, ool_end
-    .set .Lpvp_need, 0
-    .irp m, PVP_BUILD_MODE, PVP_OOL_MODES
+    .set .Lpvp_need, .Lpvp_ool_least - 16
+    pvp_measure .Lpvp_need, \mode, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .irp m, native, xen, counting
+    .if .Lpvp_ool_\m
     pvp_measure .Lpvp_need, \m, \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .endif
     .endr
     { .mib
     nop.m 0

@@ -24,6 +24,19 @@
 #include "pvpatch/ia64/modes/xen.h"
 
 #ifdef __ASSEMBLER__
+/* Forms B and C are compact: one bundle where the macro stands (upstream's
+ * 16-bundle entries hold that), the code out of line, sized for the code
+ * of both modes (docs/pvops.md, "Compact sites"). -DPVP_SITE_ROOM=n says
+ * otherwise. */
+#ifndef PVP_SITE_ROOM
+    pvp_site_room 1
+#endif
+#ifndef PVP_OOL_MODES
+    pvp_ool_modes native, xen
+#endif
+#endif
+
+#ifdef __ASSEMBLER__
 
 /* One site, every operand named: predicate, result, values, clobbers,
  * predicate clobber. */
