@@ -41,7 +41,7 @@ typedef struct pvp_fixup {
     uint64_t record;       /* address of the record */
     uint64_t where;
     uint32_t kind;         /* PVP_FIX_* */
-    uint32_t length;       /* bytes of a DATA range; 0 for the other kinds */
+    uint32_t length;       /* bytes of a DATA or RESIDENT range; 0 for the other kinds */
 } pvp_fixup;
 
 /* Translate a virtual address to a physical one; nonzero status to refuse. */
@@ -59,7 +59,8 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
                    pvp_error *err);
 /* Number of fixup records of an instance. */
 size_t pvp_fixup_count(const pvp_instance *inst);
-/* A short name for a fixup kind ("vtop", "self", "ptr64", "data", "entry"). */
+/* A short name for a fixup kind ("vtop", "self", "ptr64", "data", "entry",
+ * "rel32", "resident"). */
 const char *pvp_fixup_kind_name(unsigned kind);
 /* Where an instance's records that lie inside it count from: its copy, or
  * its canonical place once it is installed (the install re-bases them). */
@@ -71,6 +72,12 @@ uint64_t pvp_fixup_base(const pvp_instance *inst);
  * are left to the install to refuse. */
 int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, unsigned align,
                          uint64_t *start, uint64_t *end);
+/* The first RESIDENT range of an instance that ends after offset `off`, as
+ * offsets [*start, *end); 0 if there is none (then both are its size). */
+int pvp_fixup_resident_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, uint64_t *start,
+                             uint64_t *end);
+/* The instance built in place in i's slot, other than i; NULL if none. */
+const pvp_instance *pvp_instance_in_place(const pvp_instance *set, size_t count, const pvp_instance *i);
 /* The instance to install in the slot at `canonical` for `mode`: the one of
  * that mode (the one already in place first), else the one in place, so
  * that its fixups get applied. An index into set, or count if the slot has
@@ -90,6 +97,7 @@ typedef struct pvp_install_report {
     uint64_t pc_reads;                      /* instructions reading PC without displacement */
     uint64_t freeable_code;                 /* bytes of instance copies no longer needed */
     uint64_t freeable_meta;                 /* bytes of descriptors and fixup records */
+    uint64_t resident_bytes;                /* bytes of the slot the instance in place keeps */
 } pvp_install_report;
 
 /* Everything an install needs from its caller. */
@@ -124,6 +132,12 @@ typedef struct pvp_mismatch {
 int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
                        const pvp_instance *instance, pvp_vtop_fn vtop, void *vtop_ctx,
                        pvp_mismatch *out, size_t max, size_t *count);
+/* The same, knowing the image's instances (`set`, as read from `orig`):
+ * the bytes the instance in place keeps (RESIDENT) must be unchanged and
+ * the installed instance's own bytes there empty. */
+int pvp_verify_install_set(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
+                           const pvp_instance *set, size_t nset, const pvp_instance *instance, pvp_vtop_fn vtop,
+                           void *vtop_ctx, pvp_mismatch *out, size_t max, size_t *count);
 
 /* Find PC-relative references from code outside every instance (the
  * executable ranges of img) that an install would break: into an instance

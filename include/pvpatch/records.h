@@ -30,7 +30,7 @@
 #define PVP_INSTANCE_F_INSTALLED 0x1
 
 /* Fixup record, in section .pvpatch.fixups: u64 where, u32 kind, u32 length
- * (bytes for DATA, zero for every other kind). */
+ * (bytes for DATA and RESIDENT, zero for every other kind). */
 #define PVP_FIXUP_RECSIZE     16
 #define PVP_FIX_OFF_WHERE     0
 #define PVP_FIX_OFF_KIND      8
@@ -50,13 +50,23 @@
  *   a string): copied as they are, never decoded as code nor re-targeted.
  * ENTRY: `where` is a place inside the instance that code outside it may
  *   branch to; every instance of one slot must declare the same entries, so
- *   such a branch means the same code whichever instance is installed. */
+ *   such a branch means the same code whichever instance is installed.
+ * REL32: the 4-byte word at `where` (anywhere in the image) holds a target
+ *   relative to itself (`label - .`, what Linux's .data..patch.* and
+ *   __mca_table hold); install keeps the target it means when the word, the
+ *   target or both move with the instance. Inside an instance it is data.
+ * RESIDENT: the `length` bytes at `where`, inside the instance in place,
+ *   stay in the slot whatever instance is installed there (code the other
+ *   builds share, Linux's ia64_syscall_setup); an instance installed over
+ *   it must leave those bytes empty (zero), and anything may branch there. */
 #define PVP_FIX_VTOP_MOVL     1
 #define PVP_FIX_SELF_MOVL     2
 #define PVP_FIX_PTR64         3
 #define PVP_FIX_DATA          4
 #define PVP_FIX_ENTRY         5
-#define PVP_FIX_KINDS         6   /* one past the last kind */
+#define PVP_FIX_REL32         6
+#define PVP_FIX_RESIDENT      7
+#define PVP_FIX_KINDS         8   /* one past the last kind */
 
 /* Forms of a pv operation at a site (the thread's A, B and C). */
 #define PVP_FORM_A            1   /* the mode's code inline */

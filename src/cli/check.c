@@ -21,9 +21,10 @@
 #include "cli/cli.h"
 #include "pvpatch/ia64.h"
 
-enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE, RULE_DANGLING };
+enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE, RULE_DANGLING, RULE_POINTER };
 static const char *const rule_names[] = {
     "layout", "raw-sensitive", "unrecorded-absolute", "out-of-range", "wrong-mode", "dangling-reference",
+    "unrecorded-pointer",
 };
 
 typedef struct finding {
@@ -209,6 +210,15 @@ static int word_recorded(const checker *c, uint64_t addr)
 {
     for (size_t k = 0; k < c->nfixups; k++)
         if (c->fixups[k].kind == PVP_FIX_PTR64 && c->fixups[k].where == addr)
+            return 1;
+    return 0;
+}
+
+/* Is a rel32 fixup recorded for the 4-byte word at addr? */
+static int rel32_recorded(const checker *c, uint64_t addr)
+{
+    for (size_t k = 0; k < c->nfixups; k++)
+        if (c->fixups[k].kind == PVP_FIX_REL32 && c->fixups[k].where == addr)
             return 1;
     return 0;
 }
@@ -556,14 +566,90 @@ static void check_relocation(checker *c, const pvp_reloc *r)
     }
 }
 
+/* ---- Rule unrecorded-pointer ------------------------------------------------ */
+
+/* The instance a self-relative word and its target do not move together
+ * with (the word's or the target's, whichever moves alone), or NULL. */
+static const pvp_instance *moves_apart(const checker *c, uint64_t place, uint64_t target)
+{
+    const pvp_instance *a = moving_instance_at(c, place), *b = moving_instance_at(c, target);
+    return a == b ? NULL : a ? a : b;
+}
+
+/* Objects: data relative to itself (PCREL32/64LSB) or to its segment
+ * (SEGREL32/64LSB: unwind tables) that an install moves apart from what it
+ * points at: 32-bit self-relative words need a rel32 record; nothing can
+ * re-base the others. */
+static void check_relative_relocation(checker *c, const pvp_reloc *r)
+{
+    const pvp_file *f = c->ci->file;
+    const pvp_section *s = pvp_file_section_by_index(f, r->section);
+    int self = r->type == R_IA64_PCREL32LSB || r->type == R_IA64_PCREL64LSB;
+    int seg = r->type == R_IA64_SEGREL32LSB || r->type == R_IA64_SEGREL64LSB;
+    uint64_t target;
+    if ((!self && !seg) || !s || !(s->flags & SHF_ALLOC) || check_object_target(f, r, &target) != 0)
+        return;                 /* (these are data relocations, in code sections too: words inside an instance) */
+    uint64_t at = check_object_addr(s->index, r->offset);
+    const pvp_instance *t = seg ? moving_instance_at(c, target) : moves_apart(c, at, target);
+    char text[160], sym[128];
+    if (!t || (r->type == R_IA64_PCREL32LSB && rel32_recorded(c, at)))
+        return;
+    check_object_name(f, target, sym, sizeof sym);
+    snprintf(text, sizeof text, "data%d %s%s", r->type == R_IA64_PCREL32LSB || r->type == R_IA64_SEGREL32LSB ? 4 : 8,
+             seg ? "@segrel " : "", sym);
+    if (seg)
+        add_finding(c, at, -1, RULE_POINTER, text,
+                    "segment-relative word (an unwind entry) into instance %s, which moves at install: no record "
+                    "re-bases it (build the copies without unwind info)", t->name);
+    else if (r->type == R_IA64_PCREL64LSB)
+        add_finding(c, at, -1, RULE_POINTER, text,
+                    "8-byte self-relative word that instance %s moves apart from its target: no record kind "
+                    "re-bases it (use a 4-byte word with PVP_DATA4_REL)", t->name);
+    else
+        add_finding(c, at, -1, RULE_POINTER, text,
+                    "4-byte self-relative word that instance %s moves apart from its target, and no rel32 fixup "
+                    "names it", t->name);
+}
+
+/* Images: the words of Linux's tables of self-relative words
+ * (.data..patch.*, __mca_table) that an install moves apart from what they
+ * point at. Other tables cannot be told from data in an image. */
+static void check_relative_tables(checker *c)
+{
+    const pvp_file *f = c->ci->file;
+    for (size_t k = 0; k < pvp_file_section_count(f); k++) {
+        const pvp_section *s = pvp_file_section(f, k);
+        if (!s->bytes || !(s->flags & SHF_ALLOC) ||
+            (strncmp(s->name, ".data..patch.", 13) != 0 && strcmp(s->name, "__mca_table") != 0))
+            continue;
+        for (uint64_t off = 0; off + 4 <= s->size; off += 4) {
+            uint64_t at = s->addr + off, w = 0;
+            for (unsigned b = 0; b < 4; b++)
+                w |= (uint64_t)s->bytes[off + b] << (8 * b);
+            uint64_t target = at + (uint64_t)(int64_t)(int32_t)(uint32_t)w;
+            const pvp_instance *t = moves_apart(c, at, target);
+            if (!t || rel32_recorded(c, at))
+                continue;
+            char text[64];
+            snprintf(text, sizeof text, "data4 0x%llx - .", (unsigned long long)target);
+            add_finding(c, at, -1, RULE_POINTER, text,
+                        "word of %s reaches 0x%llx, which instance %s moves apart from it at install, and no "
+                        "rel32 fixup names it", s->name, (unsigned long long)target, t->name);
+        }
+    }
+}
+
 /* Rule unrecorded-absolute: relocations in objects, movl immediates in images. */
 static void check_absolute(checker *c)
 {
     if (c->object) {
-        for (size_t k = 0; k < pvp_file_reloc_count(c->ci->file) && !c->failed; k++)
+        for (size_t k = 0; k < pvp_file_reloc_count(c->ci->file) && !c->failed; k++) {
             check_relocation(c, pvp_file_reloc(c->ci->file, k));
+            check_relative_relocation(c, pvp_file_reloc(c->ci->file, k));
+        }
         return;
     }
+    check_relative_tables(c);
     for (size_t r = 0; r < c->img->nranges; r++)
         if (c->img->ranges[r].flags & PVP_RANGE_EXEC)
             check_movl_range(c, &c->img->ranges[r]);
@@ -842,6 +928,11 @@ const cli_command cli_cmd_check = {
     "  unrecorded-absolute  an absolute reference into an instance that moves at\n"
     "                       install with no fixup record: a movl immediate (images),\n"
     "                       an IMM64 or DIR64 relocation (objects)\n"
+    "  unrecorded-pointer   a table word relative to itself or to its segment that an\n"
+    "                       install moves apart from what it points at, with no rel32\n"
+    "                       fixup: PCREL32/64LSB and SEGREL32/64LSB (unwind)\n"
+    "                       relocations (objects), the words of .data..patch.* and\n"
+    "                       __mca_table (images)\n"
     "  out-of-range         an IP-relative operand of a moving instance that cannot\n"
     "                       reach its target from the canonical place (images)\n"
     "  dangling-reference   code outside the copies branching into a copy freed after\n"

@@ -24,9 +24,14 @@ static void print_text(FILE *out, const pvp_instance *i, const pvp_install_repor
     fprintf(out, "  fixups applied: vtop %llu, self %llu, ptr64 %llu\n",
             (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL], (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_PTR64]);
+    if (r->fixups[PVP_FIX_REL32])
+        fprintf(out, "  self-relative words re-based: rel32 %llu\n", (unsigned long long)r->fixups[PVP_FIX_REL32]);
     if (r->data_bytes || r->fixups[PVP_FIX_ENTRY])
         fprintf(out, "  copied as data: %llu bytes; entries declared: %llu\n", (unsigned long long)r->data_bytes,
                 (unsigned long long)r->fixups[PVP_FIX_ENTRY]);
+    if (r->resident_bytes)
+        fprintf(out, "  kept in the slot (resident code of the instance in place): %llu bytes\n",
+                (unsigned long long)r->resident_bytes);
     if (r->pc_reads)
         fprintf(out, "  warning: %llu instruction(s) read ip without a displacement (mov r=ip)\n",
                 (unsigned long long)r->pc_reads);
@@ -47,11 +52,13 @@ static void print_json(FILE *out, const pvp_instance *i, const pvp_install_repor
                     (unsigned long long)r->retargeted[f]);
             first = 0;
         }
-    fprintf(out, "},\"moved_inside\":%llu,\"fixups\":{\"vtop\":%llu,\"self\":%llu,\"ptr64\":%llu},"
-                 "\"data_bytes\":%llu,\"entries\":%llu,\"ip_reads\":%llu,\"freeable\":{\"code\":%llu,\"records\":%llu}}\n",
+    fprintf(out, "},\"moved_inside\":%llu,\"fixups\":{\"vtop\":%llu,\"self\":%llu,\"ptr64\":%llu,\"rel32\":%llu},"
+                 "\"data_bytes\":%llu,\"entries\":%llu,\"resident_bytes\":%llu,\"ip_reads\":%llu,"
+                 "\"freeable\":{\"code\":%llu,\"records\":%llu}}\n",
             (unsigned long long)r->moved_inside, (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL], (unsigned long long)r->fixups[PVP_FIX_PTR64],
-            (unsigned long long)r->data_bytes, (unsigned long long)r->fixups[PVP_FIX_ENTRY],
+            (unsigned long long)r->fixups[PVP_FIX_REL32], (unsigned long long)r->data_bytes,
+            (unsigned long long)r->fixups[PVP_FIX_ENTRY], (unsigned long long)r->resident_bytes,
             (unsigned long long)r->pc_reads, (unsigned long long)r->freeable_code,
             (unsigned long long)r->freeable_meta);
 }

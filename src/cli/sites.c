@@ -9,10 +9,15 @@
 /* The value a fixup currently holds: the movl immediate or the pointer word. */
 static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
 {
-    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY)
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT)
         return PVP_E_UNKNOWN_OP;           /* they name places, not values */
     if (f->kind == PVP_FIX_PTR64)
         return pvp_image_read_le(img, f->where, 8, v);
+    if (f->kind == PVP_FIX_REL32) {        /* the address the word reaches */
+        int rc = pvp_image_read_le(img, f->where, 4, v);
+        *v = f->where + (uint64_t)(int64_t)(int32_t)(uint32_t)*v;
+        return rc;
+    }
     unsigned align = pvp_arch_ia64.code_align, sub = (unsigned)(f->where % align);
     const uint8_t *b = pvp_image_at(img, f->where - sub, align);
     return b ? pvp_arch_ia64.load_imm_get(b, align, sub, v) : PVP_E_OUTSIDE_IMAGE;
@@ -64,6 +69,11 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
             printf("  ?     record 0x%llx: unreadable\n", (unsigned long long)f.record);
         else if (f.kind == PVP_FIX_DATA)
             printf("  data  at 0x%llx, %u bytes\n", (unsigned long long)f.where, f.length);
+        else if (f.kind == PVP_FIX_RESIDENT)
+            printf("  resident at 0x%llx, %u bytes (stay in the slot whatever is installed)\n",
+                   (unsigned long long)f.where, f.length);
+        else if (f.kind == PVP_FIX_REL32 && hv)
+            printf("  rel32 at 0x%llx reaches %s\n", (unsigned long long)f.where, value);
         else if (f.kind == PVP_FIX_ENTRY)
             printf("  entry at 0x%llx\n", (unsigned long long)f.where);
         else if (!hv)
@@ -98,10 +108,11 @@ static void print_site(const cli_image *ci, size_t k, int json)
         snprintf(quoted, sizeof quoted, "\"%s\"", mname);
     if (json) {
         printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":%s,"
-               "\"built_form\":\"%s\",\"bundles\":%llu,\"qp\":%u,\"registers\":{",
+               "\"built_form\":\"%s\",\"bundles\":%llu,\"out_of_line\":%llu,\"phys\":%s,\"qp\":%u,\"registers\":{",
                k ? "," : "", (unsigned long long)at, (unsigned long long)s.addr, live ? "true" : "false",
                pvp_ia64_op_name(s.op), pvp_form_name(form), quoted, pvp_form_name(s.form),
-               (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), s.qp);
+               (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE),
+               (unsigned long long)((s.ool_end - s.ool) / PVP_IA64_BUNDLE_SIZE), s.phys ? "true" : "false", s.qp);
         for (unsigned r = 0, first = 1; r < PVP_SITE_NREGS; r++)
             if (s.regs[r]) {
                 printf("%s\"%s\":\"r%u\"", first ? "" : ",", role[r], s.regs[r]);
@@ -113,6 +124,11 @@ static void print_site(const cli_image *ci, size_t k, int json)
     printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at, pvp_ia64_op_name(s.op),
            pvp_form_name(form), mode ? "/" : "", mode ? mname : "",
            (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), live ? "" : " (dead)");
+    if (s.ool)
+        printf(" + %llu out of line at 0x%llx", (unsigned long long)((s.ool_end - s.ool) / PVP_IA64_BUNDLE_SIZE),
+               (unsigned long long)(s.ool + (at - s.addr)));
+    if (s.phys)
+        printf(", data translation off");
     if (s.cur_form)
         printf(", built %s", pvp_form_name(s.form));
     if (s.qp)

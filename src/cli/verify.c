@@ -75,8 +75,8 @@ static int run_verify(const cli_command *self, int argc, char **argv)
     if (in) {
         pvp_mismatch mm[MAX_SHOWN];
         size_t n, nrefs;
-        rc = pvp_verify_install(pvp_file_image(orig.file), pvp_file_image(inst.file), &pvp_arch_ia64, in,
-                                cli_image_vtop, &orig, mm, MAX_SHOWN, &n);
+        rc = pvp_verify_install_set(pvp_file_image(orig.file), pvp_file_image(inst.file), &pvp_arch_ia64, orig.set,
+                                    orig.count, in, cli_image_vtop, &orig, mm, MAX_SHOWN, &n);
         size_t shown = n < MAX_SHOWN ? n : MAX_SHOWN;
         /* Code outside the instances that the install leaves pointing at the wrong code. */
         pvp_verify_references(pvp_file_image(orig.file), &pvp_arch_ia64, orig.set, orig.count, mm + shown,

@@ -144,25 +144,62 @@ static void move_data(install_ctx *c, uint64_t off, uint64_t len)
         c->dst[off + b] = c->src[off + b];
 }
 
+/* The next range of the slot that the instance in place keeps (RESIDENT),
+ * ending after off: [*start, *end), both the size if none. */
+static int next_resident(install_ctx *c, const pvp_instance *home, uint64_t off, uint64_t *start, uint64_t *end)
+{
+    *start = *end = c->inst->size;
+    if (!home || !pvp_fixup_resident_range(c->img, home, off, start, end))
+        return PVP_OK;
+    if (*start % c->arch->code_align || *end % c->arch->code_align)
+        return fail(c, PVP_E_MISALIGNED, home->canonical + *start, -1, "resident range not whole code units");
+    return PVP_OK;
+}
+
+/* The instance in place keeps its code there: this one must leave it empty. */
+static int keep_resident(install_ctx *c, uint64_t off, uint64_t len)
+{
+    const uint8_t *src = pvp_image_at(c->img, c->inst->copy + off, len);
+    for (uint64_t b = 0; b < len; b++)
+        if (src[b])
+            return fail(c, PVP_E_OVERLAP, c->inst->copy + off + b, -1,
+                        "the instance has code where the instance in place keeps resident code");
+    c->rep->resident_bytes += len;
+    return PVP_OK;
+}
+
 /* Walk the instance unit by unit; the data ranges its records name are
- * copied as bytes, so that a word of data is never read as a branch. */
+ * copied as bytes, so that a word of data is never read as a branch, and
+ * the ranges the instance in place keeps are left as they are. */
 static int move_code(install_ctx *c)
 {
     /* The instance in place does not move, but its code is checked as a
      * copy's is (that it decodes, where it branches): the plan walks it. */
     if (c->delta == 0 && c->commit)
         return PVP_OK;
+    /* (its own resident code is code like the rest of it) */
+    const pvp_instance *home = c->delta ? pvp_instance_in_place(c->req->set, c->req->count, c->inst) : NULL;
     size_t len;
-    uint64_t dstart = 0, dend = 0;
+    uint64_t dstart = 0, dend = 0, kstart = 0, kend = 0;
     for (uint64_t off = 0; off < c->inst->size; off += len) {
+        int rc = off >= kend ? next_resident(c, home, off, &kstart, &kend) : PVP_OK;
+        if (!rc && off >= kstart) {
+            len = (size_t)(kend - off);
+            rc = keep_resident(c, off, len);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (rc)
+            return rc;
         if (off >= dend)
             pvp_fixup_data_range(c->img, c->inst, off, c->arch->insn_align, &dstart, &dend);
         if (off >= dstart) {
-            len = (size_t)(dend - off);
+            len = (size_t)((dend < kstart ? dend : kstart) - off);
             move_data(c, off, len);
             continue;
         }
-        int rc = move_unit(c, off, &len);
+        rc = move_unit(c, off, &len);
         if (rc)
             return rc;
         if (off + len > dstart)
@@ -214,6 +251,26 @@ static int fix_load(install_ctx *c, const pvp_fixup *f)
     return c->arch->load_imm_set(dst, align, sub, v);
 }
 
+/* A self-relative word (`label - .`): the word and its target each move
+ * if they lie in the instance; the new difference must fit 32 bits. */
+static int fix_rel32(install_ctx *c, const pvp_fixup *f)
+{
+    uint64_t old;
+    if (pvp_image_read_le(c->img, f->where, 4, &old))
+        return fail(c, PVP_E_OUTSIDE_IMAGE, f->record, -1, "rel32 fixup outside the image");
+    uint64_t target = f->where + (uint64_t)(int64_t)(int32_t)(uint32_t)old;
+    uint64_t word = inside(c->inst, f->where) ? f->where + c->delta : f->where;
+    uint64_t to = inside(c->inst, target) ? target + c->delta : target;
+    int64_t d = (int64_t)(to - word);
+    if (d < INT32_MIN || d > INT32_MAX) {
+        fail(c, PVP_E_OUT_OF_RANGE, f->where, -1, "rel32 word cannot reach its target after the install");
+        if (c->err)
+            c->err->distance = d;
+        return PVP_E_OUT_OF_RANGE;
+    }
+    return c->commit ? pvp_image_write_le(c->img, word, 4, (uint64_t)d & 0xffffffffu) : PVP_OK;
+}
+
 /* A pointer-word fixup: re-base the 8-byte word at `where` if it points into the instance. */
 static int fix_pointer(install_ctx *c, const pvp_fixup *f)
 {
@@ -237,6 +294,7 @@ static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_
     case PVP_FIX_VTOP_MOVL:
     case PVP_FIX_SELF_MOVL: *at = f->where - f->where % align; *len = align; return 1;
     case PVP_FIX_PTR64: *at = f->where; *len = 8; return 1;
+    case PVP_FIX_REL32: *at = f->where; *len = 4; return 1;
     case PVP_FIX_DATA: *at = f->where; *len = f->length; return 1;
     default: return 0;
     }
@@ -259,7 +317,8 @@ static int check_duplicates(install_ctx *c, size_t n)
             if (!fixup_place(c, &fb, &pb, &lb) || !ranges_overlap(pa, la, pb, lb))
                 continue;
             int data_a = fa.kind == PVP_FIX_DATA, data_b = fb.kind == PVP_FIX_DATA;
-            int ptr_a = fa.kind == PVP_FIX_PTR64, ptr_b = fb.kind == PVP_FIX_PTR64;
+            int ptr_a = fa.kind == PVP_FIX_PTR64 || fa.kind == PVP_FIX_REL32;
+            int ptr_b = fb.kind == PVP_FIX_PTR64 || fb.kind == PVP_FIX_REL32;
             if ((data_a && (data_b || ptr_b)) || (data_b && ptr_a))
                 continue;
             return fail(c, PVP_E_OVERLAP, fb.record, -1,
@@ -269,11 +328,15 @@ static int check_duplicates(install_ctx *c, size_t n)
     return PVP_OK;
 }
 
-/* A data range or an entry must lie inside the instance. */
+/* A data range, a resident range or an entry must lie inside the
+ * instance; a resident range only in the instance in place. */
 static int check_inside(install_ctx *c, const pvp_fixup *f)
 {
     const pvp_instance *i = c->inst;
-    uint64_t off = f->where - i->copy, len = f->kind == PVP_FIX_DATA ? f->length : 1;
+    uint64_t off = f->where - i->copy, len = f->kind == PVP_FIX_ENTRY ? 1 : f->length;
+    if (f->kind == PVP_FIX_RESIDENT && c->delta)
+        return fail(c, PVP_E_BAD_FORMAT, f->record, -1,
+                    "resident range in an instance copy (only the instance in place keeps code in its slot)");
     unsigned align = c->arch->insn_align ? c->arch->insn_align : 1;
     if (off >= i->size || i->size - off < len)
         return fail(c, PVP_E_OUTSIDE_IMAGE, f->record, -1, "data range or entry outside the instance");
@@ -290,7 +353,8 @@ static int apply_fixups(install_ctx *c)
         int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
         if (!rc)
             rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f)
-               : f.kind == PVP_FIX_DATA || f.kind == PVP_FIX_ENTRY ? check_inside(c, &f)
+               : f.kind == PVP_FIX_REL32 ? fix_rel32(c, &f)
+               : f.kind == PVP_FIX_DATA || f.kind == PVP_FIX_ENTRY || f.kind == PVP_FIX_RESIDENT ? check_inside(c, &f)
                : fix_load(c, &f);
         if (rc)
             return rc;
@@ -336,6 +400,30 @@ static int check_entries(install_ctx *c)
         int rc = entries_within(c, o, c->inst);
         return rc ? rc : entries_within(c, c->inst, o);
     }
+    return PVP_OK;
+}
+
+/* The code the instance in place keeps must mean after the install what it
+ * means now: no branch into the part of the slot the install replaces
+ * (nor into a copy freed after boot). */
+static int check_resident_code(install_ctx *c)
+{
+    const pvp_instance *home = pvp_instance_in_place(c->req->set, c->req->count, c->inst);
+    uint64_t start, end;
+    for (uint64_t off = 0; home && c->delta && pvp_fixup_resident_range(c->img, home, off, &start, &end); off = end)
+        for (uint64_t u = start; u + c->arch->code_align <= end; u += c->arch->code_align) {
+            pvp_pcrel ops[PVP_MAX_PCREL];
+            unsigned n;
+            size_t len;
+            uint64_t at = home->canonical + u;
+            const uint8_t *code = pvp_image_at(c->img, at, c->arch->code_align);
+            if (!code || c->arch->scan(code, c->arch->code_align, at, &len, ops, &n, NULL))
+                return fail(c, PVP_E_OUTSIDE_IMAGE, at, -1, "resident code outside the image or undecodable");
+            for (unsigned k = 0; k < n; k++)
+                if (pvp_reference_ok(c->img, c->arch, c->req->set, c->req->count, ops[k].target))
+                    return fail(c, PVP_E_ENTRY, at, ops[k].sub,
+                                "resident code branches into the part of the slot the install replaces");
+        }
     return PVP_OK;
 }
 
@@ -389,6 +477,8 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
         c.dst = pvp_image_at(img, c.inst->canonical, c.inst->size);
         rc = check_entries(&c);
     }
+    if (!rc)
+        rc = check_resident_code(&c);
     if (!rc)
         rc = pvp_plan_commit(walk, &c);
     if (rc)

@@ -107,7 +107,7 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
     out->length = (uint32_t)rd(img, rec + PVP_FIX_OFF_LENGTH, 4);
     if (out->kind < PVP_FIX_VTOP_MOVL || out->kind >= PVP_FIX_KINDS)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "fixup record: unknown kind");
-    if ((out->kind == PVP_FIX_DATA) != (out->length != 0))
+    if ((out->kind == PVP_FIX_DATA || out->kind == PVP_FIX_RESIDENT) != (out->length != 0))
         return fail(err, PVP_E_BAD_FORMAT, rec, out->length ? "fixup record: a length on a kind that has none"
                                                              : "fixup record: data range of no bytes");
     return PVP_OK;
@@ -121,6 +121,8 @@ const char *pvp_fixup_kind_name(unsigned kind)
     case PVP_FIX_PTR64: return "ptr64";
     case PVP_FIX_DATA: return "data";
     case PVP_FIX_ENTRY: return "entry";
+    case PVP_FIX_REL32: return "rel32";
+    case PVP_FIX_RESIDENT: return "resident";
     default: return "?";
     }
 }
@@ -133,7 +135,7 @@ uint64_t pvp_fixup_base(const pvp_instance *inst)
 /* The bytes a fixup record marks as data inside the instance, as offsets; 0 if none. */
 static int data_extent(const pvp_instance *inst, const pvp_fixup *f, uint64_t *from, uint64_t *to)
 {
-    uint64_t len = f->kind == PVP_FIX_DATA ? f->length : f->kind == PVP_FIX_PTR64 ? 8 : 0;
+    uint64_t len = f->kind == PVP_FIX_DATA ? f->length : f->kind == PVP_FIX_PTR64 ? 8 : f->kind == PVP_FIX_REL32 ? 4 : 0;
     uint64_t off = f->where - pvp_fixup_base(inst);
     if (len == 0 || off >= inst->size)
         return 0;
@@ -173,6 +175,33 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
         }
     }
     return *start < inst->size;
+}
+
+int pvp_fixup_resident_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, uint64_t *start,
+                             uint64_t *end)
+{
+    size_t n = pvp_fixup_count(inst);
+    *start = *end = inst->size;
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(img, inst, k, &f, NULL) || f.kind != PVP_FIX_RESIDENT)
+            continue;
+        uint64_t from = f.where - pvp_fixup_base(inst);
+        if (from >= inst->size)
+            continue;
+        uint64_t to = inst->size - from < f.length ? inst->size : from + f.length;
+        if (to > off && from < *start)
+            *start = from, *end = to;
+    }
+    return *start < inst->size;
+}
+
+const pvp_instance *pvp_instance_in_place(const pvp_instance *set, size_t count, const pvp_instance *i)
+{
+    for (size_t k = 0; k < count; k++)
+        if (&set[k] != i && set[k].canonical == i->canonical && set[k].copy == set[k].canonical)
+            return &set[k];
+    return NULL;
 }
 
 /* Does the slot at `canonical` hold the instance `i` as built? */

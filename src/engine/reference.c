@@ -34,6 +34,18 @@ static int entry_everywhere(const pvp_image *img, const pvp_instance *set, size_
     return 1;
 }
 
+/* Does the instance in place at `canonical` keep the slot's code at `off` (RESIDENT)? */
+static int resident_at(const pvp_image *img, const pvp_instance *set, size_t nset, uint64_t canonical, uint64_t off)
+{
+    for (size_t k = 0; k < nset; k++) {
+        uint64_t start, end;
+        if (set[k].canonical == canonical && !is_copy(&set[k]) &&
+            pvp_fixup_resident_range(img, &set[k], off, &start, &end) && off >= start)
+            return 1;
+    }
+    return 0;
+}
+
 int pvp_reference_ok(const pvp_image *img, const pvp_arch *arch, const pvp_instance *set, size_t nset,
                      uint64_t target)
 {
@@ -43,7 +55,8 @@ int pvp_reference_ok(const pvp_image *img, const pvp_arch *arch, const pvp_insta
         if (is_copy(i) && within(target, i->copy, i->size))
             return PVP_E_FREED;
         if (within(target, i->canonical, i->slot_size) && target != i->canonical &&
-            !entry_everywhere(img, set, nset, i->canonical, target - i->canonical))
+            !entry_everywhere(img, set, nset, i->canonical, target - i->canonical) &&
+            !resident_at(img, set, nset, i->canonical, target - i->canonical))
             return PVP_E_ENTRY;
     }
     return PVP_OK;

@@ -8,6 +8,7 @@ typedef struct verify_ctx {
     const pvp_image *orig, *inst;
     const pvp_arch *arch;
     const pvp_instance *in;
+    const pvp_instance *home;          /* the instance built in place in the slot, if another */
     uint64_t delta;
     pvp_mismatch *out;
     size_t max, count;
@@ -44,13 +45,37 @@ static int fixed_load_in(const verify_ctx *v, uint64_t unit, size_t len)
     return -1;
 }
 
+/* Does the instance in place keep the slot's bytes at offset off (RESIDENT)? */
+static int kept(const verify_ctx *v, uint64_t off)
+{
+    uint64_t start, end;
+    return v->home && v->in->copy != v->in->canonical &&
+           pvp_fixup_resident_range(v->orig, v->home, off, &start, &end) && off >= start;
+}
+
+/* Resident bytes: the slot keeps the original's, and the installed
+ * instance had none of its own there. */
+static void verify_kept(verify_ctx *v, uint64_t off, uint64_t len)
+{
+    const uint8_t *was = pvp_image_at(v->orig, v->in->canonical + off, len);
+    const uint8_t *now = pvp_image_at(v->inst, v->in->canonical + off, len);
+    const uint8_t *mine = pvp_image_at(v->orig, v->in->copy + off, len);
+    for (uint64_t k = 0; was && now && mine && k < len; k++)
+        if (now[k] != was[k] || mine[k]) {
+            mismatch(v, v->in->canonical + off + k, -1, "resident", was[k], now[k]);
+            return;
+        }
+    if (!was || !now || !mine)
+        mismatch(v, v->in->canonical + off, -1, "resident outside the image", 0, 0);
+}
+
 /* Does the original copy branch into the slot it is installed over, where the
  * installed code is its own at that offset rather than what it meant, and
  * the instance declares no entry there? */
 static int leaves_into_slot(const verify_ctx *v, uint64_t target)
 {
     uint64_t off = target - v->in->canonical;
-    if (target - v->in->copy < v->in->size || off >= v->in->slot_size || off == 0)
+    if (target - v->in->copy < v->in->size || off >= v->in->slot_size || off == 0 || kept(v, off))
         return 0;
     size_t n = pvp_fixup_count(v->in);
     for (size_t k = 0; k < n; k++) {
@@ -90,6 +115,20 @@ static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
     }
 }
 
+/* A self-relative word must reach, from where it is now, what it reached. */
+static void verify_rel32(verify_ctx *v, const pvp_fixup *f, uint64_t moved)
+{
+    uint64_t old = 0, now = 0;
+    if (pvp_image_read_le(v->orig, f->where, 4, &old) || pvp_image_read_le(v->inst, moved, 4, &now)) {
+        mismatch(v, moved, -1, "fixup outside image", 0, 0);
+        return;
+    }
+    uint64_t meant = expected_target(v, f->where + (uint64_t)(int64_t)(int32_t)(uint32_t)old);
+    uint64_t reaches = moved + (uint64_t)(int64_t)(int32_t)(uint32_t)now;
+    if (reaches != meant)
+        mismatch(v, moved, -1, "rel32", meant, reaches);
+}
+
 static int expected_value(const verify_ctx *v, const pvp_fixup *f, uint64_t old, pvp_vtop_fn vtop,
                           void *ctx, uint64_t *out)
 {
@@ -100,10 +139,14 @@ static int expected_value(const verify_ctx *v, const pvp_fixup *f, uint64_t old,
 static void verify_fixup(verify_ctx *v, const pvp_fixup *f, pvp_vtop_fn vtop, void *ctx)
 {
     uint64_t old = 0, now = 0, want;
-    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY)
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT)
         return;                            /* places, not values: the walk over the code checked them */
     int inside = f->where - v->in->copy < v->in->size;
     uint64_t moved = inside ? f->where + v->delta : f->where;
+    if (f->kind == PVP_FIX_REL32) {
+        verify_rel32(v, f, moved);
+        return;
+    }
     if (f->kind == PVP_FIX_PTR64) {
         if (pvp_image_read_le(v->orig, f->where, 8, &old) || pvp_image_read_le(v->inst, moved, 8, &now)) {
             mismatch(v, moved, -1, "fixup outside image", 0, 0);
@@ -126,14 +169,14 @@ static void verify_fixup(verify_ctx *v, const pvp_fixup *f, pvp_vtop_fn vtop, vo
                  want, now);
 }
 
-/* Is the byte at addr (in the original) part of a pointer word some fixup re-bases? */
+/* Is the byte at addr (in the original) part of a pointer word some fixup re-bases (ptr64, rel32)? */
 static int in_pointer_word(const verify_ctx *v, uint64_t addr)
 {
     size_t n = pvp_fixup_count(v->in);
     for (size_t k = 0; k < n; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_PTR64 &&
-            addr - f.where < 8)
+        if (pvp_fixup_read(v->orig, v->in, k, &f, NULL) == PVP_OK &&
+            ((f.kind == PVP_FIX_PTR64 && addr - f.where < 8) || (f.kind == PVP_FIX_REL32 && addr - f.where < 4)))
             return 1;
     }
     return 0;
@@ -159,10 +202,28 @@ int pvp_verify_install(const pvp_image *orig, const pvp_image *inst, const pvp_a
                        const pvp_instance *instance, pvp_vtop_fn vtop, void *vtop_ctx,
                        pvp_mismatch *out, size_t max, size_t *count)
 {
-    verify_ctx v = { orig, inst, arch, instance, instance->canonical - instance->copy, out, max, 0 };
+    return pvp_verify_install_set(orig, inst, arch, NULL, 0, instance, vtop, vtop_ctx, out, max, count);
+}
+
+int pvp_verify_install_set(const pvp_image *orig, const pvp_image *inst, const pvp_arch *arch,
+                           const pvp_instance *set, size_t nset, const pvp_instance *instance, pvp_vtop_fn vtop,
+                           void *vtop_ctx, pvp_mismatch *out, size_t max, size_t *count)
+{
+    verify_ctx v = { orig, inst, arch, instance, NULL, instance->canonical - instance->copy, out, max, 0 };
     size_t len;
-    uint64_t dstart = 0, dend = 0;
+    uint64_t dstart = 0, dend = 0, kstart = 0, kend = 0;
+    if (instance->copy != instance->canonical)
+        for (size_t k = 0; set && k < nset; k++)
+            if (&set[k] != instance && set[k].canonical == instance->canonical && set[k].copy == set[k].canonical)
+                v.home = &set[k];
     for (uint64_t off = 0; off < instance->size; off += len) {
+        if (off >= kend && !(v.home && pvp_fixup_resident_range(orig, v.home, off, &kstart, &kend)))
+            kstart = kend = instance->size;
+        if (off >= kstart) {
+            len = (size_t)(kend - off);
+            verify_kept(&v, off, len);
+            continue;
+        }
         if (off >= dend)
             pvp_fixup_data_range(orig, instance, off, arch->insn_align, &dstart, &dend);
         if (off >= dstart) {

@@ -125,6 +125,33 @@
     pvp_fixup PVP_FIX_PTR64, .Lpvp_ptr_\@
 .endm
 
+/* A 4-byte word holding `label - .` (self-relative, as Linux's
+ * .data..patch.* tables hold) that must keep reaching label when the word,
+ * the label or both move with an instance. */
+.macro pvp_data4_rel label
+.Lpvp_rel_\@:
+    data4 \label - .Lpvp_rel_\@
+    pvp_fixup PVP_FIX_REL32, .Lpvp_rel_\@
+.endm
+
+/* The same for a word written elsewhere (a table another macro fills):
+ * the record only, for the 4-byte word at \where. */
+.macro pvp_rel32 where
+    pvp_fixup PVP_FIX_REL32, \where
+.endm
+
+/* Code of the instance in place from \start to \end stays in the slot
+ * whatever instance is installed (code the other builds branch to); they
+ * must leave those bytes empty (zero, as .org pads). Write it after that
+ * code, outside a bundle. */
+.macro pvp_resident start, end
+    .pushsection .pvpatch.fixups, "a"   /* (a section switch: labels are bound first) */
+    data8 \start
+    data4 PVP_FIX_RESIDENT
+    data4 (\end) - (\start)
+    .popsection
+.endm
+
 /* Data inside an instance (a table, a string) between PVP_DATA_BEGIN(name)
  * and PVP_DATA_END(name): the install copies it as it is, never reading it
  * as code. A PVP_DATA8_SELF word inside an instance is data without this. */
@@ -160,6 +187,9 @@
 #define PVP_DATA_BEGIN(name)             pvp_data_begin name
 #define PVP_DATA_END(name)               pvp_data_end name
 #define PVP_ENTRY(label)                 pvp_entry label
+#define PVP_DATA4_REL(label)             pvp_data4_rel label
+#define PVP_REL32(where)                 pvp_rel32 where
+#define PVP_RESIDENT(start, end)         pvp_resident start, end
 
 #endif /* __ASSEMBLER__ */
 #endif
