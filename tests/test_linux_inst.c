@@ -456,6 +456,17 @@ Test(linux_inst, an_operation_the_user_declares_patches_like_a_builtin)
             found += strcmp(insn[i], want[m][1]) == 0 || strcmp(insn[i], want[m][2]) == 0;
         cr_expect_eq(found, 2, "%s: the user's code is not at the site", want[m][0]);
     }
+    /* the tools name it (the mode objects give its name in .pvpatch.names) */
+    const char *pv = getenv("PVPATCH");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%s sites %s && %s patch %s --mode xen -o %s.x && %s sites %s --json",
+             pv ? pv : "build/pvpatch", pvp_file_path(img.file), pv ? pv : "build/pvpatch", pvp_file_path(img.file),
+             pvp_file_path(img.file), pv ? pv : "build/pvpatch", pvp_file_path(img.file));
+    int st;
+    char *out = tas_run(cmd, &st);
+    cr_expect(st == 0 && strstr(out, "site 0xa000000100000000 SSM_IC_AC ") && strstr(out, "\"op\":\"SSM_IC_AC\"") &&
+              !strstr(out, " ? "), "the CLI does not name the user's operation:\n%s", out);
+    free(out);
     cli_image_close(&img);
 }
 

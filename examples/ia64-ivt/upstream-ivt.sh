@@ -1,9 +1,11 @@
 #!/bin/sh
 # Build a Linux arch/ia64/kernel/ivt.S through pvpatch with only the include
-# path changed (pvpatch's Linux headers first), in forms A, B and C for the
-# native and the xen build, then link the two A builds as instances of one
-# image and install, verify, patch and check it in each mode. Prints what
-# assembled, what fits the IVT's slots, sites per form per mode and sizes.
+# path and defines changed (pvpatch's Linux headers first, -DPVP_LINUX_IVT
+# naming the build's instance), in forms A, B and C for the native and the
+# xen build; link the two builds of each form as the instances of one image
+# and install, verify, patch and check it in each mode; also the C build
+# alone, one IVT for every mode. Prints what assembled, sites per form per
+# mode, sizes, and each step's result.
 #
 #   sh examples/ia64-ivt/upstream-ivt.sh LINUX BUILD
 #
@@ -38,18 +40,19 @@ overflowing() {
     sed -n "$2p" "$1" | sed 's/.*+\(0x[0-9a-fA-F]*\).*/\1/'
 }
 
-# Build ivt.S for mode $1 (native, xen) in form $2 (A, B, C).
+# Build ivt.S for mode $1 (native, xen) in form $2 (A, B, C) as instance ivt_$1.
 build() {
     mode=$1 form=$2 base=$OUT/ivt-$1-$2
     up=$(echo "$mode" | tr a-z A-Z)
     gcc -E -P -x assembler-with-cpp -D__ASSEMBLY__ -D__IA64_ASM_PARAVIRTUALIZED_$up $DEFS \
-        -DPVP_FORM=PVP_FORM_$form $INC "$IVT" -o "$base.s" 2> "$base.cpp.log" ||
+        -DPVP_FORM=PVP_FORM_$form -DPVP_LINUX_IVT=ivt_$mode $INC "$IVT" -o "$base.s" 2> "$base.cpp.log" ||
         { echo "  $mode $form: cpp fails: $(head -1 "$base.cpp.log")"; return 1; }
     if $AS "$base.s" -o "$base.o" > "$base.as.log" 2>&1; then
         sites=$(( $(section_size "$base.o" .pvpatch.sites) / 32 ))
         text=$(section_size "$base.o" .text..ivt)
-        printf '  %-6s %s: assembles; %3d sites, .text..ivt %6d bytes (%d bundles past the 32 KiB table)\n' \
-            "$mode" "$form" "$sites" "$text" $(( (text - 32768) / 16 ))
+        fixups=$(( $(section_size "$base.o" .pvpatch.fixups) / 16 ))
+        printf '  %-6s %s: every entry fits; %3d sites, .text..ivt %6d bytes (%5d past the 32 KiB table), %3d records\n' \
+            "$mode" "$form" "$sites" "$text" $(( text - 32768 )) "$fixups"
         return 0
     fi
     over=""
@@ -70,7 +73,6 @@ for mode in native xen; do
         build $mode $form
     done
 done
-[ -f "$OUT/ivt-native-A.o" ] && [ -f "$OUT/ivt-xen-A.o" ] || { echo "upstream-ivt: no A pair to link" >&2; exit 1; }
 
 # The mode objects (native holds the live table).
 for m in native xen counting; do
@@ -79,58 +81,86 @@ for m in native xen counting; do
     gcc -E -P -x assembler-with-cpp -Iinclude "$OUT/mode-$m.S" -o "$OUT/mode-$m.s" && $AS "$OUT/mode-$m.s" -o "$OUT/mode-$m.o" || exit 1
 done
 
-# One slot for both instances: the larger, bundle-aligned; the xen copy
-# goes to discardable init text, renamed so the linker keeps them apart.
-n=$(section_size "$OUT/ivt-native-A.o" .text..ivt)
-x=$(section_size "$OUT/ivt-xen-A.o" .text..ivt)
-slot=$(( (n > x ? n : x) + 15 & ~15 ))
-ia64-linux-gnu-objcopy --rename-section .text..ivt=.init.pvinst "$OUT/ivt-xen-A.o" "$OUT/ivt-xen-A.init.o"
-cat > "$OUT/instances.S" <<EOF
-#include "pvpatch/ia64/instance.h"
-	PVP_INSTANCE_DESCRIBE(ivt_native, PVP_MODE_NATIVE, ia64_ivt, $slot, ia64_ivt, $slot)
-	PVP_INSTANCE_DESCRIBE(ivt_xen, PVP_MODE_XEN, xen_ivt, $slot, ia64_ivt, $slot)
-EOF
-gcc -E -P -x assembler-with-cpp -Iinclude "$OUT/instances.S" -o "$OUT/instances.s" && $AS "$OUT/instances.s" -o "$OUT/instances.o" || exit 1
-
-# What the rest of the kernel would define: one bundle per symbol.
-$LD -r -o "$OUT/partial.o" "$OUT/ivt-native-A.o" "$OUT/ivt-xen-A.init.o" "$OUT/instances.o" \
-    "$OUT/mode-native.o" "$OUT/mode-xen.o" "$OUT/mode-counting.o" 2> /dev/null
-ia64-linux-gnu-nm -u "$OUT/partial.o" | awk '{ print $2 }' | grep -v '^__ivt_\|^__pvpatch_' > "$OUT/undefined"
-{ echo "	.text"; while read s; do printf '	.global %s\n%s:\n	{ .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n' "$s" "$s"; done < "$OUT/undefined"; } > "$OUT/kernel.s"
-$AS "$OUT/kernel.s" -o "$OUT/kernel.o" || exit 1
-cat > "$OUT/kernel.lds" <<EOF
+# Link image $1 from the native build $2 (at ia64_ivt) and the xen build $3
+# (a copy in discardable init text, renamed so the linker keeps them
+# apart; "-" for none); the slot is the larger, bundle-aligned.
+link() {
+    img=$OUT/$1 nat=$OUT/ivt-native-$2.o xen=
+    [ "$3" = - ] || xen=$OUT/ivt-xen-$3.o
+    [ -f "$nat" ] && { [ -z "$xen" ] || [ -f "$xen" ]; } || return 1
+    n=$(section_size "$nat" .text..ivt) x=0
+    if [ -n "$xen" ]; then
+        x=$(section_size "$xen" .text..ivt)
+        ia64-linux-gnu-objcopy --rename-section .text..ivt=.init.pvinst "$xen" "$img.xen.o" || return 1
+        xen=$img.xen.o
+    fi
+    slot=$(( (n > x ? n : x) + 15 & ~15 ))
+    # What the rest of the kernel would define: one bundle per symbol.
+    $LD -r -o "$img.partial.o" "$nat" $xen "$OUT/mode-native.o" "$OUT/mode-xen.o" "$OUT/mode-counting.o" 2> /dev/null
+    ia64-linux-gnu-nm -u "$img.partial.o" | awk '{ print $2 }' | grep -v '^__pvpatch_\|^pvp_linux_ivt_slot$' > "$img.undefined"
+    { echo "	.text"; while read s; do printf '	.global %s\n%s:\n	{ .mib; nop.m 0; nop.i 0; br.ret.sptk.many b0 ;; }\n' "$s" "$s"; done < "$img.undefined"; } > "$img.kernel.s"
+    $AS "$img.kernel.s" -o "$img.kernel.o" || return 1
+    cat > "$img.lds" <<EOF
 ENTRY(ia64_ivt)
+pvp_linux_ivt_slot = $slot;
 SECTIONS {
-  .text.ivt 0xa000000100000000 : AT(0x4000000) { *ivt-native-A.o(.text..ivt) . = $slot; __ivt_native_end = .; }
-  .text 0xa000000100100000 : { *(.text) *(.text.pvpatch.stubs) }
-  .init.pvinst 0xa000000100400000 : AT(0x4400000) { *(.init.pvinst) . = $slot; __ivt_xen_end = .; }
+  .text.ivt 0xa000000100000000 : AT(0x4000000) { *ivt-native-$2.o(.text..ivt) . = $slot; }
+  .text 0xa000000100100000 : { *(.text) *(.text.pvpatch.stubs) *(.text.pvpatch.ool) }
+  .init.pvinst 0xa000000100400000 : AT(0x4400000) { *(.init.pvinst) . = $slot; }
   .pvpatch.text : ALIGN(16) { *(.pvpatch.text) }
-  .data 0xa000000100600000 : { *(.data) *(.data.pvpatch.ops) *(.data..patch.*) *(__mca_table) }
+  .data 0xa000000100600000 : { *(.data) *(.data.pvpatch.ops) }
+  .data..patch.vtop : { *(.data..patch.vtop) }
+  .data..patch.rse : { *(.data..patch.rse) }
+  __mca_table : { *(__mca_table) }
   INCLUDE pvpatch.lds
 }
 EOF
-$LD --no-warn-rwx-segments -L include/pvpatch/ia64 -T "$OUT/kernel.lds" "$OUT/ivt-native-A.o" "$OUT/ivt-xen-A.init.o" \
-    "$OUT/instances.o" "$OUT/mode-native.o" "$OUT/mode-xen.o" "$OUT/mode-counting.o" "$OUT/kernel.o" \
-    -o "$OUT/vmlinux" > "$OUT/ld.log" 2>&1 || { cat "$OUT/ld.log"; exit 1; }
+    $LD --no-warn-rwx-segments -L include/pvpatch/ia64 -T "$img.lds" "$nat" $xen \
+        "$OUT/mode-native.o" "$OUT/mode-xen.o" "$OUT/mode-counting.o" "$img.kernel.o" -o "$img" > "$img.ld.log" 2>&1 ||
+        { cat "$img.ld.log"; return 1; }
+}
 
-echo "== one image: the native A build at ia64_ivt, the xen A build as an instance copy (slot $slot bytes)"
-echo "  tables of Linux's own that point into the IVT (not re-based by an install):"
-for s in .data..patch.vtop .data..patch.rse __mca_table; do
-    printf '    %-18s %4d bytes\n' "$s" "$(section_size "$OUT/partial.o" "$s")"
-done
-"$PV" sites "$OUT/vmlinux" > "$OUT/sites.txt" 2>&1
-echo "  sites by operation (both instances):"
-grep '^site ' "$OUT/sites.txt" | awk '{ print $3 }' | sort | uniq -c | sort -rn | awk '{ printf "    %-14s %3d\n", $2, $1 }'
+# One step: its exit status and first line (more lines into the log).
 step() {
     what=$1; shift
     "$@" > "$OUT/$what.log" 2>&1
     st=$?
-    printf '  %-28s exit %d: %s\n' "$what" "$st" "$(grep -v '^ ' "$OUT/$what.log" | head -1)"
+    printf '    %-30s exit %d: %s\n' "$what" "$st" "$(grep -v '^ ' "$OUT/$what.log" | head -1)"
+    return $st
 }
-step "install --instance ivt_xen" "$PV" install "$OUT/vmlinux" --instance ivt_xen -o "$OUT/vmlinux.xen"
-step "verify ivt_xen" "$PV" verify "$OUT/vmlinux" "$OUT/vmlinux.xen" --instance ivt_xen
-step "patch --mode xen" "$PV" patch "$OUT/vmlinux.xen" --mode xen -o "$OUT/vmlinux.xen.p"
-step "check --mode xen" "$PV" check "$OUT/vmlinux.xen.p" --mode xen
-step "patch --mode native" "$PV" patch "$OUT/vmlinux" --mode native -o "$OUT/vmlinux.native"
-step "check --mode native" "$PV" check "$OUT/vmlinux.native" --mode native
+
+# Boot image $1 offline in mode $2: install what head code installs, verify
+# it, patch, check the result.
+boot() {
+    img=$OUT/$1 m=$2 inst=ivt_$2
+    $PV sites "$img" | grep -q "^instance $inst " || inst=ivt_native
+    step "$1: install --mode $m" "$PV" install "$img" --mode "$m" -o "$img.$m" || return
+    step "$1: verify $inst" "$PV" verify "$img" "$img.$m" --instance "$inst"
+    step "$1: patch --mode $m" "$PV" patch "$img.$m" --mode "$m" -o "$img.$m.p" || return
+    step "$1: check --mode $m" "$PV" check "$img.$m.p" --mode "$m"
+}
+
+for form in A B C; do
+    echo "== image-$form: the native $form build at ia64_ivt, the xen $form build as an instance copy"
+    link image-$form $form $form || { echo "  (not built)"; continue; }
+    $PV sites "$OUT/image-$form" > "$OUT/image-$form.sites" 2>&1
+    for m in native xen; do
+        boot image-$form $m
+    done
+done
+echo "== image-C1: the native C build alone, one IVT for every mode"
+if link image-C1 C -; then
+    for m in native xen; do
+        boot image-C1 $m
+    done
+fi
+echo "== Linux's own tables that point into the IVT (a build's, none re-based by an install):"
+for s in .data..patch.vtop .data..patch.rse __mca_table; do
+    printf '    %-18s %4d bytes\n' "$s" "$(section_size "$OUT/ivt-xen-A.o" "$s")"
+done
+echo "  check on the xen A object flags them:"
+$PV check "$OUT/ivt-xen-A.o" > "$OUT/check-xen-A.o.log" 2>&1
+for r in unrecorded-pointer unrecorded-absolute raw-sensitive; do
+    printf '    %-20s %d\n' "$r" "$(grep -c ": $r:" "$OUT/check-xen-A.o.log")"
+done
 echo "  (logs and the images: $OUT)"

@@ -130,6 +130,14 @@
 #define PVP_TMPL_OFF_NKEPT    19  /* u8: how many of keeps' lowest registers the code saves in clobbers 1, 2, 3 */
 #define PVP_TMPL_OFF_KEEPS    20  /* u32: r0-r31 the code writes beyond the site's operands */
 
+/* Operation name, in section .pvpatch.names, 32 bytes: the name of an
+ * operation a user added (PVP_EXTRA_OPS), emitted with each mode, for the
+ * tools that show sites (the built-in ones they know). */
+#define PVP_NAME_RECSIZE      32
+#define PVP_NAME_OFF_OP       0   /* u16: operation id */
+#define PVP_NAME_OFF_NAME     2   /* char[30], NUL-padded */
+#define PVP_NAME_LEN          30
+
 /* Modes an instance can be built for. */
 #define PVP_MODE_NATIVE       1
 #define PVP_MODE_XEN          2

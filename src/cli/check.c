@@ -40,6 +40,7 @@ typedef struct checker {
     const pvp_image *img;
     const pvp_arch *arch;
     int object;                          /* a relocatable object, laid out by check_object.c */
+    unsigned mode;                       /* --mode's id, 0 without */
     pvp_site *sites;
     size_t nsites;
     pvp_fixup *fixups;                   /* every instance's fixup records */
@@ -237,10 +238,24 @@ static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return alen && blen && (a - b < blen || b - a < alen);
 }
 
-/* An instance whose code an install will still move: not canonical, not installed yet. */
-static int moves(const pvp_instance *i)
+/* An instance whose code an install will still move: not canonical, not
+ * installed yet, its slot not taken by another installed instance, and
+ * (with --mode) the one that mode's install picks. */
+static int moves(const checker *c, size_t k)
 {
-    return i->copy != i->canonical && !(i->flags & PVP_INSTANCE_F_INSTALLED);
+    const pvp_instance *i = &c->ci->set[k];
+    if (i->copy == i->canonical || (i->flags & PVP_INSTANCE_F_INSTALLED))
+        return 0;
+    for (size_t o = 0; o < c->ci->count; o++)
+        if (c->ci->set[o].canonical == i->canonical && (c->ci->set[o].flags & PVP_INSTANCE_F_INSTALLED))
+            return 0;
+    return !c->mode || pvp_instance_for_mode(c->ci->set, c->ci->count, i->canonical, c->mode) == k;
+}
+
+/* moves() of an instance of the set. */
+static int moves_inst(const checker *c, const pvp_instance *i)
+{
+    return moves(c, (size_t)(i - c->ci->set));
 }
 
 /* The copy (not canonical) that holds addr: it moves at install or, once
@@ -257,7 +272,7 @@ static const pvp_instance *copy_at(const checker *c, uint64_t addr)
 static const pvp_instance *moving_instance_at(const checker *c, uint64_t addr)
 {
     for (size_t i = 0; i < c->ci->count; i++)
-        if (moves(&c->ci->set[i]) && inside(&c->ci->set[i], addr))
+        if (moves(c, i) && inside(&c->ci->set[i], addr))
             return &c->ci->set[i];
     return NULL;
 }
@@ -451,10 +466,10 @@ static void check_site_modes(checker *c, const pvp_instance *i, uint64_t at)
             continue;
         uint64_t start = at + (s->addr - i->copy), bundle;
         int slot;
-        char text[160], m1[16], m2[16];
+        char text[160], m1[16], m2[16], opname[PVP_NAME_LEN + 1];
         first_insn(c, start, start + (s->end - s->addr), &bundle, &slot, text, sizeof text);
         add_finding(c, bundle, slot, RULE_RAW, text, "site %s at 0x%llx holds form %s code of mode %s in instance %s "
-                    "of mode %s", pvp_ia64_op_name(s->op), (unsigned long long)start, pvp_form_name(form),
+                    "of mode %s", cli_op_name(c->ci, s->op, opname, sizeof opname), (unsigned long long)start, pvp_form_name(form),
                     mode_name(c, mode, m1, sizeof m1), i->name, mode_name(c, i->mode, m2, sizeof m2));
     }
 }
@@ -515,20 +530,24 @@ static void check_movl_range(checker *c, const pvp_range *r)
             pvp_ia64_movl_get(&b, 2, &imm, &reg) != PVP_OK)
             continue;
         const pvp_instance *t = copy_at(c, imm), *here = copy_at(c, a);
-        if (!t || load_recorded(c, a) || (here && !moves(here)))
-            continue;                      /* code in an installed copy is dead */
+        if (!t || load_recorded(c, a) || (here && !moves_inst(c, here)))
+            continue;                      /* code in a copy that does not run (installed, or never) is dead */
         char text[160];
         slot_text(c, a, 2, text, sizeof text);
-        if (moves(t))
+        if (moves_inst(c, t))
             add_finding(c, a, 2, RULE_ABSOLUTE, text,
                         "movl loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self "
                         "or vtop fixup names it", (unsigned long long)imm, t->name, (unsigned long long)t->copy,
                         (unsigned long long)t->canonical);
-        else
+        else if (t->flags & PVP_INSTANCE_F_INSTALLED)
             add_finding(c, a, 2, RULE_ABSOLUTE, text,
                         "movl loads 0x%llx, inside the copy of installed instance %s, which is freed after boot (its "
                         "code is at 0x%llx now), and no self or vtop fixup named it", (unsigned long long)imm, t->name,
                         (unsigned long long)(imm - t->copy + t->canonical));
+        else
+            add_finding(c, a, 2, RULE_ABSOLUTE, text,
+                        "movl loads 0x%llx, inside the copy of instance %s, which is not installed and is freed after "
+                        "boot", (unsigned long long)imm, t->name);
     }
 }
 
@@ -734,35 +753,57 @@ static void check_wrong_mode(checker *c, unsigned want)
         if (mode == want)
             continue;
         int slot;
-        char text[160];
+        char text[160], opname[PVP_NAME_LEN + 1];
         first_insn(c, at, at + (s->end - s->addr), &bundle, &slot, text, sizeof text);
         if (form == PVP_FORM_C)
             add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx calls through pv_cpu_asm_ops, whose "
-                        "entry holds 0x%llx (%s), not the stub of mode %s", pvp_ia64_op_name(s->op),
+                        "entry holds 0x%llx (%s), not the stub of mode %s", cli_op_name(c->ci, s->op, opname, sizeof opname),
                         (unsigned long long)at, (unsigned long long)entry,
                         mode == UINT32_MAX ? "a stub of no mode" : mode_name(c, mode, m1, sizeof m1),
                         mode_name(c, want, m2, sizeof m2));
         else
             add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx holds form %s code of mode %s, not %s",
-                        pvp_ia64_op_name(s->op), (unsigned long long)at, pvp_form_name(form),
+                        cli_op_name(c->ci, s->op, opname, sizeof opname), (unsigned long long)at, pvp_form_name(form),
                         mode_name(c, mode, m1, sizeof m1), mode_name(c, want, m2, sizeof m2));
     }
 }
 
 /* ---- Running the rules ---------------------------------------------------------- */
 
-/* The rules that read instance code, on each instance where its code is now. */
-static void check_instances(checker *c)
+/* Does instance k's code run when the system runs in `mode`? The one
+ * installed in its slot does; else the one the install for that mode
+ * picks (pvp_instance_for_mode, as head code does) will. */
+static int runs_in(const checker *c, size_t k, unsigned mode)
+{
+    const pvp_instance *i = &c->ci->set[k];
+    if (i->flags & PVP_INSTANCE_F_INSTALLED)
+        return 1;
+    for (size_t o = 0; o < c->ci->count; o++)
+        if (c->ci->set[o].canonical == i->canonical && (c->ci->set[o].flags & PVP_INSTANCE_F_INSTALLED))
+            return 0;
+    return pvp_instance_for_mode(c->ci->set, c->ci->count, i->canonical, mode) == k;
+}
+
+/* The rules that read instance code, on each instance where its code is now.
+ * Without a mode every instance is one build of the source, and a raw
+ * sensitive instruction in any of them is a pv operation missing; with
+ * --mode MODE only the code that runs in MODE is, and in native mode the
+ * privileged instructions are what runs, raw or not. */
+static void check_instances(checker *c, unsigned mode)
 {
     for (size_t k = 0; k < c->ci->count && !c->failed; k++) {
         const pvp_instance *i = &c->ci->set[k];
         uint64_t at;
         if (c->skip[k] || !code_now(c, i, &at) || !pvp_image_at(c->img, at, i->size))
             continue;
-        check_raw_sensitive(c, i, at);
-        check_site_modes(c, i, at);
+        if (!mode || (mode != PVP_MODE_NATIVE && runs_in(c, k, mode))) {
+            check_raw_sensitive(c, i, at);
+            check_site_modes(c, i, at);
+        } else {
+            c->bundles += i->size / PVP_IA64_BUNDLE_SIZE;
+        }
         /* In an object the canonical place is decided by the link: no distance to check. */
-        if (!c->object && moves(i) && !c->failed)
+        if (!c->object && moves(c, k) && !c->failed)
             check_reach(c, i);
     }
 }
@@ -869,8 +910,9 @@ static void run_rules(checker *c, const char *mode, unsigned mode_id)
 {
     if (load_sites(c) || load_fixups(c))
         return;
+    c->mode = mode ? mode_id : 0;
     check_layout(c);
-    check_instances(c);
+    check_instances(c, c->mode);
     if (!c->failed)
         check_absolute(c);
     /* In an object the branches are relocations until the link. */
@@ -924,7 +966,9 @@ const cli_command cli_cmd_check = {
     "records, without changing it. Rules:\n"
     "  raw-sensitive        a virtualization-sensitive instruction in an instance's\n"
     "                       code outside every pv operation site; in a virtualized\n"
-    "                       instance, a site holding A or B code of another mode\n"
+    "                       instance, a site holding A or B code of another mode.\n"
+    "                       With --mode, only in the code that runs in MODE (none in\n"
+    "                       native mode, which runs privileged code as it is)\n"
     "  unrecorded-absolute  an absolute reference into an instance that moves at\n"
     "                       install with no fixup record: a movl immediate (images),\n"
     "                       an IMM64 or DIR64 relocation (objects)\n"

@@ -169,6 +169,20 @@ static int lay_out_sections(const pvp_file *f, check_object *o, char *err, size_
     return 0;
 }
 
+/* A size the link decides (a symbol defined elsewhere, as Linux's IVT
+ * builds give theirs: the largest build's) is, in the object, the rest of
+ * the instance's section from its code on, for both the size and the slot. */
+static void size_from_section(const pvp_file *f, pvp_instance *i)
+{
+    uint64_t off;
+    const pvp_section *s = check_object_section(f, i->copy, &off);
+    if (i->size < CHECK_OBJ_UNDEF || !s || off > s->size)
+        return;
+    if (i->slot_size == i->size)
+        i->slot_size = s->size - off;
+    i->size = s->size - off;
+}
+
 /* Read descriptors and sites out of the laid-out object. */
 static int read_records(cli_image *ci, const check_object *o, char *err, size_t errsz)
 {
@@ -198,6 +212,8 @@ static int read_records(cli_image *ci, const check_object *o, char *err, size_t 
                    (unsigned long long)off, e.what ? e.what : "error", pvp_strerror(e.status));
         return -1;
     }
+    for (size_t k = 0; k < ci->count; k++)
+        size_from_section(f, &ci->set[k]);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Instance tables and physical addresses of ELF images, for the CLI. */
 #include "cli/instances.h"
+#include "pvpatch/ia64.h"
 #include "cli/cli.h"
 
 #include <fcntl.h>
@@ -85,6 +86,7 @@ int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz)
     }
     if (sites && sites->bytes)
         img->sites = sites->addr, img->sites_size = sites->size;
+    img->names = pvp_file_section_by_name(img->file, ".pvpatch.names");
     if (read_tables(img, s, modes, err, errsz) || read_segments(img, path, err, errsz)) {
         cli_image_close(img);
         return -1;
@@ -100,6 +102,25 @@ void cli_image_close(cli_image *img)
     free(img->seg);
     free(img->modes);
     memset(img, 0, sizeof *img);
+}
+
+const char *cli_op_name(const cli_image *img, unsigned op, char *buf, size_t size)
+{
+    const char *name = pvp_ia64_op_name(op);
+    const pvp_section *n = img->names;
+    if (name[0] != '?' || !n || !n->bytes)
+        return name;
+    for (uint64_t off = 0; off + PVP_NAME_RECSIZE <= n->size; off += PVP_NAME_RECSIZE) {
+        const uint8_t *r = n->bytes + off;
+        if ((unsigned)(r[PVP_NAME_OFF_OP] | r[PVP_NAME_OFF_OP + 1] << 8) != op)
+            continue;
+        size_t k = 0;
+        for (; k < PVP_NAME_LEN && k + 1 < size && r[PVP_NAME_OFF_NAME + k]; k++)
+            buf[k] = (char)r[PVP_NAME_OFF_NAME + k];
+        buf[k] = '\0';
+        return k ? buf : name;
+    }
+    return name;
 }
 
 static const char *const builtin_modes[] = { NULL, "native", "xen", "counting" };

@@ -23,6 +23,7 @@ typedef struct cli_image {
     uint64_t sites, sites_size;      /* .pvpatch.sites, if any */
     pvp_mode *modes;                 /* .pvpatch.modes */
     size_t nmodes;
+    const pvp_section *names;        /* .pvpatch.names, if any */
 } cli_image;
 
 /* Room for the instance descriptors of a table of `size` bytes (at least one). */
@@ -39,6 +40,9 @@ int cli_image_vtop(void *ctx, uint64_t vaddr, uint64_t *paddr);
  * (native, xen, counting), or the number of a mode some instance is built
  * for; 0, or -1 with a one-line error naming the image's modes. */
 int cli_image_mode(const cli_image *img, const char *mode, uint32_t *id, char *err, size_t errsz);
+/* An operation's name: a built-in one's, else the one the image's
+ * .pvpatch.names gives it (an operation a user added), else "?". */
+const char *cli_op_name(const cli_image *img, unsigned op, char *buf, size_t size);
 /* A mode's name: its record's, a built-in mode's, else its number in buf. */
 const char *cli_mode_name(const cli_image *img, uint32_t id, char *buf, size_t size);
 /* "FILE: address 0x...: what (reason)" for an engine error. */

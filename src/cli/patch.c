@@ -28,16 +28,17 @@ static const pvp_mode *mode_record(const cli_image *img, const char *mode, char 
 
 static void print_site_text(FILE *out, const pvp_site_result *r, const cli_image *img)
 {
+    char name[PVP_NAME_LEN + 1];
     const pvp_mode *from = NULL;
     for (size_t k = 0; k < img->nmodes; k++)
         if (img->modes[k].id == r->from_mode)
             from = &img->modes[k];
     if (!r->to_form) {
         fprintf(out, "  site 0x%llx %-12s dead (in an instance that is not at its canonical place)\n",
-                (unsigned long long)r->at, pvp_ia64_op_name(r->op));
+                (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name));
         return;
     }
-    fprintf(out, "  site 0x%llx %-12s %s%s%s -> %s", (unsigned long long)r->at, pvp_ia64_op_name(r->op),
+    fprintf(out, "  site 0x%llx %-12s %s%s%s -> %s", (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name),
             pvp_form_name(r->from_form), from ? "/" : "", from ? from->name : "", pvp_form_name(r->to_form));
     if (r->filler)
         fprintf(out, ", %llu filler bytes%s", (unsigned long long)r->filler, r->skip ? " skipped by a branch" : "");
@@ -70,8 +71,9 @@ static void print_text(FILE *out, const pvp_mode *m, int policy, const pvp_patch
 }
 
 static void print_json(FILE *out, const pvp_mode *m, int policy, const pvp_patch_report *rep,
-                       const pvp_site_result *res, size_t n)
+                       const pvp_site_result *res, size_t n, const cli_image *img)
 {
+    char name[PVP_NAME_LEN + 1];
     fputs("{\"mode\":", out);
     cli_json_string(out, m->name);
     fprintf(out, ",\"policy\":\"%s\",\"sites\":%llu,\"forms\":{\"A\":%llu,\"B\":%llu,\"C\":%llu},\"dead\":%llu,"
@@ -85,7 +87,8 @@ static void print_json(FILE *out, const pvp_mode *m, int policy, const pvp_patch
         const pvp_site_result *r = &res[i];
         fprintf(out, "%s{\"at\":\"0x%llx\",\"op\":\"%s\",\"from\":\"%s\",\"to\":%s%s%s,\"filler\":%llu,\"skip\":%s,"
                      "\"why_not_inline\":",
-                i ? "," : "", (unsigned long long)r->at, pvp_ia64_op_name(r->op), pvp_form_name(r->from_form),
+                i ? "," : "", (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name),
+                pvp_form_name(r->from_form),
                 r->to_form ? "\"" : "", r->to_form ? pvp_form_name(r->to_form) : "null", r->to_form ? "\"" : "",
                 (unsigned long long)r->filler, r->skip ? "true" : "false");
         if (r->why_not_a && r->to_form != PVP_FORM_A)
@@ -174,7 +177,7 @@ static int run_patch(const cli_command *self, int argc, char **argv)
             status = CLI_OK;
     }
     if (status == CLI_OK)
-        json ? print_json(stdout, m, policy, &rep, res, n) : print_text(stdout, m, policy, &rep, res, n, &img);
+        json ? print_json(stdout, m, policy, &rep, res, n, &img) : print_text(stdout, m, policy, &rep, res, n, &img);
     else
         cli_fail(err);
     free(res);

@@ -87,6 +87,7 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
 
 static void print_site(const cli_image *ci, size_t k, int json)
 {
+    char name[PVP_NAME_LEN + 1];
     const pvp_image *img = pvp_file_image(ci->file);
     pvp_site s;
     uint64_t at;
@@ -110,7 +111,7 @@ static void print_site(const cli_image *ci, size_t k, int json)
         printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":%s,"
                "\"built_form\":\"%s\",\"bundles\":%llu,\"out_of_line\":%llu,\"phys\":%s,\"qp\":%u,\"registers\":{",
                k ? "," : "", (unsigned long long)at, (unsigned long long)s.addr, live ? "true" : "false",
-               pvp_ia64_op_name(s.op), pvp_form_name(form), quoted, pvp_form_name(s.form),
+               cli_op_name(ci, s.op, name, sizeof name), pvp_form_name(form), quoted, pvp_form_name(s.form),
                (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE),
                (unsigned long long)((s.ool_end - s.ool) / PVP_IA64_BUNDLE_SIZE), s.phys ? "true" : "false", s.qp);
         for (unsigned r = 0, first = 1; r < PVP_SITE_NREGS; r++)
@@ -121,7 +122,8 @@ static void print_site(const cli_image *ci, size_t k, int json)
         printf("}}");
         return;
     }
-    printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at, pvp_ia64_op_name(s.op),
+    printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at,
+           cli_op_name(ci, s.op, name, sizeof name),
            pvp_form_name(form), mode ? "/" : "", mode ? mname : "",
            (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), live ? "" : " (dead)");
     if (s.ool)

@@ -168,6 +168,19 @@ pvp_stub_\mode\()_\name:
     data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
 #define PVP_EMIT_TEMPLATES(name, shape) \
     pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_TMPL_REGS_##shape ;
+/* The names of the operations a user added, for the tools (records.h). */
+#define PVP_EMIT_NAME(name, shape) \
+    .if PVP_OP_##name > PVP_OP_BUILTIN ; pvp_emit_name name, PVP_OP_##name ; .endif ;
+
+.macro pvp_emit_name name, id
+    .pushsection .pvpatch.names, "a"
+    .align 8
+    data2 \id
+.Lpvp_opname_\name:
+    .ascii "\name"
+    .skip PVP_NAME_LEN - (. - .Lpvp_opname_\name)
+    .popsection
+.endm
 
     /* Templates first: they tell the stubs which code clobbers a predicate. */
     .pushsection .pvpatch.tmpl, "a"
@@ -202,6 +215,7 @@ pv_cpu_asm_ops:
 
     pvp_emit_mode_record PVP_EMIT_MODE
     PVP_CAT(pvp_mode_data_, PVP_EMIT_MODE)
+    PVP_IA64_OPS(PVP_EMIT_NAME)
 
 #endif /* __ASSEMBLER__ */
 #endif

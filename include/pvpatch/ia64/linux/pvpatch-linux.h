@@ -24,6 +24,35 @@
 #include "pvpatch/ia64/modes/xen.h"
 
 #ifdef __ASSEMBLER__
+/* -DPVP_LINUX_IVT=name makes this build of ivt.S an instance: its sites'
+ * out-of-line code stays inside it (the end of .text..ivt) and its records
+ * (the return addresses of calls, the physical table loads) form its
+ * fixup list; PVP_LINUX_IVT_DESCRIBE() in asm/native|xen/inst.h then gives
+ * it its descriptor. The canonical slot is the native build's ia64_ivt,
+ * named here before asm/xen/inst.h renames ia64_ivt to xen_ivt. */
+#ifdef PVP_LINUX_IVT
+#ifndef PVP_LINUX_IVT_SLOT
+#define PVP_LINUX_IVT_SLOT pvp_linux_ivt_slot
+#endif
+    .set .Lpvp_linux_canonical, ia64_ivt
+    .set pvp_in_instance, 1
+    .pushsection .pvpatch.fixups, "a"
+    .align 8
+.Lpvp_linux_fixups:
+    .popsection
+    .pushsection .pvpatch.fixups, 1
+.Lpvp_linux_fixups_end:
+    .popsection
+/* The descriptor: code from the build's IVT label, PVP_LINUX_IVT_SLOT
+ * bytes (a symbol the linker script defines: the largest build, to which
+ * it pads each), this object's records. */
+#define PVP_LINUX_IVT_DESCRIBE() \
+    pvp_instance_record PVP_LINUX_IVT, PVP_BUILD_MODE_ID, ia64_ivt, PVP_LINUX_IVT_SLOT, \
+                        .Lpvp_linux_canonical, PVP_LINUX_IVT_SLOT, .Lpvp_linux_fixups, .Lpvp_linux_fixups_end
+#else
+#define PVP_LINUX_IVT_DESCRIBE()
+#endif
+
 /* Forms B and C are compact: one bundle where the macro stands (upstream's
  * 16-bundle entries hold that), the code out of line, sized for the code
  * of both modes (docs/pvops.md, "Compact sites"). -DPVP_SITE_ROOM=n says

@@ -2,6 +2,9 @@
  * first on the include path): the pv macros are pvpatch sites, in form A
  * native code, or as calls (-DPVP_FORM=PVP_FORM_B, PVP_FORM_C) patched at
  * boot to the running mode. See pvpatch-linux.h. */
+#ifndef PVPATCH_IA64_LINUX_ASM_NATIVE_INST_H
+#define PVPATCH_IA64_LINUX_ASM_NATIVE_INST_H
+
 #ifndef PVP_BUILD_MODE
 #define PVP_BUILD_MODE native
 #endif
@@ -17,3 +20,21 @@
 #define __paravirt_work_processed_syscall_target  ia64_work_processed_syscall
 #define paravirt_fsyscall_table                   ia64_native_fsyscall_table
 #define paravirt_fsys_bubble_down                 ia64_native_fsys_bubble_down
+
+/* With -DPVP_LINUX_IVT=name (pvpatch-linux.h): the descriptor, and the code
+ * of this build that the xen build calls, which stays in the slot whatever
+ * is installed: ia64_syscall_setup, from its start to the end of entry 14
+ * (0x3800-0x3bff, where ivt.S keeps it), and with
+ * CONFIG_VIRT_CPU_ACCOUNTING_NATIVE account_sys_enter in entry 16. The xen
+ * build leaves those bytes empty (its .org pads them). */
+#ifdef PVP_LINUX_IVT
+#ifdef __ASSEMBLER__
+    PVP_LINUX_IVT_DESCRIBE()
+    pvp_resident ia64_syscall_setup, ia64_ivt + 0x3c00
+#ifdef CONFIG_VIRT_CPU_ACCOUNTING_NATIVE
+    pvp_resident account_sys_enter, ia64_ivt + 0x4400
+#endif
+#endif
+#endif
+
+#endif

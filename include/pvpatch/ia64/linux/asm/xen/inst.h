@@ -3,6 +3,9 @@
  * the xen mode's code (after the Xen/ia64 guest ABI), or as calls
  * (-DPVP_FORM=PVP_FORM_B, PVP_FORM_C). See pvpatch-linux.h. Linux's own
  * asm/xen/privop.h still gives XSI_* and XEN_HYPER_* to its xen minstate.h. */
+#ifndef PVPATCH_IA64_LINUX_ASM_XEN_INST_H
+#define PVPATCH_IA64_LINUX_ASM_XEN_INST_H
+
 #include <asm/xen/privop.h>
 
 #ifndef PVP_BUILD_MODE
@@ -21,3 +24,11 @@
 #define __paravirt_work_processed_syscall_target  xen_work_processed_syscall
 #define paravirt_fsyscall_table                   xen_fsyscall_table
 #define paravirt_fsys_bubble_down                 xen_fsys_bubble_down
+
+/* With -DPVP_LINUX_IVT=name (pvpatch-linux.h): the descriptor of this
+ * build, code from xen_ivt, canonical slot the native build's ia64_ivt. */
+#ifdef __ASSEMBLER__
+    PVP_LINUX_IVT_DESCRIBE()
+#endif
+
+#endif
