@@ -222,10 +222,21 @@ static const char *linux_flags(void)
     return flags;
 }
 
+/* A C build calls with registers of its own choosing: entry.S keeps values
+ * in r28-r30 across its macros (MOV_TO_IPSR(p0, r29, r25), ...), which the
+ * default set would not keep (an assembly error). These five are no shape's
+ * value; the mode objects are built with the same choice. */
+#define CALL_REGS "-DPVP_CALL_REGS=20,23,27,31,14"
+
 static void build(const char *form, const char *mode, cli_image *img)
 {
+    static char flags[1200], objs[1024];
     char *body = linux_body(strcmp(mode, "xen") == 0 ? "xen" : "native");
-    pv_build_with(body, form, mode, NULL, linux_flags(), NULL, img);
+    if (!objs[0]) {
+        snprintf(flags, sizeof flags, "%s %s", linux_flags(), CALL_REGS);
+        snprintf(objs, sizeof objs, "%s", pv_mode_objects_with(CALL_REGS));
+    }
+    pv_build_with(body, form, mode, NULL, flags, objs, img);
     free(body);
 }
 

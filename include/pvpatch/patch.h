@@ -46,7 +46,8 @@ typedef struct pvp_template {
     uint16_t op;
     uint8_t form;
     uint8_t nkept;             /* the lowest nkept of keeps are saved in clobbers 1.. and restored */
-    uint32_t keeps;            /* r0-r31 the code writes beyond the site's operands */
+    uint32_t keeps;            /* r0-r31 the code writes beyond the site's operands (B, C: the
+                                * call's registers) */
 } pvp_template;
 
 /* Number of site records in a table of `size` bytes. */
@@ -78,6 +79,11 @@ int pvp_site_ool_at(const pvp_site *s, const pvp_instance *set, size_t count, ui
  * the call registers then, so any form may write them there; a split
  * site built as B holds its mode's code out of line, no call. */
 int pvp_site_built_as_call(const pvp_site *s);
+
+/* The registers a call (forms B and C) of operation op gives up in `mode`:
+ * the arch's, and those the mode's call templates name (the build's
+ * PVP_CALL_REGS on IA-64: a call template's keeps are its registers). */
+void pvp_call_registers(const pvp_image *img, const pvp_arch *arch, const pvp_mode *mode, unsigned op, uint64_t gr[2]);
 
 /* How the patcher chooses a form. */
 typedef enum pvp_policy {

@@ -45,7 +45,7 @@ static void add_bit(uint64_t m[2], unsigned n)
 /* What a site's code may write: its result and clobbers; the registers of
  * the call convention when it was built as a call (C, or B in one piece),
  * since that code clobbers them already; what the template restores itself. */
-static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_template *t,
+static void allowed_registers(const patch_ctx *c, const pvp_mode *m, const pvp_site *s, const pvp_template *t,
                               pvp_code_req *r)
 {
     r->allowed_gr[0] = t->keeps;
@@ -56,9 +56,11 @@ static void allowed_registers(const pvp_arch *a, const pvp_site *s, const pvp_te
     add_bit(r->allowed_gr, s->regs[4]);
     add_bit(r->allowed_gr, s->regs[5]);
     if (pvp_site_built_as_call(s)) {
-        r->allowed_gr[0] |= a->call_gr[0];
-        r->allowed_gr[1] |= a->call_gr[1];
-        r->allowed_br = a->call_br;
+        uint64_t call[2];
+        pvp_call_registers(c->img, c->arch, m, s->op, call);
+        r->allowed_gr[0] |= call[0];
+        r->allowed_gr[1] |= call[1];
+        r->allowed_br = c->arch->call_br;
     }
 }
 
@@ -107,7 +109,8 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
         res->why = "the mode has no code for this form of the operation";
         return PVP_E_UNKNOWN_OP;
     }
-    int kept = fresh ? kept_site_register(s, &t) : -1;      /* code already there was checked when it was built */
+    /* code already there was checked when it was built; a call's keeps are its registers */
+    int kept = fresh && form == PVP_FORM_A ? kept_site_register(s, &t) : -1;
     if (kept >= 0) {
         res->why = "the mode's code saves and restores it, so it cannot be the site's result or clobber";
         res->reg = kept;
@@ -116,7 +119,7 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
                        s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size, exit };
-    allowed_registers(c->arch, s, &t, &r);
+    allowed_registers(c, m, s, &t, &r);
     return c->arch->site_code(&r, out, res);
 }
 

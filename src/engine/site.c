@@ -236,3 +236,13 @@ int pvp_site_built_as_call(const pvp_site *s)
 {
     return s->form == PVP_FORM_C || (s->form == PVP_FORM_B && !s->ool);
 }
+
+void pvp_call_registers(const pvp_image *img, const pvp_arch *arch, const pvp_mode *mode, unsigned op, uint64_t gr[2])
+{
+    pvp_template t;
+    gr[0] = arch->call_gr[0];
+    gr[1] = arch->call_gr[1];
+    if (pvp_template_find(img, mode, op, PVP_FORM_C, &t, NULL) == PVP_OK ||
+        pvp_template_find(img, mode, op, PVP_FORM_B, &t, NULL) == PVP_OK)
+        gr[0] |= t.keeps;
+}

@@ -325,15 +325,16 @@ static void site_allows(const vpatch *v, const pvp_site *s, uint64_t gr[2], uint
     pvp_template t;
     gr[0] = gr[1] = 0;
     *br = 0;
-    for (unsigned form = PVP_FORM_A; form <= PVP_FORM_C; form++)
-        if (pvp_template_find(v->now, v->mode, s->op, form, &t, NULL) == PVP_OK)
-            gr[0] |= t.keeps;
+    if (pvp_template_find(v->now, v->mode, s->op, PVP_FORM_A, &t, NULL) == PVP_OK)
+        gr[0] |= t.keeps;
     for (unsigned r = 0; r < PVP_SITE_NREGS; r += r == 0 ? 3 : 1)
         if (s->regs[r])
             gr[s->regs[r] / 64] |= UINT64_C(1) << (s->regs[r] % 64);
     if (pvp_site_built_as_call(s)) {
-        gr[0] |= a->call_gr[0];
-        gr[1] |= a->call_gr[1];
+        uint64_t call[2];
+        pvp_call_registers(v->now, a, v->mode, s->op, call);
+        gr[0] |= call[0];
+        gr[1] |= call[1];
         *br = a->call_br;
     }
 }

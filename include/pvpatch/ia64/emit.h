@@ -113,6 +113,9 @@ pvp_stub_\mode\()_\name:
     pvp_body_reset
 .Lpvp_t_\@:
     pvp_form_code \form, \name, \id, p0, \dst, \s1, \s2, PVP_PH_CLOB1, PVP_PH_CLOB2, PVP_PH_CLOB3, PVP_PH_PCLOB, \mode
+    .if \form != PVP_FORM_A
+    pvp_writes PVP_ABI_GR_MASK          /* a call's entry names the call registers (docs/records.md) */
+    .endif
 .Lpvp_t_end_\@:
     { .mmi                      /* outside the template: keeps GNU as from */
     srlz.d ;;                   /* seeing a dependency between two of them */

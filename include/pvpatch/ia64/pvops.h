@@ -120,16 +120,38 @@
 /* Entries of an ops table but the unused 0. */
 #define PVP_OP_COUNT        PVP_OP_LAST
 
-/* Registers of the B and C calling convention (docs/pvops.md):
- * r28 first value in and result out, r29 second value in, r30 holds the
- * site's b7 across the call, r31 the return address; stubs may clobber r27.
- * b7 is the branch register of the call and of the return. */
-#define PVP_ABI_ARG1    r28
-#define PVP_ABI_ARG2    r29
-#define PVP_ABI_SAVEB   r30
-#define PVP_ABI_RET     r31
-#define PVP_ABI_SCRATCH r27
-#define PVP_ABI_GR_MASK 0xf8000000u   /* r27-r31 */
+/* Registers of the B and C calling convention (docs/pvops.md), chosen by
+ * the build: -DPVP_CALL_REGS=arg1,arg2,saveb,ret,scratch (register numbers
+ * in r1-r31, r8 and r9 aside, given alike to the objects with sites and to
+ * the mode objects). arg1 is the first value in and the result out, arg2
+ * the second value in, saveb holds the site's b7 across the call, ret the
+ * return address; stubs may clobber scratch. By default r28, r29, r30,
+ * r31, r27. b7 is the branch register of the call and of the return. */
+#ifndef PVP_CALL_REGS
+#define PVP_CALL_REGS 28, 29, 30, 31, 27
+#endif
+#define PVP_CALL_PICK_(f, args) f args
+#define PVP_CALL_1_(a, b, s, r, x) a
+#define PVP_CALL_2_(a, b, s, r, x) b
+#define PVP_CALL_3_(a, b, s, r, x) s
+#define PVP_CALL_4_(a, b, s, r, x) r
+#define PVP_CALL_5_(a, b, s, r, x) x
+#define PVP_CALL_MASK_(a, b, s, r, x) ((1 << (a)) | (1 << (b)) | (1 << (s)) | (1 << (r)) | (1 << (x)))
+#define PVP_CALL_REG_(n) PVP_CALL_REG__(n)
+#define PVP_CALL_REG__(n) r##n
+#define PVP_ABI_ARG1_N    PVP_CALL_PICK_(PVP_CALL_1_, (PVP_CALL_REGS))
+#define PVP_ABI_ARG2_N    PVP_CALL_PICK_(PVP_CALL_2_, (PVP_CALL_REGS))
+#define PVP_ABI_SAVEB_N   PVP_CALL_PICK_(PVP_CALL_3_, (PVP_CALL_REGS))
+#define PVP_ABI_RET_N     PVP_CALL_PICK_(PVP_CALL_4_, (PVP_CALL_REGS))
+#define PVP_ABI_SCRATCH_N PVP_CALL_PICK_(PVP_CALL_5_, (PVP_CALL_REGS))
+#define PVP_ABI_ARG1    PVP_CALL_REG_(PVP_ABI_ARG1_N)
+#define PVP_ABI_ARG2    PVP_CALL_REG_(PVP_ABI_ARG2_N)
+#define PVP_ABI_SAVEB   PVP_CALL_REG_(PVP_ABI_SAVEB_N)
+#define PVP_ABI_RET     PVP_CALL_REG_(PVP_ABI_RET_N)
+#define PVP_ABI_SCRATCH PVP_CALL_REG_(PVP_ABI_SCRATCH_N)
+#ifdef __ASSEMBLER__
+#define PVP_ABI_GR_MASK PVP_CALL_PICK_(PVP_CALL_MASK_, (PVP_CALL_REGS))   /* r0-r31 bits, for gas */
+#endif
 #define PVP_ABI_BR      7
 
 /* Placeholder registers of templates: the engine substitutes the site's

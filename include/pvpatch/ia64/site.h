@@ -41,6 +41,32 @@
     .pushsection .pvpatch.sites, "a"
     .popsection
 
+/* The call registers the build chose (PVP_CALL_REGS, pvops.h): five
+ * distinct static registers, not r8 or r9 (xen's hyperprivops use them). */
+.macro pvp_check_call_set a, b, s, r, x
+    .irp n, \a, \b, \s, \r, \x
+    .if ((\n) < 1) || ((\n) > 31) || ((\n) == 8) || ((\n) == 9)
+    .error "pvpatch: PVP_CALL_REGS: r\n cannot be a call register (r1-r31, not r8 or r9)"
+    .endif
+    .endr
+    .if ((\a) == (\b)) || ((\a) == (\s)) || ((\a) == (\r)) || ((\a) == (\x)) || ((\b) == (\s)) || ((\b) == (\r)) || \
+        ((\b) == (\x)) || ((\s) == (\r)) || ((\s) == (\x)) || ((\r) == (\x))
+    .error "pvpatch: PVP_CALL_REGS: the five call registers must be distinct"
+    .endif
+.endm
+    pvp_check_call_set PVP_CALL_REGS
+
+/* A value of a site built as a call must not be a call register: the call
+ * would not keep it (a site keeps its values; results and clobbers are
+ * the call's to write). */
+.macro pvp_check_call_value name, n, reg
+    .if (\n > 0) && (\n < 32)
+    .if ((PVP_ABI_GR_MASK) >> (\n)) & 1
+    .error "pvpatch: \name site: its value \reg is a register of the call (PVP_CALL_REGS), which does not keep it"
+    .endif
+    .endif
+.endm
+
 /* How many values each operation takes, by its shape (pvops.h). */
 #define PVP_NVALS_R  0
 #define PVP_NVALS_W  1
@@ -509,6 +535,14 @@
 .Lpvp_site_end_\@:
     pvp_site_record .Lpvp_site_\@, .Lpvp_site_end_\@, \id, PVP_FORM, .Lpvp_mode_of_site, \qp, \dst, \s1, \s2, \
                     \c1, \c2, \c3, \pc
+    .endif
+    .if (PVP_FORM == PVP_FORM_C) || ((PVP_FORM == PVP_FORM_B) && !.Lpvp_site_room)
+    .if .Lpvp_nvals_\name >= 1
+    pvp_check_call_value \name, .Lpvp_n_s1, \s1
+    .endif
+    .if .Lpvp_nvals_\name >= 2
+    pvp_check_call_value \name, .Lpvp_n_s2, \s2
+    .endif
     .endif
     pvp_check_kept .Lpvp_n_dst, 0, \dst
     pvp_check_kept .Lpvp_n_c1, 1, \c1

@@ -152,6 +152,6 @@ const pvp_arch pvp_arch_ia64 = {
     .writes = pvp_ia64_writes,
     .max_gr = 128,
     .max_pred = 64,
-    .call_gr = { 0xf8000000u, 0 },             /* r27-r31: pvpatch/ia64/pvops.h */
+    .call_gr = { 0, 0 },                       /* the build's: the call templates name them */
     .call_br = 1u << 7,                        /* b7 */
 };
