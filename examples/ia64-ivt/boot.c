@@ -119,6 +119,7 @@ int pvpatch_boot(uint32_t mode)
         .flush = flush,
         .work = __pvpatch_work,                 /* pvpatch.lds reserves it */
         .work_size = ADDR(__pvpatch_work_end) - ADDR(__pvpatch_work),
+        .vtop = kernel_vtop,                    /* for sites that run with psr.dt off */
     };
     pvp_patch_report prep;
     return pvp_patch(&img, &preq, &prep, &err);

@@ -40,6 +40,10 @@ typedef struct pvp_code_req {
     void *cache;               /* optional: memory the backend keeps prepared templates in
                                * for one patch (all zero when it starts), or NULL */
     size_t cache_size;
+    int (*vtop)(void *ctx, uint64_t vaddr, uint64_t *paddr);   /* not NULL: the code runs with data
+                                * translation off, and each address it loads for data (one
+                                * outside the template) is replaced by its physical one */
+    void *vtop_ctx;
     uint64_t exit;             /* where execution goes on after the code: 0 for at + room; else
                                 * the filler must start with a branch there (the out-of-line part
                                 * of a split site returns to the end of the part at addr), and an

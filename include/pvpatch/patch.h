@@ -134,6 +134,10 @@ typedef struct pvp_patch_req {
     void *cache;               /* optional, 8-byte aligned: the arch keeps templates it has read and
                                 * laid out there (arch->site_cache_size bytes serve well); NULL: none */
     size_t cache_size;
+    pvp_vtop_fn vtop;          /* for sites that run with data translation off (PVP_SITE_PHYS):
+                                * the data addresses their code loads are physical; may be NULL
+                                * when there are none */
+    void *vtop_ctx;
 } pvp_patch_req;
 
 /* Bytes of work space a patch or a verification of a table of `nsites`

@@ -171,7 +171,7 @@ static int run_patch(const cli_command *self, int argc, char **argv)
     else if (m) {
         pvp_patch_req req = { &pvp_arch_ia64, img.set, img.count, img.sites, img.sites_size, img.modes,
                               img.nmodes, m->id, policy, res, n, NULL, NULL, work, wsize, cache,
-                              pvp_arch_ia64.site_cache_size };
+                              pvp_arch_ia64.site_cache_size, cli_image_vtop, &img };
         if (patch_and_verify(&img, &orig, &req, &rep, path, err, sizeof err) == 0 &&
             pvp_file_write(img.file, outpath, err, sizeof err) == 0)
             status = CLI_OK;

@@ -116,9 +116,14 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
         res->reg = kept;
         return PVP_E_BAD_REGISTER;
     }
+    if (s->phys && !c->req->vtop) {
+        res->why = "its code runs with data translation off and the request gives no vtop";
+        return PVP_E_TRANSLATE;
+    }
     pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
-                       s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size, exit };
+                       s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size,
+                       s->phys ? c->req->vtop : NULL, c->req->vtop_ctx, exit };
     allowed_registers(c, m, s, &t, &r);
     return c->arch->site_code(&r, out, res);
 }
@@ -128,7 +133,7 @@ static int jump(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room, uin
 {
     static const uint8_t none[1];
     pvp_code_result res;
-    pvp_code_req r = { none, at, 0, s->qp, { 0 }, 0, { 0, 0 }, 0, at, room, NULL, 0, to };
+    pvp_code_req r = { none, at, 0, s->qp, { 0 }, 0, { 0, 0 }, 0, at, room, NULL, 0, NULL, NULL, to };
     return c->arch->site_code(&r, out, &res);
 }
 

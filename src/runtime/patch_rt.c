@@ -176,7 +176,7 @@ static int prepare(rt_patch *p, const char *mode, int policy)
     if (!rc && !p->work)
         rc = pvp_rt_fail(p->err, PVP_E_NO_SPACE, 0, "out of memory");
     p->req = (pvp_patch_req){ &pvp_arch_x86_64, p->set, p->count, at(p->recs->sites), sites_size, p->modes,
-                              p->nmodes, id, policy, NULL, 0, NULL, NULL, p->work, wsize, NULL, 0 };
+                              p->nmodes, id, policy, NULL, 0, NULL, NULL, p->work, wsize, NULL, 0, NULL, NULL };
     return rc;
 }
 

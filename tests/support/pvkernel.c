@@ -265,7 +265,8 @@ pvp_patch_req pv_request(cli_image *img, const char *mode, int policy, pvp_site_
     void *work = test_work(img->sites_size, &wsize);
     return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
                             img->nmodes, id, policy, res, max, NULL, NULL, work, wsize,
-                            test_cache(pvp_arch_ia64.site_cache_size), pvp_arch_ia64.site_cache_size };
+                            test_cache(pvp_arch_ia64.site_cache_size), pvp_arch_ia64.site_cache_size, cli_image_vtop,
+                            img };
 }
 
 char *pv_insns(const uint8_t *code, uint64_t addr, size_t len, uint64_t back)

@@ -67,6 +67,63 @@
     .endif
 .endm
 
+/* ---- Data translation ------------------------------------------------
+ * Code that runs with psr.dt off addresses data physically: a call's load
+ * of pv_cpu_asm_ops there must load the table's physical address. Sites in
+ * an instance know: after a site of RSM_DT data translation is off, after
+ * SSM_DT, SSM_DT_SRLZ_I or RFI on again; pvp_data_translation on|off says
+ * so where code starts that the sites cannot see (an IVT entry starts with
+ * it on), and outside instances.
+ * A site in such a region is recorded PVP_SITE_PHYS; the data address its
+ * code loads with movl gets a vtop fixup, which the install applies, and
+ * the patcher lays out every data address of its code physical. */
+    .set .Lpvp_dt_off, 0
+    .set .Lpvp_measuring, 0          /* 1 while code is assembled aside (no records) */
+.macro pvp_data_translation state
+    .ifc \state, off
+    .set .Lpvp_dt_off, 1
+    .else
+    .ifc \state, on
+    .set .Lpvp_dt_off, 0
+    .else
+    .error "pvpatch: pvp_data_translation on|off"
+    .endif
+    .endif
+.endm
+
+/* After a site inside an instance: the psr.dt its operation leaves
+ * (outside instances only what pvp_data_translation says counts: nothing
+ * there could make an address physical). */
+.macro pvp_dt_after name
+    pvp_in_instance_now .Lpvp_dt_inst
+    .irp op, RSM_DT
+    .ifc \name, \op
+    .set .Lpvp_dt_off, .Lpvp_dt_inst
+    .endif
+    .endr
+    .irp op, SSM_DT, SSM_DT_SRLZ_I, RFI
+    .ifc \name, \op
+    .set .Lpvp_dt_off, 0
+    .endif
+    .endr
+.endm
+
+/* (qp) movl reg = the data address expr: physical, through a vtop fixup,
+ * where data translation is off (only inside an instance: the install
+ * applies it). */
+.macro pvp_data_address qp, reg, expr:vararg
+    .if .Lpvp_dt_off && !.Lpvp_measuring
+    pvp_in_instance_now .Lpvp_da_inst
+    .if !.Lpvp_da_inst
+    .error "pvpatch: code that loads a data address with data translation off must be in an instance (the install makes it physical)"
+    .endif
+[.Lpvp_da_\@:] (\qp) movl \reg = \expr
+    pvp_fixup PVP_FIX_VTOP_MOVL, .Lpvp_da_\@
+    .else
+    (\qp) movl \reg = \expr
+    .endif
+.endm
+
 /* How many values each operation takes, by its shape (pvops.h). */
 #define PVP_NVALS_R  0
 #define PVP_NVALS_W  1
@@ -210,7 +267,7 @@
     .xdata1 ".pvpatch.sites", .Lpvp_n_c1
     .xdata1 ".pvpatch.sites", .Lpvp_n_c2
     .xdata2 ".pvpatch.sites", 0
-    .xdata1 ".pvpatch.sites", \split
+    .xdata1 ".pvpatch.sites", (\split) | (PVP_SITE_PHYS * .Lpvp_dt_off)
     .ifc \ool, 0
     .xdata1 ".pvpatch.sites", 0
     .else
@@ -314,7 +371,7 @@
     pvp_call_enter \name, \qp, \s1, \s2, \bank
     { .mlx
     nop.m 0
-    (\qp) movl PVP_ABI_RET = pv_cpu_asm_ops + 8 * \id ;;
+    pvp_data_address \qp, PVP_ABI_RET, pv_cpu_asm_ops + 8 * \id ;;
     }
     { .mmi
     (\qp) ld8 PVP_ABI_RET = [PVP_ABI_RET] ;;
@@ -441,7 +498,9 @@
     .align 16
 .Lpvp_m_\@:
     pvp_body_reset
+    .set .Lpvp_measuring, 1
     pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .set .Lpvp_measuring, 0
 .Lpvp_me_\@:
     .serialize.data             /* nothing the site's own code does depends */
     .serialize.instruction      /* on what was assembled aside */
@@ -544,6 +603,7 @@
     pvp_check_call_value \name, .Lpvp_n_s2, \s2
     .endif
     .endif
+    pvp_dt_after \name
     pvp_check_kept .Lpvp_n_dst, 0, \dst
     pvp_check_kept .Lpvp_n_c1, 1, \c1
     pvp_check_kept .Lpvp_n_c2, 2, \c2
@@ -803,6 +863,8 @@
 #define PVP_FRAME(ins, locals) pvp_frame ins, locals
 /* Bundles of later B and C sites where they stand (0: the whole call there). */
 #define PVP_SITE_ROOM_SET(n) pvp_site_room n
+/* Data translation at the code that follows: on, off (see above). */
+#define PVP_DATA_TRANSLATION(state) pvp_data_translation state
 
 #endif /* __ASSEMBLER__ */
 #endif

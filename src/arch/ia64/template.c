@@ -304,6 +304,16 @@ static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_i
         b[k] = p->bundles[k];
     for (size_t i = 0; i < p->n; i++) {
         int ref = p->item[i].ref;
+        if (ref < 0 && req->vtop && items[i].op->format == FMT_X2) {
+            /* data translation off: the address this movl loads is physical */
+            const pvp_ia64_field *imm = pvp_ia64_format_field(pvp_ia64_opcode_format(items[i].op), 'i');
+            uint64_t pa;
+            if (req->vtop(req->vtop_ctx, pvp_ia64_field_get(imm, items[i].bits, items[i].lbits), &pa) ||
+                pvp_ia64_field_set(imm, &items[i].bits, &items[i].lbits, pa)) {
+                res->why = "an address the code loads has no physical translation";
+                return PVP_E_TRANSLATE;
+            }
+        }
         if (ref >= 0) {
             /* the template's end is where its code ends here: the filler
              * (a call whose return has nothing to do, bsw's, comes back to it) */

@@ -53,6 +53,13 @@
 #define PVP_LINUX_IVT_DESCRIBE()
 #endif
 
+/* Each entry of ivt.S starts with DBG_FAULT(n) and runs with data
+ * translation on (the sites after RSM_PSR_DT know it is off): that resets
+ * what later sites take for psr.dt. (ivt.S's own DBG_FAULT is empty
+ * unless its debugging variant is enabled, which this replaces.) */
+#undef DBG_FAULT
+#define DBG_FAULT(i) pvp_data_translation on
+
 /* Forms B and C are compact: one bundle where the macro stands (upstream's
  * 16-bundle entries hold that), the code out of line, sized for the code
  * of both modes (docs/pvops.md, "Compact sites"). -DPVP_SITE_ROOM=n says

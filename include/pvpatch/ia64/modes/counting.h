@@ -19,7 +19,7 @@
 .macro pvp_counting_count qp, id, c1, c2
     { .mlx
     nop.m 0
-    (\qp) movl \c1 = pvp_op_counts + 8 * \id ;;
+    pvp_data_address \qp, \c1, pvp_op_counts + 8 * \id ;;
     }
     { .mmi
     (\qp) ld8 \c2 = [\c1] ;;
