@@ -124,7 +124,7 @@ static pvp_patch_req request(cli_image *img, const char *mode, int policy)
         cache = malloc(pvp_arch_ia64.site_cache_size);
     return (pvp_patch_req){ &pvp_arch_ia64, img->set, img->count, img->sites, img->sites_size, img->modes,
                             img->nmodes, id, policy, NULL, 0, NULL, NULL, work, cap, cache,
-                            pvp_arch_ia64.site_cache_size };
+                            pvp_arch_ia64.site_cache_size, NULL, NULL };
 }
 
 /* The code range that holds the sites. */
@@ -219,7 +219,7 @@ static void scale_build(cli_image *big, size_t n, scale_image *out)
         }
         pvp_code_req req = { pvp_image_at(src, t.code, t.end - t.code), t.code, t.end - t.code, s.qp,
                              { s.regs[0], s.regs[1], s.regs[2], s.regs[3], s.regs[4], s.regs[5] }, s.pclob,
-                             { ~0ull, ~0ull }, ~0u, at, len, NULL, 0 };
+                             { ~0ull, ~0ull }, ~0u, at, len, NULL, 0, NULL, NULL, 0 };
         if (pvp_ia64_site_code(&req, pvp_image_at(&out->img, at, len), &res)) {
             fprintf(stderr, "bench_patch: cannot lay out site %zu: %s\n", i, res.why);
             exit(1);
@@ -367,7 +367,7 @@ static void bench_paths(void)
     printf("%-12s %10s | %-8s %10s %10s | %-8s %10s %10s | %-8s %10s %10s\n", "op", "C", "native", "patched", "A",
            "xen", "patched", "A", "counting", "patched", "A");
     unsigned tot[7][2] = { { 0 } };
-    for (size_t k = 0; k < PVP_OP_COUNT; k++) {
+    for (size_t k = 0; k < pvp_site_count(c.sites_size); k++) {   /* (blocks have no site here) */
         pvp_site s;
         unsigned bn, in;
         pvp_site_read(pvp_file_image(c.file), &pvp_arch_ia64, c.sites, k, &s, NULL);

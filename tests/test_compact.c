@@ -121,6 +121,6 @@ Test(compact, every_operation_patches_to_the_a_code_where_it_stands_or_out_of_li
             cli_image_close(&img);
         }
     printf("compact: %zu operations, where they stand + out of line after patching: %s\n",
-           (size_t)PVP_OP_COUNT, line);
+           pv_every_op_count(), line);
     free(body);
 }

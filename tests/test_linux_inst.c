@@ -218,6 +218,14 @@ static const char *linux_flags(void)
     int st;
     free(tas_run(cmd, &st));
     cr_assert_eq(st, 0);
+    /* and a stand-in asm/xen/minstate.h: the call shape of XEN_DO_SAVE_MIN
+     * (this test's own code, not the kernel's) */
+    char path[600];
+    snprintf(path, sizeof path, "%s/asm/xen/minstate.h", dir);
+    FILE *f = fopen(path, "w");
+    fputs("#define XEN_DO_SAVE_MIN(__COVER, SAVE_IFS, EXTRA, WORKAROUND) \\\n"
+          "\t{ .mii; mov r16 = r1; nop.i 0; nop.i 0 ;; } ; MOV_FROM_IPSR(p0, r29) ; __COVER ; EXTRA ; WORKAROUND\n", f);
+    fclose(f);
     snprintf(flags, sizeof flags, "-Iinclude/pvpatch/ia64/linux -I%s", dir);
     return flags;
 }
@@ -425,6 +433,64 @@ Test(linux_inst, a_stacked_name_in_the_wrong_frame_is_stale_not_patched)
     cr_expect(pv_unchanged(&img, snap, size));
     free(snap);
     cli_image_close(&img);
+}
+
+/* Upstream's DO_SAVE_MIN(__COVER, SAVE_IFS, EXTRA, WORKAROUND), as
+ * minstate.h's SAVE_MIN_WITH_COVER calls it, with a WORKAROUND whose text
+ * is full of commas: in form A each build's own inline; in B and C a block
+ * with both, the jump patched to the running mode's body. The definitions
+ * are this test's stand-ins, in upstream's call shape (objdump prints the
+ * workaround's cmp.ge p6,p7=33,r17 as cmp.lt p7,p6=33,r17). */
+Test(linux_inst, do_save_min_is_a_block_of_both_modes_in_b_and_c_builds)
+{
+    static const char *const src =
+        "#include <asm/%s/inst.h>\n"
+        "#define IA64_NATIVE_DO_SAVE_MIN(__COVER, SAVE_IFS, EXTRA, WORKAROUND) \\\n"
+        "\t{ .mii; mov r16 = r1; nop.i 0; nop.i 0 ;; } ; MOV_FROM_IPSR(p0, r29) ; __COVER ; SAVE_IFS ; EXTRA ; WORKAROUND\n"
+        "#define WA { .mii; cmp.ge p6, p7 = 33, r17; nop.i 0; nop.i 0 ;; }\n"
+        "\t.align 1024\n"
+        "PVP_INSTANCE_BEGIN(iv, PVP_MODE_NATIVE, iv_pvp_start, 0x400)\n"
+        "\tDO_SAVE_MIN(COVER, mov r30=cr.ifs, , WA)\n"
+        "PVP_INSTANCE_END_PADDED(iv, PVP_MODE_NATIVE, iv_pvp_start, 0x400)\n";
+    char body[2048];
+    for (int f = 0; f < 3; f++) {
+        static const char *const forms[] = { "A", "B", "C" };
+        snprintf(body, sizeof body, src, "native");
+        cli_image img;
+        pv_build_with(body, forms[f], "native", NULL, linux_flags(), NULL, &img);
+        size_t n = pvp_site_count(img.sites_size);
+        const pvp_image *pi = pvp_file_image(img.file);
+        if (f == 0) {
+            cr_expect_eq(n, 2, "form A: MOV_FROM_IPSR and COVER, inline");
+            cli_image_close(&img);
+            continue;
+        }
+        cr_assert_eq(n, 2, "form %s: two bodies", forms[f]);
+        pvp_site bn, bx;
+        pvp_site_read(pi, &pvp_arch_ia64, img.sites, 0, &bn, NULL);
+        pvp_site_read(pi, &pvp_arch_ia64, img.sites, 1, &bx, NULL);
+        cr_assert(bn.form == PVP_FORM_BLOCK && bx.form == PVP_FORM_BLOCK && bn.op == PVP_OP_SAVE_MIN &&
+                  bn.mode == PVP_MODE_NATIVE && bx.mode == PVP_MODE_XEN);
+        char *tn = pv_objdump_text(pvp_image_at(pi, bn.ool, bn.ool_end - bn.ool), bn.ool, bn.ool_end - bn.ool);
+        char *tx = pv_objdump_text(pvp_image_at(pi, bx.ool, bx.ool_end - bx.ool), bx.ool, bx.ool_end - bx.ool);
+        cr_expect(strstr(tn, "mov r29=cr.ipsr") && strstr(tn, "cover") && strstr(tn, "mov r30=cr.ifs") &&
+                  strstr(tn, "cmp.lt p7,p6=33,r17"), "native's body:\n%s", tn);
+        cr_expect(strstr(tx, "ld8 r29=[r29]") && strstr(tx, "break.m 0x4") && !strstr(tx, "cr.") &&
+                  strstr(tx, "cmp.lt p7,p6=33,r17"), "xen's body:\n%s", tx);
+        free(tn);
+        free(tx);
+        pvp_install_req ireq = { &pvp_arch_ia64, img.set, img.count, 0, cli_image_vtop, &img, NULL, NULL };
+        cr_assert_eq(pvp_install(pvp_file_image(img.file), &ireq, NULL, NULL), PVP_OK);
+        img.set[0].flags |= PVP_INSTANCE_F_INSTALLED;
+        pvp_patch_req req = pv_request(&img, "xen", PVP_POLICY_BEST, NULL, 0);
+        pvp_error e;
+        cr_assert_eq(pvp_patch(pvp_file_image(img.file), &req, NULL, &e), PVP_OK, "%s", e.what);
+        tas_bundle b[1];
+        uint64_t t = 0;
+        tas_objdump_mem(pvp_image_at(pi, bn.addr, 16), 16, bn.addr, b, 1);
+        cr_expect(tas_insn_target(b[0].insn[2], 0, &t) == 0 && t == bx.ool, "patched to xen: %s", b[0].insn[2]);
+        cli_image_close(&img);
+    }
 }
 
 /* An operation of the user's own: declared with PVP_EXTRA_OPS, a body per

@@ -91,14 +91,14 @@ static void expect_equal_to_build(cli_image *img, const char *mode, int policy, 
     pvp_error e;
     int rc = pvp_patch(pvp_file_image(img->file), &req, &rep, &e);
     cr_assert_eq(rc, PVP_OK, "patch to %s: %s at 0x%llx", mode, e.what, (unsigned long long)e.addr);
-    cr_assert_eq(rep.sites, PVP_OP_COUNT);
+    cr_assert_eq(rep.sites, pv_every_op_count());
     pvp_mismatch mm[4];
     size_t nmm;
     cr_assert_eq(pvp_verify_patch(pvp_file_image(orig.file), pvp_file_image(img->file), &req, mm, 4, &nmm),
                  PVP_OK, "verify: %s at 0x%llx", nmm ? mm[0].what : "", nmm ? (unsigned long long)mm[0].addr : 0ull);
-    cr_assert_eq(pvp_site_count(want_img.sites_size), PVP_OP_COUNT);
+    cr_assert_eq(pvp_site_count(want_img.sites_size), pv_every_op_count());
     uint64_t longer = 0;
-    for (size_t k = 0; k < PVP_OP_COUNT; k++) {
+    for (size_t k = 0; k < pv_every_op_count(); k++) {
         pvp_site a, b;
         read_site(img, k, &a);
         read_site(&want_img, k, &b);
@@ -125,8 +125,8 @@ static void expect_equal_to_build(cli_image *img, const char *mode, int policy, 
             free(tb);
         }
     }
-    cr_assert_eq(rep.to_form[want] + longer, PVP_OP_COUNT, "%s: %llu of %d sites went to form %s", mode,
-                 (unsigned long long)rep.to_form[want], PVP_OP_COUNT, pvp_form_name(want));
+    cr_assert_eq(rep.to_form[want] + longer, pv_every_op_count(), "%s: %llu of %zu sites went to form %s", mode,
+                 (unsigned long long)rep.to_form[want], pv_every_op_count(), pvp_form_name(want));
     cli_image_close(&orig);
     cli_image_close(&want_img);
 }
@@ -177,8 +177,8 @@ Test(patch, keep_restores_the_c_form)
     req = pv_request(&c, "xen", PVP_POLICY_KEEP, NULL, 0);
     pvp_patch_report rep;
     cr_assert_eq(pvp_patch(pvp_file_image(c.file), &req, &rep, NULL), PVP_OK);
-    cr_assert_eq(rep.to_form[PVP_FORM_C], PVP_OP_COUNT);
-    for (size_t k = 0; k < PVP_OP_COUNT; k++) {
+    cr_assert_eq(rep.to_form[PVP_FORM_C], pv_every_op_count());
+    for (size_t k = 0; k < pv_every_op_count(); k++) {
         pvp_site a, b;
         read_site(&c, k, &a);
         read_site(&again, k, &b);

@@ -61,7 +61,11 @@ int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode 
 /* The template of (op, form) of a mode; PVP_E_UNKNOWN_OP if it has none. */
 int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
                       pvp_template *out, pvp_error *err);
-/* A form's letter: "A", "B", "C" ("?" otherwise). */
+/* Is the site a block's body of another mode than `mode`? Its bundle at
+ * addr is the block's, which the body of the running mode has: the record
+ * is left alone and its code unchanged. */
+int pvp_site_idle(const pvp_site *s, uint32_t mode);
+/* A form's letter: "A", "B", "C", "body" for a block's body ("?" otherwise). */
 const char *pvp_form_name(unsigned form);
 
 /* Where the code of a site is now. Sites inside an instance copy live at
@@ -113,6 +117,7 @@ typedef struct pvp_patch_report {
     uint64_t filler_bytes, skips;
     uint64_t live_entries;     /* ops table entries written */
     uint64_t freeable;         /* bytes of templates and records no longer needed */
+    uint64_t idle;             /* block bodies of other modes, left as they are */
 } pvp_patch_report;
 
 /* Everything a patch needs from its caller. */

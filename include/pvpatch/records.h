@@ -72,6 +72,8 @@
 #define PVP_FORM_A            1   /* the mode's code inline */
 #define PVP_FORM_B            2   /* direct branch to the mode's stub */
 #define PVP_FORM_C            3   /* indirect call through the live ops table */
+#define PVP_FORM_BLOCK        4   /* one mode's body of a block (site record's form only): the
+                                   * block's bundle at addr jumps to the body of the running mode */
 
 /* Site record, in section .pvpatch.sites, 8-byte aligned, 32 bytes: one use
  * of a pv operation. Registers are numbers (r16 is 16); 0 means "none"

@@ -408,6 +408,10 @@ static unsigned char *site_bundles(const checker *c, const pvp_instance *i)
             continue;
         for (uint64_t b = (s->addr - i->copy) / PVP_IA64_BUNDLE_SIZE; b < nb && b * 16 < s->end - i->copy; b++)
             in_site[b] = 1;
+        /* a split site's code out of line (a block's bodies: each mode's own) */
+        for (uint64_t b = (s->ool - i->copy) / PVP_IA64_BUNDLE_SIZE; s->ool && inside(i, s->ool) && b < nb &&
+                                                                        b * 16 < s->ool_end - i->copy; b++)
+            in_site[b] = 1;
     }
     uint64_t start, end;
     for (uint64_t off = 0; in_site && pvp_fixup_data_range(c->img, i, off, PVP_IA64_BUNDLE_SIZE, &start, &end);
@@ -462,8 +466,8 @@ static void check_site_modes(checker *c, const pvp_instance *i, uint64_t at)
         const pvp_site *s = &c->sites[k];
         unsigned form, mode;
         site_now(s, &form, &mode);
-        if (!inside(i, s->addr) || form == PVP_FORM_C || mode == i->mode)
-            continue;
+        if (!inside(i, s->addr) || form == PVP_FORM_C || mode == i->mode || s->form == PVP_FORM_BLOCK)
+            continue;                       /* (a block has a body of each mode) */
         uint64_t start = at + (s->addr - i->copy), bundle;
         int slot;
         char text[160], m1[16], m2[16], opname[PVP_NAME_LEN + 1];
@@ -734,6 +738,22 @@ static unsigned c_site_mode(const checker *c, const pvp_site *s, unsigned want, 
     return UINT32_MAX;          /* a stub of no known mode */
 }
 
+/* Does the bundle of a block (at `at`) jump to the start of this body? */
+static int block_jumps_here(const checker *c, const pvp_site *s, uint64_t at)
+{
+    pvp_pcrel ops[PVP_MAX_PCREL];
+    unsigned n;
+    size_t len;
+    const uint8_t *code = pvp_image_at(c->img, at, PVP_IA64_BUNDLE_SIZE);
+    uint64_t body = s->ool + (at - s->addr);
+    if (!code || c->arch->scan(code, PVP_IA64_BUNDLE_SIZE, at, &len, ops, &n, NULL))
+        return 0;
+    for (unsigned k = 0; k < n; k++)
+        if (ops[k].target == body)
+            return 1;
+    return 0;
+}
+
 /* Every live site must hold code of the mode the system runs in. */
 static void check_wrong_mode(checker *c, unsigned want)
 {
@@ -742,9 +762,11 @@ static void check_wrong_mode(checker *c, unsigned want)
         const pvp_site *s = &c->sites[k];
         uint64_t at, bundle, entry = 0;
         unsigned form, mode;
-        if (!pvp_site_live(s, c->ci->set, c->ci->count, &at))
+        if (!pvp_site_live(s, c->ci->set, c->ci->count, &at) || pvp_site_idle(s, want))
             continue;
         site_now(s, &form, &mode);
+        if (s->form == PVP_FORM_BLOCK)
+            mode = block_jumps_here(c, s, at) ? want : UINT32_MAX - 1;
         if (form == PVP_FORM_C) {
             mode = c_site_mode(c, s, want, &entry);
             if (mode == 0)
@@ -755,7 +777,11 @@ static void check_wrong_mode(checker *c, unsigned want)
         int slot;
         char text[160], opname[PVP_NAME_LEN + 1];
         first_insn(c, at, at + (s->end - s->addr), &bundle, &slot, text, sizeof text);
-        if (form == PVP_FORM_C)
+        if (s->form == PVP_FORM_BLOCK)
+            add_finding(c, bundle, slot, RULE_MODE, text, "block %s at 0x%llx does not jump to its body of mode %s",
+                        cli_op_name(c->ci, s->op, opname, sizeof opname), (unsigned long long)at,
+                        mode_name(c, want, m2, sizeof m2));
+        else if (form == PVP_FORM_C)
             add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx calls through pv_cpu_asm_ops, whose "
                         "entry holds 0x%llx (%s), not the stub of mode %s", cli_op_name(c->ci, s->op, opname, sizeof opname),
                         (unsigned long long)at, (unsigned long long)entry,

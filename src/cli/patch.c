@@ -34,8 +34,8 @@ static void print_site_text(FILE *out, const pvp_site_result *r, const cli_image
         if (img->modes[k].id == r->from_mode)
             from = &img->modes[k];
     if (!r->to_form) {
-        fprintf(out, "  site 0x%llx %-12s dead (in an instance that is not at its canonical place)\n",
-                (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name));
+        fprintf(out, "  site 0x%llx %-12s %s\n", (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name),
+                r->why_not_a ? r->why_not_a : "dead (in an instance that is not at its canonical place)");
         return;
     }
     fprintf(out, "  site 0x%llx %-12s %s%s%s -> %s", (unsigned long long)r->at, cli_op_name(img, r->op, name, sizeof name),
@@ -66,6 +66,8 @@ static void print_text(FILE *out, const pvp_mode *m, int policy, const pvp_patch
             (unsigned long long)rep->live_entries);
     fprintf(out, "  freeable after boot: %llu bytes of templates and mode records\n",
             (unsigned long long)rep->freeable);
+    if (rep->idle)
+        fprintf(out, "  block bodies of other modes, left as they are: %llu\n", (unsigned long long)rep->idle);
     for (size_t i = 0; i < n; i++)
         print_site_text(out, &res[i], img);
 }

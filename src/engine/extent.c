@@ -55,7 +55,7 @@ void pvp_live_extents(const pvp_image *img, const pvp_patch_req *req, pvp_extent
         uint64_t at;
         uint64_t ool_at;
         if (pvp_site_read(img, req->arch, req->sites, i, &s, NULL) != PVP_OK ||
-            !pvp_site_live(&s, req->set, req->count, &at))
+            !pvp_site_live(&s, req->set, req->count, &at) || pvp_site_idle(&s, req->mode))
             continue;
         out[(*n)++] = (pvp_extent){ at, (uint32_t)(s.end - s.addr), (uint32_t)i };
         if (s.ool && pvp_site_ool_at(&s, req->set, req->count, at, &ool_at) == PVP_OK)

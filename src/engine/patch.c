@@ -335,6 +335,70 @@ static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at
     return changed;
 }
 
+/* Is record j another body of the block at s's place? */
+static int same_block(patch_ctx *c, size_t j, const pvp_site *s, pvp_site *out)
+{
+    return j < pvp_site_count(c->req->sites_size) &&
+           pvp_site_read(c->img, c->arch, c->req->sites, j, out, NULL) == PVP_OK && out->form == PVP_FORM_BLOCK &&
+           out->addr == s->addr;
+}
+
+/* The records of the block of record i: a block's bodies are recorded
+ * together, [*first, *last]. */
+static void block_records(patch_ctx *c, size_t i, const pvp_site *s, size_t *first, size_t *last)
+{
+    pvp_site o;
+    for (*first = i; *first > 0 && same_block(c, *first - 1, s, &o); --*first)
+        ;
+    for (*last = i; same_block(c, *last + 1, s, &o); ++*last)
+        ;
+}
+
+/* A block's body of the running mode: the block's bundle jumps to it. It
+ * must jump to one of the block's bodies now; the bodies never change. */
+static int patch_block(patch_ctx *c, size_t i, const pvp_site *s, uint64_t at, pvp_site_result *r)
+{
+    size_t first, last;
+    pvp_site o;
+    block_records(c, i, s, &first, &last);
+    if (pvp_site_idle(s, c->mode->id)) {
+        int has = 0;
+        for (size_t j = first; j <= last && !has; j++)
+            has = same_block(c, j, s, &o) && o.mode == c->mode->id;
+        if (!has)
+            return fail(c, PVP_E_NO_FIT, at, "the block has no body for the mode");
+        c->rep->idle++;
+        r->why_not_a = "a body of another mode of the block";
+        return PVP_OK;
+    }
+    site_place p;
+    uint8_t *now, *body, code[MAX_SITE], was[MAX_SITE];
+    int rc = place_of(c, s, at, &p, &now, &body);
+    if (rc)
+        return rc;
+    int found = c->commit;               /* the plan checked it */
+    for (size_t j = first; j <= last && !found; j++) {
+        uint64_t body_at;
+        found = same_block(c, j, s, &o) && pvp_site_ool_at(&o, c->req->set, c->req->count, at, &body_at) == PVP_OK &&
+                jump(c, s, p.at, p.len, body_at, was) == PVP_OK &&
+                same_part(c, was, (size_t)p.len, now, p.at, (size_t)p.len);
+    }
+    if (!found)
+        return fail(c, PVP_E_STALE, at, "the block's bundle does not jump to one of its bodies");
+    rc = jump(c, s, p.at, p.len, p.ool, code);
+    if (rc)
+        return fail(c, rc, at, "the block's body is out of branch range of its bundle");
+    r->at = at;
+    r->from_form = s->cur_form ? s->cur_form : PVP_FORM_B;
+    r->from_mode = s->cur_form ? s->cur_mode : s->mode;
+    r->to_form = PVP_FORM_B;
+    c->rep->changed += (uint64_t)put_part(c, now, code, p.at, p.len, 0);
+    c->rep->to_form[PVP_FORM_B]++;
+    if (c->commit)
+        write_state(c, s, PVP_FORM_B);
+    return PVP_OK;
+}
+
 static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
 {
     pvp_site s;
@@ -347,6 +411,8 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
         c->rep->dead++;
         return PVP_OK;
     }
+    if (s.form == PVP_FORM_BLOCK)
+        return patch_block(c, i, &s, at, r);
     site_place p;
     uint8_t *now, *now_ool;
     rc = place_of(c, &s, at, &p, &now, &now_ool);

@@ -32,15 +32,17 @@ size_t pvp_site_count(uint64_t size)
 static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
 {
     uint64_t rec = s->record;
-    if (s->form < PVP_FORM_A || s->form > PVP_FORM_C || s->cur_form > PVP_FORM_C)
+    if (s->form < PVP_FORM_A || s->form > PVP_FORM_BLOCK || s->cur_form > PVP_FORM_C)
         return fail(err, PVP_E_BAD_FORMAT, rec, "site record: unknown form");
+    if (s->form == PVP_FORM_BLOCK && (!s->ool || !s->mode))
+        return fail(err, PVP_E_BAD_FORMAT, rec, "site record: a block's body without its mode or its code");
     if (s->op == 0)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "site record: no operation");
     if (s->end <= s->addr || s->addr % arch->code_align || s->end % arch->code_align)
         return fail(err, PVP_E_MISALIGNED, rec, "site record: extent empty or not whole code units");
     if (s->end - s->addr > 16 * (uint64_t)arch->code_align)
         return fail(err, PVP_E_UNSUPPORTED, rec, "site record: site longer than 16 code units");
-    if (s->ool && (s->ool_end - s->ool > 16 * (uint64_t)arch->code_align ||
+    if (s->ool && ((s->form != PVP_FORM_BLOCK && s->ool_end - s->ool > 16 * (uint64_t)arch->code_align) ||
                    (s->ool < s->end && s->addr < s->ool_end)))
         return fail(err, PVP_E_UNSUPPORTED, rec,
                     "site record: out-of-line part longer than 16 code units or over the part at addr");
@@ -186,7 +188,13 @@ int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, u
 
 const char *pvp_form_name(unsigned form)
 {
-    return form == PVP_FORM_A ? "A" : form == PVP_FORM_B ? "B" : form == PVP_FORM_C ? "C" : "?";
+    return form == PVP_FORM_A ? "A" : form == PVP_FORM_B ? "B" : form == PVP_FORM_C ? "C"
+         : form == PVP_FORM_BLOCK ? "body" : "?";
+}
+
+int pvp_site_idle(const pvp_site *s, uint32_t mode)
+{
+    return s->form == PVP_FORM_BLOCK && s->mode != mode;
 }
 
 /* Is another instance of this one's canonical slot installed there? */

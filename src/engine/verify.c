@@ -395,11 +395,24 @@ static void verify_part(vpatch *v, const pvp_site *s, unsigned tform, uint64_t a
     }
 }
 
+/* A block's body is the mode's code as assembled: never changed. */
+static void verify_body(vpatch *v, uint64_t at, uint64_t len)
+{
+    const uint8_t *was = pvp_image_at(v->orig, at, len), *now = pvp_image_at(v->now, at, len);
+    for (uint64_t k = 0; was && now && k < len; k++)
+        if (was[k] != now[k]) {
+            vp_mismatch(v, at + k, "block body changed", was[k], now[k]);
+            return;
+        }
+}
+
 static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
 {
     const pvp_arch *a = v->req->arch;
     uint64_t len = s->end - s->addr, stub = 0, ool_at = 0;
     pvp_site now;
+    if (pvp_site_idle(s, v->mode->id))
+        return;                            /* another mode's body: its bytes must not change (not a live extent) */
     if (pvp_site_read(v->now, a, s->record, 0, &now, NULL) ||
         (s->ool && pvp_site_ool_at(s, v->req->set, v->req->count, at, &ool_at))) {
         vp_mismatch(v, at, "site does not decode", 0, 0);
@@ -407,6 +420,13 @@ static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
     }
     if (now.cur_form == 0 || now.cur_mode != v->mode->id)
         vp_mismatch(v, s->record, "site state", v->mode->id, now.cur_mode);
+    if (s->form == PVP_FORM_BLOCK) {
+        /* the block's bundle jumps to this body (to nothing else) */
+        const uint64_t to_body[2] = { ool_at, ool_at };
+        verify_part(v, s, PVP_FORM_A, at, len, to_body, 0);
+        verify_body(v, ool_at, s->ool_end - s->ool);
+        return;
+    }
     pvp_image_read_le(v->now, v->mode->ops + 8 * (uint64_t)s->op, 8, &stub);
     /* a split site's B is its mode's A code out of line */
     unsigned tform = s->ool && now.cur_form == PVP_FORM_B ? PVP_FORM_A : now.cur_form;

@@ -31,6 +31,14 @@ static const char *const pv_lds =
     "  /DISCARD/ : { *(.pvpatch.scratch) }\n"
     "}\n";
 
+size_t pv_every_op_count(void)
+{
+    size_t n = 0;
+    for (unsigned op = 1; op <= PVP_OP_COUNT; op++)
+        n += strcmp(shapes[op - 1], "K") != 0;
+    return n;
+}
+
 char *pv_every_op_body(void)
 {
     static const char *const args[][2] = {

@@ -13,6 +13,8 @@
  * and r18, clobbers r2, r3 and r14 and predicate clobber p6 (so every site
  * is the same, op by op). */
 char *pv_every_op_body(void);
+/* How many sites pv_every_op_body has: every operation but the blocks. */
+size_t pv_every_op_count(void);
 /* The three mode objects (native with pv_cpu_asm_ops, xen, counting), built
  * once per test process: their paths, space-separated. */
 const char *pv_mode_objects(void);

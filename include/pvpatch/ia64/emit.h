@@ -160,17 +160,39 @@ pvp_stub_\mode\()_\name:
 .endm
 
 #define PVP_CAT3(a, b, c) PVP_CAT(PVP_CAT(a, b), c)
-#define PVP_EMIT_STUB(name, shape) \
+/* Blocks (shape K) have neither stubs nor templates: their bodies are at the site. */
+#define PVP_EMIT_STUB(name, shape) PVP_EMIT_STUB_##shape(name)
+#define PVP_EMIT_STUB_CALL(name, shape) \
     pvp_emit_stub PVP_EMIT_MODE, name, PVP_OP_##name, PVP_STUB_REGS_##shape, PVP_STUB_SPARE_##shape ;
+#define PVP_EMIT_STUB_R(name)  PVP_EMIT_STUB_CALL(name, R)
+#define PVP_EMIT_STUB_W(name)  PVP_EMIT_STUB_CALL(name, W)
+#define PVP_EMIT_STUB_RW(name) PVP_EMIT_STUB_CALL(name, RW)
+#define PVP_EMIT_STUB_WW(name) PVP_EMIT_STUB_CALL(name, WW)
+#define PVP_EMIT_STUB_N(name)  PVP_EMIT_STUB_CALL(name, N)
+#define PVP_EMIT_STUB_K(name)
 /* Table entries go in id order; an id out of order is an error. */
 #define PVP_EMIT_ENTRY(name, shape) \
     .if .Lpvp_next_id != PVP_OP_##name ; \
     .error "pvpatch: operation ids must follow the list order (PVP_EXTRA_OPS after PVP_OP_BUILTIN)" ; \
     .endif ; \
     .set .Lpvp_next_id, .Lpvp_next_id + 1 ; \
-    data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name) ;
-#define PVP_EMIT_TEMPLATES(name, shape) \
+    PVP_EMIT_STUB_ADDR_##shape(name) ;
+#define PVP_EMIT_STUB_ADDR(name) data8 PVP_CAT3(pvp_stub_, PVP_EMIT_MODE, _##name)
+#define PVP_EMIT_STUB_ADDR_R(name)  PVP_EMIT_STUB_ADDR(name)
+#define PVP_EMIT_STUB_ADDR_W(name)  PVP_EMIT_STUB_ADDR(name)
+#define PVP_EMIT_STUB_ADDR_RW(name) PVP_EMIT_STUB_ADDR(name)
+#define PVP_EMIT_STUB_ADDR_WW(name) PVP_EMIT_STUB_ADDR(name)
+#define PVP_EMIT_STUB_ADDR_N(name)  PVP_EMIT_STUB_ADDR(name)
+#define PVP_EMIT_STUB_ADDR_K(name)  data8 0
+#define PVP_EMIT_TEMPLATES(name, shape) PVP_EMIT_TEMPLATES_##shape(name)
+#define PVP_EMIT_TEMPLATES_CALL(name, shape) \
     pvp_emit_templates PVP_EMIT_MODE, name, PVP_OP_##name, PVP_TMPL_REGS_##shape ;
+#define PVP_EMIT_TEMPLATES_R(name)  PVP_EMIT_TEMPLATES_CALL(name, R)
+#define PVP_EMIT_TEMPLATES_W(name)  PVP_EMIT_TEMPLATES_CALL(name, W)
+#define PVP_EMIT_TEMPLATES_RW(name) PVP_EMIT_TEMPLATES_CALL(name, RW)
+#define PVP_EMIT_TEMPLATES_WW(name) PVP_EMIT_TEMPLATES_CALL(name, WW)
+#define PVP_EMIT_TEMPLATES_N(name)  PVP_EMIT_TEMPLATES_CALL(name, N)
+#define PVP_EMIT_TEMPLATES_K(name)
 /* The names of the operations a user added, for the tools (records.h). */
 #define PVP_EMIT_NAME(name, shape) \
     .if PVP_OP_##name > PVP_OP_BUILTIN ; pvp_emit_name name, PVP_OP_##name ; .endif ;

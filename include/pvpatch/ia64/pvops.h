@@ -8,6 +8,8 @@
  *   RW  a result and a value:          PV_THASH(regr, regv, clob1, clob2)
  *   WW  two values:                    PV_PTC_GA(regv1, regv2, clob1, clob2)
  *   N   none:                          PV_RSM_IC(clob1, clob2)
+ *   K   a block: each mode's body is assembled at the site (PVP_BLOCK_BEGIN,
+ *       site.h); no stub, no template
  * Operation ids (PVP_OP_*) are part of the record format: new operations go
  * at the end, ids are never reused. */
 #ifndef PVPATCH_IA64_PVOPS_H
@@ -32,6 +34,7 @@
     X(WRITE_KR4, W)   X(WRITE_KR5, W)   X(WRITE_KR6, W)   X(WRITE_KR7, W)   \
     X(RSM_I_IC, N)    X(RSM_BE_I, N)    X(SSM_IC_SRLZ_D, N) X(SSM_IC_SRLZ_I, N) \
     X(SSM_DT_SRLZ_I, N) X(SSM_I_P, N)   X(READ_ITC_P, R)  X(SSM_IC_AC_SRLZ_I, N) \
+    X(SAVE_MIN, K)                                                          \
     PVP_EXTRA_OPS(X)
 
 /* Operations a user adds without changing pvpatch: define, before including
@@ -113,7 +116,9 @@
 #define PVP_OP_SSM_I_P        61   /* ssm psr.i, with a predicate the code may clobber */
 #define PVP_OP_READ_ITC_P     62   /* ar.itc, with a predicate the code may clobber */
 #define PVP_OP_SSM_IC_AC_SRLZ_I 63 /* ssm psr.ic | psr.ac ;; srlz.i */
-#define PVP_OP_BUILTIN      63     /* the last built-in id */
+/* Blocks: what is not one instruction, each mode's body at the site. */
+#define PVP_OP_SAVE_MIN       64   /* Linux's DO_SAVE_MIN (xen's lazy cover) */
+#define PVP_OP_BUILTIN      64     /* the last built-in id */
 #ifndef PVP_OP_LAST
 #define PVP_OP_LAST         PVP_OP_BUILTIN
 #endif

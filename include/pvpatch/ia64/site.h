@@ -130,6 +130,7 @@
 #define PVP_NVALS_RW 1
 #define PVP_NVALS_WW 2
 #define PVP_NVALS_N  0
+#define PVP_NVALS_K  0
 #define PVP_DEF_NVALS(name, shape) .set .Lpvp_nvals_##name, PVP_NVALS_##shape ;
     PVP_IA64_OPS(PVP_DEF_NVALS)
 
@@ -572,10 +573,123 @@
     pvp_ool_leave
 .endm
 
+/* ---- Blocks ------------------------------------------------------------
+ * What is not one instruction but each mode's own block of code (Linux's
+ * DO_SAVE_MIN, whose xen version covers lazily): in a B or C build every
+ * mode's body is assembled at the site, out of line as a compact site's
+ * code is, each with a record of its own (form PVP_FORM_BLOCK, the body's
+ * mode), and where the block stands one bundle jumps to a body: the build
+ * mode's as built, the running mode's once patched. Inside a body the pv
+ * operations are that mode's code, inline and without records.
+ *
+ *     PVP_BLOCK_BEGIN(SAVE_MIN)
+ *     PVP_BLOCK_MODE(native)   ... native's code ...
+ *     PVP_BLOCK_MODE(xen)      ... xen's code ...
+ *     PVP_BLOCK_END()
+ *
+ * The operation is a block (shape K in pvops.h): no stub, no template. A
+ * body may be up to 255 bundles. In an A build write the mode's code. */
+    .set .Lpvp_blk_n, 0
+    .set .Lpvp_blk_body, 0             /* mode id of the body being assembled, 0: none */
+    .set .Lpvp_in_body, 0
+    .set .Lpvp_body_op_defined, 0
+
+.macro pvp_block_begin id
+    ;;
+    .if PVP_FORM == PVP_FORM_A
+    .error "pvpatch: blocks are for B and C builds (in an A build write the mode's code)"
+    .endif
+    .set .Lpvp_blk_n, .Lpvp_blk_n + 1
+    .set .Lpvp_blk_id, \id
+    .set .Lpvp_blk_body, 0
+    .altmacro
+    pvp_blk_inline %.Lpvp_blk_n
+    .noaltmacro
+.endm
+.macro pvp_blk_inline n
+.Lpvp_blki_\n:
+    { .mib
+    nop.m 0
+    nop.i 0
+    br.cond.sptk.many .Lpvp_blkt_\n ;;
+    }
+.Lpvp_blke_\n:
+.endm
+
+/* The body of mode \mode follows (it ends at the next PVP_BLOCK_MODE or at
+ * PVP_BLOCK_END). */
+.macro pvp_block_mode mode
+    pvp_block_close_body
+    pvp_ool_enter
+    .set .Lpvp_blk_body, .Lpvp_mode_id_\mode
+    .altmacro
+    pvp_blk_label b, %.Lpvp_blk_n, %(.Lpvp_blk_body)
+    .noaltmacro
+    .if .Lpvp_body_op_defined
+    .purgem pvp_body_op
+    .endif
+    .macro pvp_body_op name, id, qp, dst, s1, s2, c1, c2, c3, pc
+    pvp_mode_\mode \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .endm
+    .set .Lpvp_body_op_defined, 1
+    .set .Lpvp_in_body, 1
+.endm
+.macro pvp_blk_label what, n, m
+.Lpvp_blk\what\()_\n\()_\m:
+.endm
+
+/* End the body being assembled: back to the end of the block's bundle; its record. */
+.macro pvp_block_close_body
+    .if .Lpvp_blk_body
+    ;;
+    .altmacro
+    pvp_blk_back %.Lpvp_blk_n, %(.Lpvp_blk_body)
+    .noaltmacro
+    pvp_ool_leave
+    .altmacro
+    pvp_blk_record %.Lpvp_blk_n, %(.Lpvp_blk_body), %.Lpvp_blk_id
+    .noaltmacro
+    .set .Lpvp_in_body, 0
+    .set .Lpvp_blk_body, 0
+    .endif
+.endm
+.macro pvp_blk_back n, m
+    { .mib
+    nop.m 0
+    nop.i 0
+    br.cond.sptk.many .Lpvp_blke_\n ;;
+    }
+.Lpvp_blkz_\n\()_\m:
+.endm
+.macro pvp_blk_record n, m, id
+    pvp_site_record .Lpvp_blki_\n, .Lpvp_blkz_\n\()_\m, \id, PVP_FORM_BLOCK, \m, p0, r0, r0, r0, r0, r0, r0, p0, 1, \
+                    .Lpvp_blkb_\n\()_\m
+.endm
+
+/* The block's bundle jumps to the body of the build's mode. */
+.macro pvp_block_end
+    pvp_block_close_body
+    .altmacro
+    pvp_blk_target %.Lpvp_blk_n, %(PVP_BUILD_MODE_ID)
+    .noaltmacro
+.endm
+.macro pvp_blk_target n, m
+    .ifndef .Lpvp_blkb_\n\()_\m
+    .error "pvpatch: the block has no body for the build's mode"
+    .endif
+    .set .Lpvp_blkt_\n, .Lpvp_blkb_\n\()_\m
+.endm
+
 /* One use of a pv operation in this build's form, with its site record:
- * result, values, up to three clobbers and a predicate clobber. */
+ * result, values, up to three clobbers and a predicate clobber. Inside a
+ * block's body: that body's mode's code, no record. */
 .macro pvp_op name, id, qp, dst, s1, s2, c1, c2, c3=r0, pc=p0
     ;;
+    .if .Lpvp_in_body
+    pvp_body_reset
+    pvp_body_op \name, \id, \qp, \dst, \s1, \s2, \c1, \c2, \c3, \pc
+    .exitm
+    .endif
     pvp_body_reset
 .Lpvp_site_\@:
     .if PVP_FORM == PVP_FORM_C
@@ -865,6 +979,10 @@
 #define PVP_SITE_ROOM_SET(n) pvp_site_room n
 /* Data translation at the code that follows: on, off (see above). */
 #define PVP_DATA_TRANSLATION(state) pvp_data_translation state
+/* A block (see above). */
+#define PVP_BLOCK_BEGIN(name) pvp_block_begin PVP_OP_##name
+#define PVP_BLOCK_MODE(mode) pvp_block_mode mode
+#define PVP_BLOCK_END() pvp_block_end
 
 #endif /* __ASSEMBLER__ */
 #endif

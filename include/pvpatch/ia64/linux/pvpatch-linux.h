@@ -74,6 +74,23 @@
 
 #ifdef __ASSEMBLER__
 
+/* DO_SAVE_MIN in B and C builds: a block with both modes' bodies, the
+ * tree's own (minstate.h's IA64_NATIVE_DO_SAVE_MIN, asm/xen/minstate.h's
+ * lazy-cover XEN_DO_SAVE_MIN), so that whichever mode runs gets its own
+ * after patching. asm/native|xen/inst.h define DO_SAVE_MIN to this where
+ * the tree has the xen one; in form A each build keeps its own, inline. */
+#if PVP_FORM != PVP_FORM_A && __has_include(<asm/xen/minstate.h>)
+#define PVP_LINUX_SAVE_MIN_BLOCK 1
+/* (The arguments are pasted with the empty rest so that they reach the
+ * tree's macros unexpanded, as upstream's object-like DO_SAVE_MIN passes
+ * them: expanded, COVER and RSE_WORKAROUND are full of commas.) */
+#define PVP_LINUX_DO_SAVE_MIN(c, s, e, w, ...) \
+    PVP_BLOCK_BEGIN(SAVE_MIN) ; PVP_BLOCK_MODE(native) ; \
+    IA64_NATIVE_DO_SAVE_MIN(c ## __VA_ARGS__, s ## __VA_ARGS__, e ## __VA_ARGS__, w ## __VA_ARGS__) ; \
+    PVP_BLOCK_MODE(xen) ; \
+    XEN_DO_SAVE_MIN(c ## __VA_ARGS__, s ## __VA_ARGS__, e ## __VA_ARGS__, w ## __VA_ARGS__) ; PVP_BLOCK_END()
+#endif
+
 /* One site, every operand named: predicate, result, values, clobbers,
  * predicate clobber. */
 #define PVP_LINUX_SITE(op, qp, dst, s1, s2, c1, c2, c3, pc) \

@@ -10,8 +10,16 @@
 #endif
 #include "pvpatch-linux.h"
 
-/* The names the native build gives the code paravirt_inst.h shares. */
+/* The names the native build gives the code paravirt_inst.h shares; in B
+ * and C builds DO_SAVE_MIN is a block of both modes' (pvpatch-linux.h),
+ * for which xen's comes from the tree too. */
+#ifdef PVP_LINUX_SAVE_MIN_BLOCK
+#include <asm/xen/privop.h>
+#include <asm/xen/minstate.h>
+#define DO_SAVE_MIN                               PVP_LINUX_DO_SAVE_MIN
+#else
 #define DO_SAVE_MIN                               IA64_NATIVE_DO_SAVE_MIN
+#endif
 #define __paravirt_switch_to                      ia64_native_switch_to
 #define __paravirt_leave_syscall                  ia64_native_leave_syscall
 #define __paravirt_work_processed_syscall         ia64_native_work_processed_syscall

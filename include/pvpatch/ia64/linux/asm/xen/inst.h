@@ -15,7 +15,11 @@
 
 /* The names the xen build gives the code paravirt_inst.h shares. */
 #define ia64_ivt                                  xen_ivt
+#ifdef PVP_LINUX_SAVE_MIN_BLOCK
+#define DO_SAVE_MIN                               PVP_LINUX_DO_SAVE_MIN
+#else
 #define DO_SAVE_MIN                               XEN_DO_SAVE_MIN
+#endif
 #define __paravirt_switch_to                      xen_switch_to
 #define __paravirt_leave_syscall                  xen_leave_syscall
 #define __paravirt_work_processed_syscall         xen_work_processed_syscall
