@@ -182,3 +182,28 @@ Test(pointers, check_flags_self_relative_words_without_a_record)
               n ? (unsigned long long)at[0] : 0ull, (unsigned long long)want);
     pvp_file_close(f);
 }
+
+/* A data range's record spans all of it: GNU as binds a label after a
+ * bundle only when the next one starts, so a length taken at once from
+ * the label at the end of the range missed the range's last bundle. The
+ * record's length must be the distance ld put between the two labels. */
+Test(pointers, a_data_range_is_recorded_whole)
+{
+    char *body = NULL;
+    size_t len = 0;
+    add(&body, &len, "{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    add(&body, &len, "\\name\\()_d0:\nPVP_DATA_BEGIN(\\name\\()_d)\n{ .mii; nop.m 1; nop.i 0; nop.i 0 ;; }\n"
+                     "{ .mii; nop.m 2; nop.i 0; nop.i 0 ;; }\nPVP_DATA_END(\\name\\()_d)\n\\name\\()_d1:\n");
+    add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 3);
+    kernel k;
+    build_kernel(body, "0xa000000100100000", NULL, &k);
+    free(body);
+    const pvp_instance *xen = pvp_instance_find(k.set, k.count, "xen");
+    pvp_fixup f;
+    cr_assert_eq(pvp_fixup_count(xen), 1);
+    cr_assert_eq(pvp_fixup_read(pvp_file_image(k.file), xen, 0, &f, NULL), PVP_OK);
+    cr_expect(f.kind == PVP_FIX_DATA && f.where == sym(&k, "xen_d0") && f.length == sym(&k, "xen_d1") - sym(&k, "xen_d0"),
+              "data at 0x%llx, %u bytes; the labels are 0x%llx bytes apart", (unsigned long long)f.where, f.length,
+              (unsigned long long)(sym(&k, "xen_d1") - sym(&k, "xen_d0")));
+    pvp_file_close(k.file);
+}

@@ -160,9 +160,11 @@
 .endm
 .macro pvp_data_end name
 .Lpvp_data_end_\name:
-    .xdata8 ".pvpatch.fixups", .Lpvp_data_\name
-    .xdata4 ".pvpatch.fixups", PVP_FIX_DATA
-    .xdata4 ".pvpatch.fixups", .Lpvp_data_end_\name - .Lpvp_data_\name
+    .pushsection .pvpatch.fixups, "a"   /* (a section switch: the label is bound to */
+    data8 .Lpvp_data_\name              /* its place first, or the length would miss */
+    data4 PVP_FIX_DATA                  /* the last bundle) */
+    data4 .Lpvp_data_end_\name - .Lpvp_data_\name
+    .popsection
 .endm
 
 /* A label inside the instance that code outside it branches to: every
