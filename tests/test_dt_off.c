@@ -15,25 +15,6 @@
 #include "support/binutils.h"
 #include "support/pvkernel.h"
 
-/* The test layout with the data at a physical address of its own. */
-static const char *const lds =
-    "ENTRY(_start)\n"
-    "SECTIONS {\n"
-    "  . = 0xa000000100000000;\n"
-    "  .text : AT(0x4000000) { *(.text) *(.text.pvpatch.ool) }\n"
-    "  .text.stubs 0xa000000100100000 : AT(0x4100000) { *(.text.pvpatch.stubs) }\n"
-    "  .pvpatch.text 0xa000000100200000 : AT(0x4200000) { *(.pvpatch.text) }\n"
-    "  .data 0xa000000100300000 : AT(0x4300000) { *(.data) *(.data.pvpatch.ops) }\n"
-    "  .pvpatch.sites 0xa000000100400000 : AT(0x4400000) { KEEP(*(.pvpatch.sites)) }\n"
-    "  .pvpatch.modes : ALIGN(8) { KEEP(*(.pvpatch.modes)) }\n"
-    "  .pvpatch.tmpl : ALIGN(8) { KEEP(*(.pvpatch.tmpl)) }\n"
-    "  .pvpatch.instances : ALIGN(8) { KEEP(*(.pvpatch.instances)) }\n"
-    "  .pvpatch.fixups : ALIGN(8) { KEEP(*(.pvpatch.fixups)) }\n"
-    "  /DISCARD/ : { *(.pvpatch.scratch) }\n"
-    "}\n";
-#define DATA_VA 0xa000000100300000ull
-#define DATA_PA 0x4300000ull
-
 static const char *const body =
     "\t.align 1024\n"
     "PVP_INSTANCE_BEGIN(iv, PVP_MODE_NATIVE, iv_pvp_start, 0x400)\n"
@@ -79,7 +60,7 @@ static void expect_loads(const cli_image *img, const char *when)
         pvp_site s;
         cr_assert_eq(pvp_site_read(pvp_file_image(img->file), &pvp_arch_ia64, img->sites, k, &s, NULL), PVP_OK);
         uint64_t at = s.ool ? s.ool : s.addr, len = s.ool ? s.ool_end - s.ool : s.end - s.addr;
-        uint64_t va = table_entry(img, s.op), want = phys[k] ? va - DATA_VA + DATA_PA : va;
+        uint64_t va = table_entry(img, s.op), want = phys[k] ? va - PV_DATA_VA + PV_DATA_PA : va;
         cr_expect_eq(table_load(img, at, len), want, "%s: site %zu (%s) loads 0x%llx, not the %s 0x%llx", when, k,
                      pvp_ia64_op_name(s.op), (unsigned long long)table_load(img, at, len),
                      phys[k] ? "physical" : "virtual", (unsigned long long)want);
@@ -106,7 +87,7 @@ Test(dt_off, a_c_site_with_data_translation_off_loads_the_tables_physical_addres
     static const char *const flags[] = { NULL, "-DPVP_SITE_ROOM=1" };
     for (int f = 0; f < 2; f++) {
         cli_image img;
-        pv_build_with(body, "C", "native", lds, flags[f], NULL, &img);
+        pv_build_with(body, "C", "native", pv_lds_physical_data(), flags[f], NULL, &img);
         for (size_t k = 0; k < NSITES; k++) {
             pvp_site s;
             pvp_site_read(pvp_file_image(img.file), &pvp_arch_ia64, img.sites, k, &s, NULL);
@@ -126,7 +107,7 @@ Test(dt_off, a_c_site_with_data_translation_off_loads_the_tables_physical_addres
 Test(dt_off, a_site_with_data_translation_off_needs_a_vtop_to_be_patched)
 {
     cli_image img;
-    pv_build_with(body, "C", "native", lds, NULL, NULL, &img);
+    pv_build_with(body, "C", "native", pv_lds_physical_data(), NULL, NULL, &img);
     install_in_place(&img);
     size_t n;
     uint8_t *snap = pv_snapshot(&img, &n);

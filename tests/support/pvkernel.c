@@ -14,15 +14,16 @@
 #define SHAPE(name, shape) #shape,
 static const char *const shapes[] = { PVP_IA64_OPS(SHAPE) };
 
-/* Everything but the body's text sits at fixed addresses. */
-static const char *const pv_lds =
+/* Everything but the body's text sits at fixed addresses; %s is where the
+ * data is loaded (empty: where it is). */
+static const char *const pv_lds_fmt =
     "ENTRY(_start)\n"
     "SECTIONS {\n"
     "  . = 0xa000000100000000;\n"
     "  .text : AT(0x4000000) { *(.text) *(.text.pvpatch.ool) }\n"
     "  .text.stubs 0xa000000100100000 : { *(.text.pvpatch.stubs) }\n"
     "  .pvpatch.text 0xa000000100200000 : { *(.pvpatch.text) }\n"
-    "  .data 0xa000000100300000 : { *(.data) *(.data.pvpatch.ops) }\n"
+    "  .data 0xa000000100300000 : %s { *(.data) *(.data.pvpatch.ops) }\n"
     "  .pvpatch.sites 0xa000000100400000 : { KEEP(*(.pvpatch.sites)) }\n"
     "  .pvpatch.modes : ALIGN(8) { KEEP(*(.pvpatch.modes)) }\n"
     "  .pvpatch.tmpl : ALIGN(8) { KEEP(*(.pvpatch.tmpl)) }\n"
@@ -30,6 +31,20 @@ static const char *const pv_lds =
     "  .pvpatch.fixups : ALIGN(8) { KEEP(*(.pvpatch.fixups)) }\n"
     "  /DISCARD/ : { *(.pvpatch.scratch) }\n"
     "}\n";
+
+/* The layout, the data where it is or at a physical address of its own. */
+static const char *pv_lds(int phys)
+{
+    static char lds[2][1200];
+    if (!lds[phys][0])
+        snprintf(lds[phys], sizeof lds[phys], pv_lds_fmt, phys ? "AT(" PV_DATA_PA_S ")" : "");
+    return lds[phys];
+}
+
+const char *pv_lds_physical_data(void)
+{
+    return pv_lds(1);
+}
 
 size_t pv_every_op_count(void)
 {
@@ -145,7 +160,7 @@ void pv_build_with(const char *body, const char *form, const char *mode, const c
     snprintf(epath, sizeof epath, "%s/pv%d.elf", dir, seq);
     write_source(body, spath);
     FILE *f = fopen(lpath, "w");
-    fputs(lds ? lds : pv_lds, f);
+    fputs(lds ? lds : pv_lds(0), f);
     fclose(f);
     assemble_cmd(cmd, sizeof cmd, spath, form, mode, cppflags, 1);
     snprintf(cmd + strlen(cmd), sizeof cmd - strlen(cmd),

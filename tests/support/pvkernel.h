@@ -8,11 +8,17 @@
 #include "cli/instances.h"
 
 #define PV_TEXT_BASE  0xa000000100000000ull
+#define PV_DATA_VA    0xa000000100300000ull   /* .data (the ops tables) */
+#define PV_DATA_PA_S  "0x4300000"             /* its physical address with pv_lds_physical_data */
+#define PV_DATA_PA    0x4300000ull
 
 /* The use of every operation, one per line, with result r16, values r17
  * and r18, clobbers r2, r3 and r14 and predicate clobber p6 (so every site
  * is the same, op by op). */
 char *pv_every_op_body(void);
+/* The usual layout (for pv_build_with) but with the data at a physical
+ * address of its own, PV_DATA_PA, where it is loaded at PV_DATA_VA. */
+const char *pv_lds_physical_data(void);
 /* How many sites pv_every_op_body has: every operation but the blocks. */
 size_t pv_every_op_count(void);
 /* The three mode objects (native with pv_cpu_asm_ops, xen, counting), built
