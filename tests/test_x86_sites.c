@@ -272,7 +272,7 @@ static void read_site(const loaded *l, size_t i, pvp_site *s)
 }
 
 /* Zydis's view of the instructions that count in [code, code+n): nops and
- * the filler (a jmp to the end, int3 after) left out. */
+ * the filler (a jmp forward over int3) left out. */
 static size_t zydis_insns(const uint8_t *code, size_t n, uint64_t addr, const char **mn,
                           uint64_t *target, size_t max)
 {
@@ -283,8 +283,11 @@ static size_t zydis_insns(const uint8_t *code, size_t n, uint64_t addr, const ch
         const char *m = x86_zydis_mnemonic(code + off, n - off);
         if (strcmp(m, "nop") == 0)
             continue;
-        if (strcmp(m, "jmp") == 0 && t == addr + n)
-            break;
+        if (strcmp(m, "jmp") == 0 && t > addr + off + len && t <= addr + n &&
+            code[off + len] == 0xCC) {
+            len = (size_t)(t - (addr + off));          /* over the int3 to the template */
+            continue;
+        }
         mn[k] = m;
         target[k++] = has ? t : 0;
     }
@@ -433,7 +436,7 @@ Test(x86_sites, refusals_leave_the_image_byte_identical)
         { "reserved bytes", 1, PVP_E_BAD_FORMAT, { { PVP_SITE_OFF_RESERVED, 4, 1 } } },
         { "a register named", 1, PVP_E_BAD_REGISTER, { { PVP_SITE_OFF_REGS, 1, 3 } } },
         { "a predicate named", 1, PVP_E_BAD_REGISTER, { { PVP_SITE_OFF_QP, 1, 1 } } },
-        { "misaligned extent", 1, PVP_E_MISALIGNED, { { A, 8, s0.addr + 1 } } },
+        { "extent a byte short: the call is cut", 1, PVP_E_STALE, { { E, 8, s0.end - 1 } } },
         { "empty extent", 1, PVP_E_MISALIGNED, { { E, 8, s0.addr } } },
         { "no operation", 1, PVP_E_UNKNOWN_OP, { { PVP_SITE_OFF_OP, 2, 0 } } },
         { "an operation no mode has", 1, PVP_E_UNKNOWN_OP, { { PVP_SITE_OFF_OP, 2, 200 } } },
@@ -448,8 +451,8 @@ Test(x86_sites, refusals_leave_the_image_byte_identical)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         refused(&l, &cases[i]);
-    uint8_t *code = l.elf.base + (s0.addr - BASE);
-    code[2] ^= 0x40;                               /* the call's slot: stale code */
+    uint8_t *code = l.elf.base + (s0.end - BASE);
+    code[-2] ^= 0x40;                              /* the call's slot, last in the site: stale code */
     damage stale = { "site code changed behind the record", 1, PVP_E_STALE, { { 0, 0, 0 } } };
     refused(&l, &stale);
     cr_assert_eq(memcmp(l.built, l.elf.base, SPAN), 0, "every damage undone");

@@ -112,21 +112,24 @@ Test(x86_site_code, a_template_runs_the_same_at_a_far_site_and_zydis_agrees)
     for (long a = 0; a < 60; a++)
         cr_assert_eq(run_at(spage, site, sizeof site, a), run_at(tpage, t.bytes, t.size, a),
                      "input %ld", a);
-    zinsn zt[32], zs[32];
-    size_t nt = zydis_walk(t.bytes, t.size, t.t, zt, 32), ns = zydis_walk(site, sizeof site, req.at, zs, 32);
-    cr_assert_geq(ns, nt);
+    zinsn zt[32], zs[32], zf[8];
+    size_t pad = sizeof site - t.size;            /* the filler first, the template at the end */
+    size_t nt = zydis_walk(t.bytes, t.size, t.t, zt, 32);
+    size_t ns = zydis_walk(site + pad, t.size, req.at + pad, zs, 32);
+    size_t nf = zydis_walk(site, pad, req.at, zf, 8);
+    cr_assert_eq(ns, nt);
     for (size_t k = 0; k < nt; k++) {
         cr_assert_str_eq(zs[k].mnemonic, zt[k].mnemonic);
         cr_assert_eq(zs[k].has_target, zt[k].has_target);
         if (!zt[k].has_target)
             continue;
         uint64_t toff = zt[k].target - t.t;
-        uint64_t want = toff == t.size ? req.at + sizeof site : toff < t.size ? req.at + toff : zt[k].target;
+        uint64_t want = toff <= t.size ? req.at + pad + toff : zt[k].target;
         cr_assert_eq(zs[k].target, want, "%s at +%zu: %#llx, not %#llx", zs[k].mnemonic, zs[k].off,
                      (unsigned long long)zs[k].target, (unsigned long long)want);
     }
-    for (size_t k = nt; k < ns; k++)
-        cr_assert_str_eq(zs[k].mnemonic, "nop", "the filler");
+    for (size_t k = 0; k < nf; k++)
+        cr_assert_str_eq(zf[k].mnemonic, "nop", "the filler");
     x86_unmap(tpage, PAGE);
     x86_unmap(spage, PAGE);
     cr_log_info("x86_site_code: a template with rel32, RIP-relative, rel8-to-end and inside "
@@ -134,7 +137,7 @@ Test(x86_site_code, a_template_runs_the_same_at_a_far_site_and_zydis_agrees)
                 (size_t)((req.at > t.t ? req.at - t.t : t.t - req.at) >> 20), nt);
 }
 
-/* Filler of n bytes after a 4-byte body: nops while three of them do, else a jmp over int3. */
+/* Filler of n bytes before a 4-byte body: nops while three of them do, else a jmp over int3. */
 Test(x86_site_code, filler_is_nops_up_to_three_then_a_jmp_over)
 {
     uint8_t *tpage = x86_map_near(NULL, PAGE), *spage = x86_map_near(NULL, PAGE);
@@ -149,10 +152,11 @@ Test(x86_site_code, filler_is_nops_up_to_three_then_a_jmp_over)
         cr_assert_eq(res.filler, n);
         cr_assert_eq(res.skip, n > limit, "%zu bytes of filler", n);
         zinsn z[32];
-        size_t nz = zydis_walk(site + t.size, n, req.at + t.size, z, 32);
+        size_t nz = zydis_walk(site, n, req.at, z, 32);
+        cr_assert_eq(memcmp(site + n, t.bytes, t.size), 0, "the template ends the site");
         if (res.skip) {
             cr_assert_str_eq(z[0].mnemonic, "jmp");
-            cr_assert_eq(z[0].target, req.at + req.room, "the jmp goes to the site's end");
+            cr_assert_eq(z[0].target, req.at + n, "the jmp goes to the template");
             for (size_t k = 1; k < nz; k++)
                 cr_assert_str_eq(z[k].mnemonic, "int3");
         } else {
@@ -162,6 +166,14 @@ Test(x86_site_code, filler_is_nops_up_to_three_then_a_jmp_over)
         }
         cr_assert_eq(run_at(spage, site, t.size + n, 5), run_at(tpage, t.bytes, t.size, 5));
     }
+    assemble_at((uintptr_t)tpage, "mov %rdi, %rax; cmp $3, %rdi; jb t_end; add $5, %rax", &t);
+    uint8_t big[200];
+    pvp_code_result res;
+    pvp_code_req req = request(&t, (uintptr_t)spage, sizeof big);
+    cr_assert_eq(pvp_x86_site_code(&req, big, &res), PVP_OK, "a rel8 to the end reaches the end "
+                 "of any site: the template ends there");
+    for (long a = 0; a < 6; a++)
+        cr_assert_eq(run_at(spage, big, sizeof big, a), run_at(tpage, t.bytes, t.size, a));
     x86_unmap(tpage, PAGE);
     x86_unmap(spage, PAGE);
 }
@@ -183,7 +195,6 @@ Test(x86_site_code, refusals_say_why)
     const refusal cases[] = {
         { ".fill 17, 1, 0x90", 16, 0x1000, PVP_E_NO_SPACE, "more bytes than the site has", -1 },
         { ".byte 0xeb, 0x40", 16, 0x1000, PVP_E_UNSUPPORTED, "rel8 branch leaves the template", -1 },
-        { "jz t_end\nnop", 200, 0x1000, PVP_E_OUT_OF_RANGE, "cannot reach the site's end", -1 },
         { "call callee", 16, INT64_C(3) << 30, PVP_E_OUT_OF_RANGE, "beyond +-2 GiB", -1 },
         { "push %rax\npop %rax", 16, 0x1000, PVP_E_BAD_REGISTER, "does not allow",
           PVP_X86_REG_GPR(4) },
@@ -224,11 +235,12 @@ Test(x86_site_code, same_code_ignores_nops_and_filler_and_compares_targets_as_ad
     cr_assert_eq(pvp_x86_same_code(t.bytes, t0, t.size, a, s1, sizeof a), PVP_OK,
                  "the template and its layout: its end is the site's end");
     uint8_t c[sizeof a];
+    size_t pad = sizeof a - t.size;
     memcpy(c, a, sizeof a);
-    c[1] ^= 1;                                    /* the call now reaches elsewhere */
+    c[pad + 1] ^= 1;                              /* the call now reaches elsewhere */
     cr_assert_eq(pvp_x86_same_code(a, s1, sizeof a, c, s1, sizeof a), PVP_E_VERIFY);
     memcpy(c, a, sizeof a);
-    c[t.size - 1] ^= 1;                           /* an immediate (sub $100) differs */
+    c[sizeof a - 1] ^= 1;                         /* an immediate (sub $100) differs */
     cr_assert_eq(pvp_x86_same_code(a, s1, sizeof a, c, s1, sizeof a), PVP_E_VERIFY);
     cr_assert_eq(pvp_x86_same_code(a, s1, sizeof a, a, s1 + 16, sizeof a), PVP_E_VERIFY,
                  "moved by 16 bytes, its outside targets are not the same addresses");

@@ -96,6 +96,7 @@ typedef struct pvp_arch {
     /* Registers the code of a region writes: general (bit n of gr[n/64]) and branch. */
     int (*writes)(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
     size_t site_cache_size;            /* bytes of template cache that serve a patch well (0: none used) */
+    unsigned site_align;               /* sites' start and end alignment in bytes; 0: code_align */
     unsigned max_gr;                   /* general registers: 128 on IA-64 */
     unsigned max_pred;                 /* predicates: 64 */
     uint64_t call_gr[2];               /* registers forms B and C clobber */

@@ -31,14 +31,14 @@ size_t pvp_site_count(uint64_t size)
 
 static int check_site(const pvp_site *s, const pvp_arch *arch, pvp_error *err)
 {
-    uint64_t rec = s->record;
+    uint64_t rec = s->record, align = arch->site_align ? arch->site_align : arch->code_align;
     if (s->form < PVP_FORM_A || s->form > PVP_FORM_BLOCK || s->cur_form > PVP_FORM_C)
         return fail(err, PVP_E_BAD_FORMAT, rec, "site record: unknown form");
     if (s->form == PVP_FORM_BLOCK && (!s->ool || !s->mode))
         return fail(err, PVP_E_BAD_FORMAT, rec, "site record: a block's body without its mode or its code");
     if (s->op == 0)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "site record: no operation");
-    if (s->end <= s->addr || s->addr % arch->code_align || s->end % arch->code_align)
+    if (s->end <= s->addr || s->addr % align || s->end % align)
         return fail(err, PVP_E_MISALIGNED, rec, "site record: extent empty or not whole code units");
     if (s->end - s->addr > 16 * (uint64_t)arch->code_align)
         return fail(err, PVP_E_UNSUPPORTED, rec, "site record: site longer than 16 code units");

@@ -387,10 +387,10 @@ static void verify_part(vpatch *v, const pvp_site *s, unsigned tform, uint64_t a
             ulen = a->code_align;
             continue;
         }
-        for (unsigned k = 0; k < n; k++)
-            if (ops[k].target != places[0] && ops[k].target != places[1] && ops[k].target != stub &&
-                !template_reaches(v, s->op, tform, ops[k].target))
-                vp_mismatch(v, at + off, "site branches elsewhere than its stub or its end", stub,
+        for (unsigned k = 0; k < n; k++)     /* its own code (x86: a jmp over filler), its places, its stub */
+            if (ops[k].target - at > len && ops[k].target != places[0] && ops[k].target != places[1] &&
+                ops[k].target != stub && !template_reaches(v, s->op, tform, ops[k].target))
+                vp_mismatch(v, at + off, "site branches elsewhere than its stub or its own code", stub,
                             ops[k].target);
     }
 }

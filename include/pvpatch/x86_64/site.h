@@ -3,13 +3,15 @@
  *     unsigned long r = PVP_CALL(OP_MIX, h, x);     // C: 0 to 4 integer or pointer arguments
  *     PVP_CALL(OP_MIX)                              // .S: arguments already in rdi, rsi, ...
  *
- * Each use is a C-form site: `call *pvp_live_ops+8*op(%rip)` through the
- * module's live ops table (pvpatch/x86_64/emit.h defines it), padded with
- * nops to PVP_X86_SITE_BYTES (16 unless defined before this header; a
- * multiple of 16, at most 256), starting 16-byte aligned, and recorded in
+ * Each use is a C-form site of PVP_X86_SITE_BYTES bytes (16 unless defined
+ * before this header; 6 to 256, no alignment): nops, then `call
+ * *pvp_live_ops+8*op(%rip)` through the module's live ops table
+ * (pvpatch/x86_64/emit.h defines it) as its last instruction, recorded in
  * .pvpatch.sites (records.h: form C, no registers). The patcher turns it
  * into a direct `call` to the mode's function (B) or into the mode's inline
- * body (A) when that fits in the site; docs/x86_64.md.
+ * body (A) when that fits, always at the end of the site with the filler
+ * before it: a call returns to the site's end in every form, so sites can
+ * be re-patched while other threads run them (docs/x86_64.md).
  *
  * The call convention is the SysV one, so the functions behind the table
  * are plain C functions: arguments in rdi, rsi, rdx, rcx; the result in rax;
@@ -40,12 +42,12 @@
 #define PVP_X86_RIP %%rip
 #endif
 
-/* The site: the aligned indirect call, its padding, its record. `op` and
+/* The site: its padding, the indirect call last, its record. `op` and
  * `slot` (8 * op) are written as the assembler must see them. */
 #define PVP_X86_SITE_CODE(op, slot)                                               \
-    .hidden pvp_live_ops; .balign 16;                                             \
-    771: call *pvp_live_ops+slot(PVP_X86_RIP);                                    \
-    .nops PVP_X86_SITE_BYTES - PVP_X86_CALL_BYTES; 772: ;                         \
+    .hidden pvp_live_ops;                                                         \
+    771: .nops PVP_X86_SITE_BYTES - PVP_X86_CALL_BYTES;                           \
+    call *pvp_live_ops+slot(PVP_X86_RIP); 772: ;                                  \
     .pushsection .pvpatch.sites, "aw"; .balign 8; .quad 771b, 772b; .short op;    \
     .byte PVP_FORM_C, 0, 0, 0, 0, 0, 0, 0, 0, 0; .long 0; .popsection
 

@@ -130,6 +130,7 @@ const pvp_arch pvp_arch_x86_64 = {
     .site_code = pvp_x86_site_code,
     .same_code = pvp_x86_same_code,
     .writes = pvp_x86_writes,
+    .site_align = 1,                /* sites are not aligned: padding before one would run each time */
     .max_gr = 1,                    /* site records name no register: PVP_CALL's convention fixes them */
     .max_pred = 1,
     .call_gr = { X86_CALL_GR0, X86_CALL_GR1 },

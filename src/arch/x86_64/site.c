@@ -1,17 +1,23 @@
 /* The site hooks of the x86-64 backend: a mode's template laid out at a
  * site, whether two sites hold the same code, which registers code writes.
  *
- * A template is copied instruction by instruction, so lengths and offsets
- * stay: a target inside the template keeps its offset, its end becomes the
- * site's end, anything outside keeps its absolute address (re-encoded for
- * the new place, range-checked). rel8 branches that leave the template are
- * refused rather than widened: GNU as emits rel32 for every branch out of
- * the template's section, so such a rel8 is a hand-made mistake.
+ * A template goes at the END of the site, its filler before it: the code
+ * of every form then ends where the site ends, so a call that is a
+ * template's last instruction returns to the site's end in every form, and
+ * a thread returning from it never lands inside a site that was rewritten
+ * meanwhile (src/runtime/live.c relies on this).
+ *
+ * The template is copied instruction by instruction, so lengths and
+ * offsets stay: a target inside the template keeps its offset, its end is
+ * the site's end, anything outside keeps its absolute address (re-encoded
+ * for the new place, range-checked). rel8 branches that leave the template
+ * are refused rather than widened: GNU as emits rel32 for every branch out
+ * of the template's section, so such a rel8 is a hand-made mistake.
  *
  * Filler rule: a nop takes an issue slot, a taken jmp ends the fetch block
  * (about a cycle) and a BTB entry. Up to PVP_X86_FILL_NOPS_MAX nops (33
  * bytes) issue in under a cycle on a 4-6-wide core: nops up to there, a jmp
- * over int3 beyond. */
+ * over int3 to the template beyond. */
 #include "x86.h"
 
 /* ---- Laying a template out ------------------------------------------------ */
@@ -23,13 +29,17 @@ static int refuse(pvp_code_result *res, int status, const char *why, int reg)
     return status;
 }
 
-/* Where a target of the template lies at the site. */
+/* Where the template starts at the site: its end is the site's end. */
+static uint64_t tmpl_at(const pvp_code_req *req)
+{
+    return req->at + (req->room - req->tmpl_size);
+}
+
+/* Where a target of the template lies at the site (its end: the site's end). */
 static uint64_t at_site(const pvp_code_req *req, uint64_t target)
 {
     uint64_t off = target - req->tmpl_addr;
-    if (off == req->tmpl_size)
-        return req->at + req->room;
-    return off < req->tmpl_size ? req->at + off : target;
+    return off <= req->tmpl_size ? tmpl_at(req) + off : target;
 }
 
 /* An address the template holds that only makes sense where it was assembled. */
@@ -45,7 +55,8 @@ static const char *self_reference(const pvp_code_req *req, const uint8_t *code,
     return NULL;
 }
 
-/* Copy the template's instruction at `off` to out + off, its target kept. */
+/* Copy the template's instruction at `off` to out + off (out: where the
+ * template starts in the site's buffer), its target kept. */
 static int place(const pvp_code_req *req, size_t off, uint8_t *out, size_t *len,
                  pvp_code_result *res)
 {
@@ -64,12 +75,9 @@ static int place(const pvp_code_req *req, size_t off, uint8_t *out, size_t *len,
         return PVP_OK;
     if (in.disp_size == 1 && in.target - req->tmpl_addr > req->tmpl_size)
         return refuse(res, PVP_E_UNSUPPORTED, "a rel8 branch leaves the template", -1);
-    rc = pvp_x86_retarget(out + off, in.len, req->at + off, at_site(req, in.target), NULL);
-    if (rc)
-        return refuse(res, rc,
-                      in.disp_size == 1 ? "a rel8 branch to the template's end cannot reach the site's end"
-                                        : "a target of the code is beyond +-2 GiB of the site",
-                      -1);
+    rc = pvp_x86_retarget(out + off, in.len, tmpl_at(req) + off, at_site(req, in.target), NULL);
+    if (rc)          /* a rel8 inside keeps its offset and always fits: this is a rel32 */
+        return refuse(res, rc, "a target of the code is beyond +-2 GiB of the site", -1);
     return PVP_OK;
 }
 
@@ -86,6 +94,7 @@ static int check_writes(const pvp_code_req *req, pvp_code_result *res)
     return PVP_OK;
 }
 
+/* The filler before the template: nops, or a jmp over int3 to the template. */
 static int fill(uint8_t *buf, size_t n, pvp_code_result *res)
 {
     res->filler = n;
@@ -103,16 +112,16 @@ int pvp_x86_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *re
     if (req->tmpl_size > req->room)
         return refuse(res, PVP_E_NO_SPACE, "the code needs more bytes than the site has", -1);
     int rc = check_writes(req, res);
-    size_t len;
+    size_t len, pad = (size_t)(req->room - req->tmpl_size);
     for (size_t off = 0; !rc && off < req->tmpl_size; off += len)
-        rc = place(req, off, out, &len, res);
+        rc = place(req, off, out + pad, &len, res);
     if (rc)
         return rc;
     res->used = req->tmpl_size;
-    return fill(out + req->tmpl_size, (size_t)(req->room - req->tmpl_size), res);
+    return fill(out, pad, res);
 }
 
-/* ---- Walking a region: nops skipped, the filler ends it ----------------- */
+/* ---- Walking a region: nops and the filler skipped ---------------------- */
 
 typedef struct region {
     const uint8_t *code;
@@ -120,28 +129,34 @@ typedef struct region {
     size_t len, pos;
 } region;
 
-/* A jmp to the region's end with nothing but int3 after it: the filler. */
-static int is_filler(const region *r, const pvp_x86_insn *in)
+/* Where a jmp over filler lands (a forward jmp inside the region with
+ * nothing but int3 between it and its target), or 0 if it is no such jmp. */
+static size_t filler_end(const region *r, const pvp_x86_insn *in)
 {
-    if ((in->form != PVP_X86_JMP8 && in->form != PVP_X86_JMP32) || in->target != r->addr + r->len)
+    uint64_t to = in->target - r->addr;
+    if ((in->form != PVP_X86_JMP8 && in->form != PVP_X86_JMP32) || to > r->len ||
+        to <= r->pos + in->len)
         return 0;
-    for (size_t i = r->pos + in->len; i < r->len; i++)
+    for (size_t i = r->pos + in->len; i < to; i++)
         if (r->code[i] != 0xCC)
             return 0;
-    return 1;
+    return (size_t)to;
 }
 
-/* The next instruction that counts: 1, 0 at the end or the filler, or an error. */
+/* The next instruction that counts: 1, 0 at the end, or an error. */
 static int next_insn(region *r, pvp_x86_insn *in, int skip_nops)
 {
-    for (; r->pos < r->len; r->pos += in->len) {
+    while (r->pos < r->len) {
         int rc = pvp_x86_decode(r->code + r->pos, r->len - r->pos, r->addr + r->pos, in);
         if (rc)
             return -rc;
-        if (is_filler(r, in))
-            return 0;
-        if (!skip_nops || !in->is_nop)
+        size_t skip = filler_end(r, in);
+        if (skip)
+            r->pos = skip;
+        else if (!skip_nops || !in->is_nop)
             return 1;
+        else
+            r->pos += in->len;
     }
     return 0;
 }
