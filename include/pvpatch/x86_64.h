@@ -124,6 +124,17 @@ int pvp_x86_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const uin
 /* Add the registers the code of a region writes to gr (PVP_X86_REG_* bits); br is untouched. */
 int pvp_x86_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
 
+/* PVP_OK if a thread stopped anywhere inside the `len` bytes of code at
+ * `addr` (at most 256) may be sent back to its start: nothing before its
+ * last instruction acts outside the registers (memory writes, calls,
+ * system calls, I/O, ...), no register or flag it reads first is written
+ * before its last instruction, no branch goes backwards. Else
+ * PVP_E_UNSUPPORTED, the offset of the instruction at fault in *bad and
+ * the reason in *why (either may be NULL). src/runtime/live.c re-patches
+ * only sites whose old and new code pass. Uses about 7 KiB of stack. */
+int pvp_x86_restartable(const uint8_t *code, size_t len, uint64_t addr, size_t *bad,
+                        const char **why);
+
 #ifdef __cplusplus
 }
 #endif
