@@ -99,19 +99,39 @@ static int rip_operand(const ZydisDecodedInstruction *zi, const ZydisDecodedOper
     return PVP_OK;
 }
 
+/* The instruction alone; its operands only when asked (most callers need none). */
+static int zydis_insn(const uint8_t *code, size_t avail, ZydisDecoderContext *ctx,
+                      ZydisDecodedInstruction *zi)
+{
+    ZydisDecoder dec;
+    if (!ZYAN_SUCCESS(ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)))
+        return PVP_E_UNSUPPORTED;
+    ZyanStatus st = ZydisDecoderDecodeInstruction(&dec, ctx, code, avail, zi);
+    if (st == ZYDIS_STATUS_NO_MORE_DATA)
+        return PVP_E_TRUNCATED;
+    return ZYAN_SUCCESS(st) ? PVP_OK : PVP_E_UNKNOWN_OP;
+}
+
 int pvp_x86_decode(const uint8_t *code, size_t avail, uint64_t addr, pvp_x86_insn *out)
 {
+    ZydisDecoderContext ctx;
     ZydisDecodedInstruction zi;
-    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
     *out = (pvp_x86_insn){ .form = PVP_X86_NO_PCREL };
-    int rc = x86_zydis_decode(code, avail, &zi, ops);
+    int rc = zydis_insn(code, avail, &ctx, &zi);
     if (rc)
         return rc;
     out->len = zi.length;
     out->is_nop = zi.mnemonic == ZYDIS_MNEMONIC_NOP;
     if (zi.mnemonic == ZYDIS_MNEMONIC_MOV && zi.raw.imm[0].size == 64)
         out->imm64_off = zi.raw.imm[0].offset;
-    if ((zi.attributes & ZYDIS_ATTRIB_IS_RELATIVE) && zi.raw.imm[0].is_relative)
+    if (!(zi.attributes & ZYDIS_ATTRIB_IS_RELATIVE))
+        return PVP_OK;                  /* neither a relative branch nor a RIP-relative operand */
+    if (zi.raw.imm[0].is_relative)
         return relative_branch(&zi, addr, out);
+    ZydisDecoder dec;
+    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+    ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeOperands(&dec, &ctx, &zi, ops, ZYDIS_MAX_OPERAND_COUNT)))
+        return PVP_E_UNKNOWN_OP;
     return rip_operand(&zi, ops, addr, out);
 }
