@@ -70,6 +70,7 @@ static const snippet snippets[] = {
     { "mov %rdi, %rcx; shr $7, %rcx; mov %rcx, %rax; xor %rdi, %rax", NULL, 0, 0 },
     { "mov %rdi, %rax; add %rsi, %rax; incq (%rdx)", NULL, 0, 0 },
     { ".nops 10; lea 1(%rdi,%rsi,2), %rax", NULL, 0, 0 },
+    { "nopl (%rax); nopw 0(%rax,%rax); mov %rdi, %rax; add %rsi, %rax", NULL, 0, 0 },
     { "jmp 1f; int3; int3; int3; 1: lea (%rdi,%rsi), %rax; sub %rdi, %rax", NULL, 0, 0 },
     { "vmovq %rdi, %xmm0; vpaddq %xmm0, %xmm0, %xmm0; vmovq %xmm0, %rax; add %rsi, %rax", NULL, 0, 0 },
     { "add %rsi, %rdi; mov %rdi, %rax", "writes a register it reads first", 0, 1 },

@@ -143,6 +143,8 @@ static void operand_access(const ZydisDecodedInstruction *zi, const ZydisDecoded
 static void insn_access(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *ops, access *a)
 {
     *a = (access){ { { 0, 0 }, 0 }, { { 0, 0 }, 0 }, { { 0, 0 }, 0 }, 0 };
+    if (zi->meta.category == ZYDIS_CATEGORY_NOP || zi->meta.category == ZYDIS_CATEGORY_WIDENOP)
+        return;                     /* `nopl (%rax)` names a register it does not read */
     int z = zeroes(zi, ops);
     for (unsigned i = 0; i < zi->operand_count; i++)
         operand_access(zi, &ops[i], z && i < zi->operand_count_visible, a);
@@ -209,9 +211,9 @@ static int step(walk *w, const uint8_t *code, size_t len, uint64_t addr, size_t 
 {
     ZydisDecodedInstruction zi;
     ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-    pvp_x86_insn in;
+    pvp_x86_insn in = { .form = PVP_X86_NO_PCREL };
     if (x86_zydis_decode(code + off, len - off, &zi, ops) ||
-        pvp_x86_decode(code + off, len - off, addr + off, &in))
+        (zi.raw.imm[0].is_relative && pvp_x86_decode(code + off, len - off, addr + off, &in)))
         return fail(bad, off, why, "it does not decode");
     access a;
     insn_access(&zi, ops, &a);
@@ -222,7 +224,7 @@ static int step(walk *w, const uint8_t *code, size_t len, uint64_t addr, size_t 
     regset after = { { now.r[0] | a.whole.r[0], now.r[1] | a.whole.r[1] }, now.flags | a.whole.flags };
     size_t end = off + zi.length;
     int falls = zi.meta.category != ZYDIS_CATEGORY_UNCOND_BR;
-    uint64_t to = in.form == PVP_X86_NO_PCREL || in.form == PVP_X86_RIP32 ? len + 1 : in.target - addr;
+    uint64_t to = in.form == PVP_X86_NO_PCREL ? len + 1 : in.target - addr;   /* a relative branch's */
     if (zi.meta.category == ZYDIS_CATEGORY_CALL && end < len)
         return fail(bad, off, why, "a call returns into the middle of the code");
     if (to <= off)
@@ -263,11 +265,14 @@ static int overwritten_input(const walk *w, size_t *bad, const char **why)
 int pvp_x86_restartable(const uint8_t *code, size_t len, uint64_t addr, size_t *bad,
                         const char **why)
 {
-    static const walk empty;
-    walk w = empty;
+    walk w;
     if (len > MAX_CODE)
         return fail(bad, 0, why, "longer than a site can be");
+    w.inputs = w.early = (regset){ { 0, 0 }, 0 };
+    for (size_t off = 0; off <= len; off++)
+        w.reached[off] = 0;
     w.reached[0] = 1;
+    w.at[0] = w.inputs;
     for (size_t off = 0; (off = next_reached(&w, off, len)) < len;) {
         int rc = step(&w, code, len, addr, off, &off, bad, why);
         if (rc)
