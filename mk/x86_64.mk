@@ -76,3 +76,35 @@ $(X86_EXAMPLE): $(X86_EXAMPLE_DIR)/main.o $(X86_EXAMPLE_DIR)/modes.o $(BUILD)/li
 $(BUILD)/tests/pvpatch-tests: | $(BUILD)/libpvpatch.a $(X86_EXAMPLE)
 $(BUILD)/tests/pvpatch-tests: HOST_LIBS += $(X86_RECORDS_LDFLAGS)
 $(BUILD)/san/tests/test_x86_sites_rt.o: CFLAGS += -mno-red-zone
+
+# tests/stress/x86_repatch.c: worker threads run PVP_CALL sites while the
+# main thread re-patches them. The test suite runs it short
+# (tests/test_x86_live.c); `make stress` runs it long and prints its figures.
+X86_STRESS := $(BUILD)/tests/x86_repatch
+STRESS_THREADS ?= 8
+STRESS_PATCHES ?= 1000000
+.PHONY: stress
+
+$(X86_STRESS): tests/stress/x86_repatch.c $(BUILD)/libpvpatch.a | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fpie -pie -mno-red-zone -pthread $< $(BUILD)/libpvpatch.a \
+	    -lZydis $(X86_RECORDS_LDFLAGS) -o $@
+
+stress: $(X86_STRESS)
+	$(X86_STRESS) --threads $(STRESS_THREADS) --patches $(STRESS_PATCHES)
+
+$(BUILD)/tests/pvpatch-tests: | $(X86_STRESS)
+
+# bench_rtpatch: pvp_rt_patch of 56 and of 1000 sites, each a shared
+# library of bench/rtpatch/sites.c (dlopen'ed from its directory).
+RTPATCH_DIR := $(BUILD)/bench/rtpatch
+RTPATCH_LIBS := $(RTPATCH_DIR)/libbenchsites56.so $(RTPATCH_DIR)/libbenchsites1000.so
+
+$(RTPATCH_DIR)/libbenchsites%.so: bench/rtpatch/sites.c | $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O2 -fpic -shared -mno-red-zone -DNSITES=$* $< \
+	    $(X86_RECORDS_LDFLAGS) -o $@
+
+$(BUILD)/bench/bench_rtpatch: $(RTPATCH_LIBS)
+$(BUILD)/bench/bench_rtpatch: CPPFLAGS += -DRTPATCH_DIR='"$(abspath $(RTPATCH_DIR))"'
+$(BUILD)/bench/bench_rtpatch: HOST_LIBS += -pthread

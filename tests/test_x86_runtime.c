@@ -1,8 +1,11 @@
 /* The runtime writer on this very process: a function of the test program
  * and functions of a shared library built and dlopen'ed by the test are
- * changed while running, and every refusal (overlap, data, writable, shared,
- * unmapped, vdso, and a swap the kernel refuses half-way) leaves the code
- * byte-identical. The CPU runs the patched code. */
+ * changed while running, by each method (/proc/self/mem keeps the file's
+ * mapping, remap makes anonymous pages), and every refusal (overlap, data,
+ * writable, shared, unmapped, vdso, sealed, a W^X policy against remap, and
+ * a swap the kernel refuses half-way) leaves the code byte-identical. The
+ * CPU runs the patched code; /proc/self/maps tells what became of the
+ * mapping. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <dlfcn.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -183,10 +187,98 @@ Test(x86_runtime, refusals_leave_the_code_identical)
     x86_blob_free(&b);
 }
 
-/* The kernel refuses the second of two swaps (its pages are sealed with
- * mseal(2)): the first, already swapped, is put back. */
+/* Each method on the library: it computes the new code; /proc/self/mem
+ * leaves the mapping read-execute and named after the library's file (what
+ * perf and gdb read), remap leaves read-execute anonymous memory. */
+static void write_by(pvp_text_method method, const char *want_name)
+{
+    lib l;
+    build_lib(&l);
+    x86_blob b;
+    times9(&b);
+    uintptr_t a = (uintptr_t)l.f[0];
+    char file[4096];
+    snprintf(file, sizeof file, "%s", x86_mapping_name(a));
+    cr_assert(strstr(file, "libpvtest.so"), "the library's code is its file's mapping: %s", file);
+    pvp_text_set_method(method);
+    pvp_text_edit e = { a, b.bytes, b.size };
+    pvp_error err = { 0 };
+    cr_assert_eq(pvp_text_write(&e, 1, &err), PVP_OK, "%s", err.what);
+    pvp_text_set_method(PVP_TEXT_AUTO);
+    cr_assert_eq(l.f[0](4), 36);
+    cr_assert_eq(l.f[1](4), 20);
+    cr_assert_str_eq(x86_perms_at(a), "r-xp");
+    cr_assert_str_eq(x86_mapping_name(a), want_name ? want_name : file);
+    x86_blob_free(&b);
+}
+
+Test(x86_runtime, proc_self_mem_keeps_the_file_mapping_remap_makes_it_anonymous)
+{
+    write_by(PVP_TEXT_AUTO, NULL);
+    write_by(PVP_TEXT_PROC_MEM, NULL);
+    write_by(PVP_TEXT_REMAP, "");
+}
+
+/* Sealed code: /proc/self/mem would write it, it is refused before anything is written. */
+Test(x86_runtime, sealed_code_is_refused_before_anything_is_written)
+{
+    lib l;
+    build_lib(&l);
+    x86_blob b;
+    times9(&b);
+    uintptr_t a = (uintptr_t)l.f[0], c = (uintptr_t)l.f[2];
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+    if (syscall(SYS_mseal, c, PAGE, 0) != 0)
+        cr_skip_test("this kernel has no mseal(2)");
+    size_t size;
+    uint8_t *s = snapshot(&l, &size);
+    pvp_text_edit e[2] = { { a, b.bytes, b.size }, { c, b.bytes, b.size } };
+    pvp_error err = { 0 };
+    cr_assert_eq(pvp_text_write(e, 2, &err), PVP_E_UNSUPPORTED);
+    cr_assert_eq(errno, EPERM);
+    cr_assert_eq(err.addr, c);
+    cr_assert(strstr(err.what, "sealed") && strstr(err.what, "nothing written"), "%s", err.what);
+    assert_unchanged(&l, s, size);
+    free(s);
+    x86_blob_free(&b);
+}
+
+/* Under a W^X policy that refuses to make memory executable (the kernel's
+ * PR_SET_MDWE, as systemd's MemoryDenyWriteExecute sets it): remap cannot
+ * make its read-execute copies and is refused with nothing changed;
+ * /proc/self/mem, which never maps anything executable, still writes. */
+Test(x86_runtime, a_policy_against_executable_memory_leaves_proc_self_mem)
+{
+    lib l;
+    build_lib(&l);
+    x86_blob b;
+    times9(&b);
+    uintptr_t a = (uintptr_t)l.f[0];
+    if (prctl(65 /* PR_SET_MDWE */, 1 /* PR_MDWE_REFUSE_EXEC_GAIN */, 0, 0, 0) != 0)
+        cr_skip_test("this kernel has no PR_SET_MDWE");
+    size_t size;
+    uint8_t *s = snapshot(&l, &size);
+    pvp_text_edit e = { a, b.bytes, b.size };
+    pvp_error err = { 0 };
+    pvp_text_set_method(PVP_TEXT_REMAP);
+    cr_assert_eq(pvp_text_write(&e, 1, &err), PVP_E_UNSUPPORTED);
+    cr_assert(strstr(err.what, "nothing changed"), "%s", err.what);
+    assert_unchanged(&l, s, size);
+    pvp_text_set_method(PVP_TEXT_AUTO);
+    cr_assert_eq(pvp_text_write(&e, 1, &err), PVP_OK, "%s", err.what);
+    cr_assert_eq(l.f[0](4), 36);
+    cr_assert(strstr(x86_mapping_name(a), "libpvtest.so"));
+    free(s);
+    x86_blob_free(&b);
+}
+
+/* Remap: the kernel refuses the second of two swaps (its pages are sealed
+ * with mseal(2)): the first, already swapped, is put back. */
 Test(x86_runtime, a_swap_refused_half_way_is_rolled_back)
 {
+    pvp_text_set_method(PVP_TEXT_REMAP);
     lib l;
     build_lib(&l);
     x86_blob b;

@@ -1,18 +1,18 @@
 /* libpvpatch's runtime part (Linux userspace): changing the running
- * program's own code (a PIE executable or a shared library) at start-up.
+ * program's own code (a PIE executable or a shared library).
  *
- * W^X is kept throughout: no page is ever writable and executable at once.
- * The new contents of each run of touched pages are built in a fresh
- * private mapping (read-write, never executable), sealed read-execute, and
- * swapped over the old pages by mremap(MREMAP_FIXED), which replaces them in
- * one step. All or nothing: everything that can be checked is checked before
- * the first swap, and a swap that fails puts back the pages already swapped.
+ * W^X is kept throughout: the program's code is never writable and
+ * executable at once. Code is written through /proc/self/mem where the
+ * kernel allows it (the mapping stays the file's and read-execute: perf and
+ * gdb still name the functions), else as fresh read-execute pages moved
+ * over the old ones (which become anonymous memory); pvp_text_set_method.
+ * All or nothing: everything that can be checked is checked before the
+ * first write, and a write that fails puts back what was written.
  *
- * Single-threaded start-up is assumed: no other thread may run or modify the
- * pages being written. After the swaps the writer executes CPUID, which
- * serialises, so this thread fetches the new bytes; x86 needs no cache flush.
- * The patched pages become anonymous memory (profilers that symbolise by
- * file mapping no longer see the file there). See docs/x86_64.md. */
+ * pvp_text_write and pvp_rt_install assume that no other thread runs the
+ * code they change. pvp_rt_patch may re-patch sites while other threads run
+ * them (the breakpoint protocol of docs/x86_64.md); it refuses, with
+ * nothing changed, what it cannot make safe. */
 #ifndef PVPATCH_RUNTIME_H
 #define PVPATCH_RUNTIME_H
 
@@ -33,11 +33,22 @@ typedef struct pvp_text_edit {
 } pvp_text_edit;
 
 /* Write every edit into this process's code, or none. Each edit must lie in
- * private, read-execute, non-writable file or anonymous mappings (not vdso);
- * edits must not overlap. On error the code is as before; err (may be NULL)
- * names the edit's address and the reason, and errno is that of the failed
- * system call, if one failed. */
+ * private, read-execute, non-writable file or anonymous mappings (not vdso,
+ * not sealed with mseal); edits must not overlap. On error the code is as
+ * before; err (may be NULL) names the edit's address and the reason, and
+ * errno is that of the failed system call, if one failed. No other thread
+ * may run the code being written. */
 int pvp_text_write(const pvp_text_edit *edits, size_t n, pvp_error *err);
+
+/* How code is written (docs/x86_64.md, "How code is written"). */
+typedef enum pvp_text_method {
+    PVP_TEXT_AUTO = 0,     /* /proc/self/mem where it can write, else PVP_TEXT_REMAP */
+    PVP_TEXT_PROC_MEM,     /* /proc/self/mem only: mappings stay file-backed and read-execute */
+    PVP_TEXT_REMAP,        /* fresh read-execute pages moved in by mremap: anonymous afterwards */
+} pvp_text_method;
+
+/* Choose the method for the whole process (PVP_TEXT_AUTO until called). */
+void pvp_text_set_method(pvp_text_method method);
 
 /* A module's records, as the linker fragment bounds them
  * (include/pvpatch/x86_64/pvpatch-insert.lds). */
@@ -99,6 +110,17 @@ int pvp_rt_modes(const pvp_rt_records *recs, pvp_mode *out, size_t max, size_t *
  * pvp_text_write. */
 int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
                  pvp_patch_report *report, pvp_error *err);
+
+/* What live re-patching has done in this process so far (docs/x86_64.md). */
+typedef struct pvp_rt_live_stats {
+    uint64_t patches;          /* pvp_rt_patch calls that rewrote sites by the breakpoint protocol */
+    uint64_t pokes;            /* signals sent to other threads to keep them out of the sites */
+    uint64_t breakpoints;      /* threads that met a site's int3 and were given its call */
+    uint64_t restarts;         /* threads found inside a site and sent back to its first byte */
+} pvp_rt_live_stats;
+
+/* The counts since the process started. */
+void pvp_rt_live_stats_get(pvp_rt_live_stats *out);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include "pvpatch/x86_64.h"
 #include "maps.h"
 #include "shadow.h"
+#include "text.h"
 
 #include <stdlib.h>
 
@@ -21,6 +22,7 @@ typedef struct rt_image {
     pvp_range ranges[MAX_RANGES];
     pvp_image img;
     size_t slot;                        /* the index of the canonical slot's shadow */
+    pvp_rt_maps maps;                   /* /proc/self/maps, read once */
 } rt_image;
 
 static int add_range(rt_image *m, uintptr_t addr, size_t size, int shadow, uint32_t flags)
@@ -40,7 +42,7 @@ static int add_pointer_words(rt_image *m, const pvp_instance *in, pvp_error *err
             return rc;
         if (f.kind != PVP_FIX_PTR64 || pvp_image_at(&m->img, f.where, 8))
             continue;
-        rc = pvp_rt_maps_check((uintptr_t)f.where, (uintptr_t)f.where + 8, PVP_RT_DATA, err);
+        rc = pvp_rt_maps_check(&m->maps, (uintptr_t)f.where, (uintptr_t)f.where + 8, PVP_RT_DATA, err);
         if (!rc)
             rc = add_range(m, (uintptr_t)f.where, 8, 1, PVP_RANGE_WRITE);
         if (rc)
@@ -62,11 +64,13 @@ static int build_image(rt_image *m, const pvp_rt_records *recs, const pvp_instan
     uintptr_t table = at(recs->instances), fixups = at(recs->fixups);
     size_t ntable = at(recs->instances_end) - table, nfix = at(recs->fixups_end) - fixups;
     m->img = (pvp_image){ m->ranges, 0 };
-    int rc = pvp_rt_maps_check(table, table + ntable, PVP_RT_DATA, err);
-    if (!rc && nfix)
-        rc = pvp_rt_maps_check(fixups, fixups + nfix, PVP_RT_DATA, err);
+    int rc = pvp_rt_maps_read(&m->maps, err);
     if (!rc)
-        rc = pvp_rt_maps_check((uintptr_t)in->canonical,
+        rc = pvp_rt_maps_check(&m->maps, table, table + ntable, PVP_RT_DATA, err);
+    if (!rc && nfix)
+        rc = pvp_rt_maps_check(&m->maps, fixups, fixups + nfix, PVP_RT_DATA, err);
+    if (!rc)
+        rc = pvp_rt_maps_check(&m->maps, (uintptr_t)in->canonical,
                                (uintptr_t)(in->canonical + in->size), PVP_RT_TEXT, err);
     if (rc)
         return rc;
@@ -87,10 +91,10 @@ static int build_image(rt_image *m, const pvp_rt_records *recs, const pvp_instan
 }
 
 /* Write the changed span of the slot shadow into the code. */
-static int write_code(const pvp_range *slot, pvp_error *err)
+static int write_code(const rt_image *m, pvp_error *err)
 {
     pvp_text_edit e;
-    return pvp_rt_changed(slot, &e) ? pvp_text_write(&e, 1, err) : PVP_OK;
+    return pvp_rt_changed(&m->ranges[m->slot], &e) ? pvp_rt_text_write(&e, 1, &m->maps, err) : PVP_OK;
 }
 
 static void write_data(rt_image *m)
@@ -117,7 +121,7 @@ int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_rep
 {
     size_t max = (at(recs->instances_end) - at(recs->instances)) / PVP_INSTANCE_RECSIZE, count = 0;
     pvp_instance *set = calloc(max ? max : 1, sizeof *set);
-    rt_image m = { .img = { NULL, 0 } };
+    rt_image m = { .img = { NULL, 0 }, .maps = { NULL, 0, NULL } };
     int rc = set ? pvp_rt_instances(recs, set, max, &count, err)
                  : pvp_rt_fail(err, PVP_E_NO_SPACE, at(recs->instances), "out of memory");
     const pvp_instance *in = rc ? NULL : pvp_instance_find(set, count, name);
@@ -131,10 +135,11 @@ int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_rep
         rc = pvp_install(&m.img, &req, report, err);
     }
     if (!rc)
-        rc = write_code(&m.ranges[m.slot], err);
+        rc = write_code(&m, err);
     if (!rc)
         write_data(&m);
     pvp_rt_ranges_free(&m.img);
+    pvp_rt_maps_free(&m.maps);
     free(set);
     return rc;
 }

@@ -1,18 +1,25 @@
-/* Patching the running program's own pv operation sites at start-up.
+/* Patching the running program's own pv operation sites, at start-up or
+ * while other threads run them.
+ *
  * pvp_patch needs an image it may write; the image here is made of shadows
  * of what it writes (the code of the live sites, in spans of nearby sites;
  * the site records; the ops section with the live table) and of the
  * templates and mode records in place. The engine plans and commits into
  * the shadows, pvp_verify_patch compares them with the memory as it still
- * is, then the changed code goes to pvp_text_write (all or nothing) and
- * only when that succeeded are the data shadows copied back, which cannot
- * fail: their memory was checked writable first. */
+ * is; then the sites whose code changed are written (live.c: as they are
+ * when no other thread exists, else by the breakpoint protocol), and only
+ * when that succeeded are the data shadows copied back, which cannot fail:
+ * their memory was checked writable first. /proc/self/maps is read once. */
 #define _GNU_SOURCE
 #include "pvpatch/runtime.h"
 #include "pvpatch/x86_64.h"
+#include "live.h"
 #include "maps.h"
 #include "shadow.h"
+#include "threads.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +27,15 @@
 #define SPAN_GAP   4096     /* sites closer than this share one code shadow */
 #define FIXED_RANGES 5      /* sites, ops, modes, template entries, template code */
 
+/* A live site: where its code is now, and its operation. */
+typedef struct extent {
+    uint64_t at, end;
+    uint16_t op;
+} extent;
+
 typedef struct rt_patch {
     const pvp_rt_records *recs;
+    pvp_rt_maps maps;                 /* /proc/self/maps, read once */
     pvp_image img;                    /* shadows where the engine writes */
     pvp_range *before;                /* the same ranges, as the memory is */
     size_t max;
@@ -29,14 +43,15 @@ typedef struct rt_patch {
     size_t count;
     pvp_mode modes[MAX_MODES];
     size_t nmodes;
+    const pvp_mode *mode;
+    extent *live;                     /* the live sites, by address */
+    size_t nlive;
     pvp_patch_req req;
     void *work;                   /* the request's work space */
     pvp_error *err;
 } rt_patch;
 
-typedef struct extent {
-    uint64_t at, end;
-} extent;
+static pthread_mutex_t patching = PTHREAD_MUTEX_INITIALIZER;   /* one re-patch at a time */
 
 static uintptr_t at(const void *p)
 {
@@ -55,7 +70,7 @@ static int add(rt_patch *p, const void *start, const void *end, int shadow, uint
     if (!size)
         return PVP_OK;
     if (shadow) {                     /* the engine writes it: data to write back, or code */
-        int rc = pvp_rt_maps_check(at(start), at(end),
+        int rc = pvp_rt_maps_check(&p->maps, at(start), at(end),
                                    flags & PVP_RANGE_EXEC ? PVP_RT_TEXT : PVP_RT_DATA, p->err);
         if (rc)
             return rc;
@@ -89,10 +104,12 @@ static int by_start(const void *a, const void *b)
 
 /* Where the live sites' code is now (dead sites, in instance copies not
  * installed, are left out: the engine does not touch them). */
-static int live_extents(rt_patch *p, extent *out, size_t *n)
+static int live_extents(rt_patch *p)
 {
     size_t nsites = pvp_site_count(span_of(p->recs->sites, p->recs->sites_end));
-    *n = 0;
+    p->live = malloc((nsites ? nsites : 1) * sizeof *p->live);
+    if (!p->live)
+        return pvp_rt_fail(p->err, PVP_E_NO_SPACE, at(p->recs->sites), "out of memory");
     for (size_t i = 0; i < nsites; i++) {
         pvp_site s;
         uint64_t where;
@@ -100,28 +117,24 @@ static int live_extents(rt_patch *p, extent *out, size_t *n)
         if (rc)
             return rc;
         if (pvp_site_live(&s, p->set, p->count, &where))
-            out[(*n)++] = (extent){ where, where + (s.end - s.addr) };
+            p->live[p->nlive++] = (extent){ where, where + (s.end - s.addr), s.op };
     }
-    qsort(out, *n, sizeof *out, by_start);
+    qsort(p->live, p->nlive, sizeof *p->live, by_start);
     return PVP_OK;
 }
 
 /* Shadows of the sites' code, one per run of sites less than SPAN_GAP apart. */
 static int add_code(rt_patch *p)
 {
-    size_t nsites = pvp_site_count(span_of(p->recs->sites, p->recs->sites_end)), n;
-    extent *e = malloc((nsites ? nsites : 1) * sizeof *e);
-    if (!e)
-        return pvp_rt_fail(p->err, PVP_E_NO_SPACE, at(p->recs->sites), "out of memory");
-    int rc = live_extents(p, e, &n);
-    for (size_t i = 0; !rc && i < n;) {
+    int rc = live_extents(p);
+    const extent *e = p->live;
+    for (size_t i = 0; !rc && i < p->nlive;) {
         uint64_t first = e[i].at, last = e[i].end;
-        for (i++; i < n && e[i].at < last + SPAN_GAP; i++)
+        for (i++; i < p->nlive && e[i].at < last + SPAN_GAP; i++)
             last = e[i].end > last ? e[i].end : last;
         rc = add(p, (const void *)(uintptr_t)first, (const void *)(uintptr_t)last, 1,
-                     PVP_RANGE_EXEC, "site code");
+                 PVP_RANGE_EXEC, "site code");
     }
-    free(e);
     return rc;
 }
 
@@ -141,6 +154,7 @@ static int find_mode(rt_patch *p, const char *name, uint32_t *id)
     for (size_t k = 0; !rc && k < p->nmodes; k++)
         if (strcmp(p->modes[k].name, name) == 0) {
             *id = p->modes[k].id;
+            p->mode = &p->modes[k];
             return PVP_OK;
         }
     return rc ? rc : pvp_rt_fail(p->err, PVP_E_UNKNOWN_OP, at(p->recs->modes), "no mode of that name");
@@ -156,7 +170,9 @@ static int prepare(rt_patch *p, const char *mode, int policy)
     if (!p->img.ranges || !p->before)
         return pvp_rt_fail(p->err, PVP_E_NO_SPACE, at(p->recs->sites), "out of memory");
     uint32_t id = 0;
-    int rc = read_instances(p);
+    int rc = pvp_rt_maps_read(&p->maps, p->err);
+    if (!rc)
+        rc = read_instances(p);
     if (!rc)
         rc = add_records(p);
     if (!rc)
@@ -191,42 +207,96 @@ static int verify(rt_patch *p)
     return pvp_rt_fail(p->err, PVP_E_VERIFY, m.addr, m.what);
 }
 
-/* The changed code, all or nothing; then the data. */
-static int write_out(rt_patch *p)
+/* The sites whose code changed: their old bytes (copied: the memory will
+ * change), their new ones (the shadow), the function a thread arriving
+ * meanwhile calls, and the handler's record. */
+static int changes(rt_patch *p, pvp_rt_module *mod, pvp_rt_change *c, uint8_t *old, size_t *n)
 {
-    pvp_text_edit *edits = calloc(p->img.nranges, sizeof *edits);
-    size_t n = 0;
-    if (!edits)
-        return pvp_rt_fail(p->err, PVP_E_NO_SPACE, 0, "out of memory");
-    for (size_t k = 0; k < p->img.nranges; k++)
-        if (p->img.ranges[k].flags & PVP_RANGE_EXEC)
-            n += (size_t)pvp_rt_changed(&p->img.ranges[k], &edits[n]);
-    int rc = pvp_text_write(edits, n, p->err);
-    for (size_t k = 0; !rc && k < p->img.nranges; k++)
-        if (p->img.ranges[k].flags & PVP_RANGE_WRITE)
-            pvp_rt_write_back(&p->img.ranges[k]);
-    free(edits);
+    *n = 0;
+    for (size_t i = 0; i < p->nlive; i++) {
+        const extent *e = &p->live[i];
+        size_t len = (size_t)(e->end - e->at);
+        const uint8_t *now = pvp_image_at(&p->img, e->at, len), *mem = (const uint8_t *)(uintptr_t)e->at;
+        if (memcmp(now, mem, len) == 0)
+            continue;
+        uint64_t fn = 0;
+        pvp_image_read_le(&p->img, p->mode->ops + 8 * (uint64_t)e->op, 8, &fn);
+        memcpy(old, mem, len);
+        c[(*n)++] = (pvp_rt_change){ (uintptr_t)e->at, len, old, now, (uintptr_t)fn,
+                                     mod ? pvp_rt_trap_site(mod, (uintptr_t)e->at) : NULL };
+        old += len;
+    }
+    return PVP_OK;
+}
+
+/* The changed code, all or nothing, by the protocol when other threads run. */
+static int write_code(rt_patch *p)
+{
+    size_t total = 0, n, others = 0;
+    for (size_t i = 0; i < p->nlive; i++)
+        total += (size_t)(p->live[i].end - p->live[i].at);
+    pvp_rt_change *c = malloc((p->nlive ? p->nlive : 1) * sizeof *c);
+    uint8_t *old = malloc(total ? total : 1);
+    pvp_rt_extent *x = malloc((p->nlive ? p->nlive : 1) * sizeof *x);
+    int rc = c && old && x ? PVP_OK : pvp_rt_fail(p->err, PVP_E_NO_SPACE, 0, "out of memory");
+    for (size_t i = 0; !rc && i < p->nlive; i++)
+        x[i] = (pvp_rt_extent){ (uintptr_t)p->live[i].at, (uintptr_t)p->live[i].end };
+    pvp_rt_module *mod = NULL;
+    if (!rc && !(mod = pvp_rt_trap_module(p->recs->sites, x, p->nlive, &p->maps, p->err)))
+        rc = PVP_E_NO_SPACE;
+    if (!rc)
+        rc = changes(p, mod, c, old, &n);
+    if (!rc && n)
+        rc = pvp_rt_threads_others(&others, p->err);
+    if (!rc && n) {
+        pvp_text_edit *e = malloc(n * sizeof *e);
+        pvp_rt_text t;
+        for (size_t i = 0; e && i < n; i++)
+            e[i] = (pvp_text_edit){ c[i].at, c[i].now, c[i].len };
+        rc = e ? pvp_rt_text_open(&t, e, n, &p->maps, p->err)
+               : pvp_rt_fail(p->err, PVP_E_NO_SPACE, 0, "out of memory");
+        if (!rc)
+            rc = pvp_rt_sites_write(&t, c, n, others > 0, p->err);
+        int errnum = errno;
+        if (e)
+            pvp_rt_text_close(&t);
+        errno = errnum;
+        free(e);
+    }
+    free(c);
+    free(old);
+    free(x);
     return rc;
 }
 
+/* The changed code, then the data. */
+static int write_out(rt_patch *p)
+{
+    int rc = write_code(p);
+    for (size_t k = 0; !rc && k < p->img.nranges; k++)
+        if (p->img.ranges[k].flags & PVP_RANGE_WRITE)
+            pvp_rt_write_back(&p->img.ranges[k]);
+    return rc;
+}
+
+/* A module's mode records read in place, with what they point to (ops tables, template lists). */
 int pvp_rt_modes(const pvp_rt_records *recs, pvp_mode *out, size_t max, size_t *count,
                  pvp_error *err)
 {
-    rt_patch p = { .recs = recs, .max = FIXED_RANGES, .err = err };
-    pvp_range r[FIXED_RANGES];
-    p.img.ranges = r;
-    int rc = add_records(&p);
-    if (!rc)
-        rc = pvp_modes_read(&p.img, at(recs->modes), span_of(recs->modes, recs->modes_end), out,
-                            max, count, err);
-    pvp_rt_ranges_free(&p.img);
-    return rc;
+    pvp_range r[3] = {
+        { at(recs->modes), span_of(recs->modes, recs->modes_end), (uint8_t *)(uintptr_t)recs->modes, 0, "modes" },
+        { at(recs->ops), span_of(recs->ops, recs->ops_end), (uint8_t *)(uintptr_t)recs->ops, 0, "ops" },
+        { at(recs->tmpl), span_of(recs->tmpl, recs->tmpl_end), (uint8_t *)(uintptr_t)recs->tmpl, 0, "templates" },
+    };
+    pvp_image img = { r, 3 };
+    return pvp_modes_read(&img, at(recs->modes), r[0].size, out, max, count, err);
 }
 
 int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
                  pvp_patch_report *report, pvp_error *err)
 {
     rt_patch p = { .recs = recs, .err = err };
+    pthread_mutex_lock(&patching);
     int rc = prepare(&p, mode, policy);
     if (!rc)
         rc = pvp_patch(&p.img, &p.req, report, err);
@@ -234,11 +304,16 @@ int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
         rc = verify(&p);
     if (!rc)
         rc = write_out(&p);
+    int errnum = errno;
+    pthread_mutex_unlock(&patching);
     if (p.img.ranges)
         pvp_rt_ranges_free(&p.img);
+    pvp_rt_maps_free(&p.maps);
     free(p.img.ranges);
     free(p.before);
     free(p.work);
     free(p.set);
+    free(p.live);
+    errno = errnum;
     return rc;
 }

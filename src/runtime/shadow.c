@@ -45,7 +45,23 @@ int pvp_rt_changed(const pvp_range *shadow, pvp_text_edit *e)
     return first != end;
 }
 
+/* Only the words that differ, each aligned word in one store: other
+ * threads may be reading the live table (a C site's call) meanwhile. */
 void pvp_rt_write_back(const pvp_range *shadow)
 {
-    memcpy((void *)(uintptr_t)shadow->addr, shadow->bytes, shadow->size);
+    uint8_t *mem = (uint8_t *)(uintptr_t)shadow->addr;
+    const uint8_t *now = shadow->bytes;
+    for (size_t i = 0; i < shadow->size;) {
+        if ((shadow->addr + i) % 8 == 0 && shadow->size - i >= 8) {
+            uint64_t w;
+            memcpy(&w, now + i, 8);
+            if (memcmp(mem + i, &w, 8))
+                __atomic_store_n((uint64_t *)(void *)(mem + i), w, __ATOMIC_RELEASE);
+            i += 8;
+        } else {
+            if (mem[i] != now[i])
+                mem[i] = now[i];
+            i++;
+        }
+    }
 }

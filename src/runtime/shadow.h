@@ -19,7 +19,7 @@ void pvp_rt_ranges_free(pvp_image *img);
 /* The edit writing a code shadow's changes back, first to last changed
  * byte; 0 if nothing changed. */
 int pvp_rt_changed(const pvp_range *shadow, pvp_text_edit *e);
-/* Copy a data shadow back to its memory. */
+/* Copy a data shadow back to its memory: each changed aligned word in one store. */
 void pvp_rt_write_back(const pvp_range *shadow);
 
 #endif

@@ -105,21 +105,42 @@ void x86_unmap(void *p, size_t size)
     munmap(p, size);
 }
 
-const char *x86_perms_at(uintptr_t addr)
+/* The line of /proc/self/maps holding addr: its permissions and name. */
+static void maps_line(uintptr_t addr, char perms[8], char *name, size_t size)
 {
-    static char perms[8];
     FILE *f = fopen("/proc/self/maps", "r");
     char line[4352];
     perms[0] = 0;
+    name[0] = 0;
     while (f && fgets(line, sizeof line, f)) {
         unsigned long lo, hi;
         char p[8];
-        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, p) == 3 && addr >= lo && addr < hi)
-            memcpy(perms, p, sizeof perms);
+        int at = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, p, &at) >= 3 && addr >= lo &&
+            addr < hi) {
+            memcpy(perms, p, 8);
+            snprintf(name, size, "%s", at ? line + at : "");
+            name[strcspn(name, "\n")] = 0;
+        }
     }
     if (f)
         fclose(f);
+}
+
+const char *x86_perms_at(uintptr_t addr)
+{
+    static char perms[8];
+    char name[4096];
+    maps_line(addr, perms, name, sizeof name);
     return perms;
+}
+
+const char *x86_mapping_name(uintptr_t addr)
+{
+    static char name[4096];
+    char perms[8];
+    maps_line(addr, perms, name, sizeof name);
+    return name;
 }
 
 long x86_call2(const void *p, long a, long b)

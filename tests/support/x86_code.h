@@ -33,6 +33,8 @@ void x86_unmap(void *p, size_t size);
 
 /* The permissions /proc/self/maps shows for addr ("r-xp"), or "" if unmapped. */
 const char *x86_perms_at(uintptr_t addr);
+/* The name /proc/self/maps shows for addr's mapping ("" for anonymous memory or unmapped). */
+const char *x86_mapping_name(uintptr_t addr);
 
 /* Call code at p as long f(long, long). */
 long x86_call2(const void *p, long a, long b);
