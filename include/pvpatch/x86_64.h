@@ -135,6 +135,24 @@ int pvp_x86_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br
 int pvp_x86_restartable(const uint8_t *code, size_t len, uint64_t addr, size_t *bad,
                         const char **why);
 
+/* Virtualization-sensitive instructions (src/arch/x86_64/sensitive.c). */
+enum pvp_x86_sensitive {
+    PVP_X86_SENS_NONE = 0,
+    PVP_X86_SENS_PRIVILEGED,   /* ring 0 only: mov to cr, wrmsr, hlt, invlpg, ... */
+    PVP_X86_SENS_IF,           /* cli, sti */
+    PVP_X86_SENS_FLAGS,        /* pushf, popf: IF and IOPL read or silently kept */
+    PVP_X86_SENS_IO,           /* in, out, ins, outs */
+    PVP_X86_SENS_TABLES,       /* sgdt, sidt, sldt, str: the host's tables */
+    PVP_X86_SENS_STATUS,       /* smsw */
+    PVP_X86_SENS_SEGMENT,      /* lar, lsl, verr, verw */
+    PVP_X86_SENS_IRET,         /* iret */
+    PVP_X86_SENS_COUNT
+};
+/* The class of the instruction at code (0 for none or undecodable bytes). */
+unsigned pvp_x86_sensitive_class(const uint8_t *code, size_t avail);
+/* The class's name, for messages ("privileged", "interrupt flag", ...). */
+const char *pvp_x86_sensitive_name(unsigned cls);
+
 #ifdef __cplusplus
 }
 #endif
