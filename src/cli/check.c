@@ -19,7 +19,7 @@
 
 #include "cli/check.h"
 #include "cli/cli.h"
-#include "pvpatch/ia64.h"
+#include "cli/target.h"
 
 enum check_rule { RULE_LAYOUT, RULE_RAW, RULE_ABSOLUTE, RULE_RANGE, RULE_MODE, RULE_DANGLING, RULE_POINTER };
 static const char *const rule_names[] = {
@@ -39,6 +39,7 @@ typedef struct checker {
     cli_image *ci;
     const pvp_image *img;
     const pvp_arch *arch;
+    const cli_target *t;                 /* the architecture's row (target.h) */
     int object;                          /* a relocatable object, laid out by check_object.c */
     unsigned mode;                       /* --mode's id, 0 without */
     pvp_site *sites;
@@ -48,7 +49,7 @@ typedef struct checker {
     unsigned char *skip;                 /* per instance: layout too broken to read the code */
     finding *list;
     size_t n, cap;
-    uint64_t bundles;                    /* bundles of instance code checked */
+    uint64_t units;                      /* code units of instances checked */
     int failed;
     char err[PVP_ERR_SIZE];
 } checker;
@@ -123,37 +124,59 @@ static const char *mode_name(const checker *c, unsigned id, char *buf, size_t si
 
 /* ---- Code --------------------------------------------------------------- */
 
-/* Decode one slot of the bundle at addr and print it; 0, or -1 if there is no bundle there. */
-static int slot_text(const checker *c, uint64_t addr, unsigned slot, char *buf, size_t size)
+/* The length of the code unit at addr (the arch's scan); 0 if there is none. */
+static size_t unit_len(const checker *c, uint64_t addr, uint64_t end)
 {
-    const uint8_t *bytes = pvp_image_at(c->img, addr, PVP_IA64_BUNDLE_SIZE);
-    pvp_ia64_bundle b;
-    pvp_ia64_insn in;
-    buf[0] = '\0';
-    if (!bytes || pvp_ia64_bundle_unpack(bytes, &b) != PVP_OK || pvp_ia64_decode(&b, slot, &in) != PVP_OK)
-        return -1;
-    pvp_ia64_print(&in, addr, buf, size);
-    return 0;
+    const uint8_t *code = pvp_image_at(c->img, addr, 1);
+    const pvp_range *r = code ? pvp_image_range(c->img, addr) : NULL;
+    pvp_pcrel ops[PVP_MAX_PCREL];
+    unsigned nops;
+    size_t len = 0;
+    if (!r)
+        return 0;
+    uint64_t avail = r->addr + r->size - addr;
+    if (end > addr && end - addr < avail)
+        avail = end - addr;
+    return c->arch->scan(code, (size_t)avail, addr, &len, ops, &nops, NULL) == PVP_OK ? len : 0;
 }
 
-/* The first instruction of [addr, end) that is not a nop, printed; its bundle and slot. */
+/* The instructions of the unit at addr; their count (0 if there is no unit). */
+static unsigned unit_insns(const checker *c, uint64_t addr, cli_insn out[3])
+{
+    size_t len = unit_len(c, addr, 0);
+    return len ? c->t->insns(pvp_image_at(c->img, addr, len), len, addr, out) : 0;
+}
+
+/* Print the instruction at sub (slot) of the unit at addr; 0, or -1 if there is none. */
+static int slot_text(const checker *c, uint64_t addr, int slot, char *buf, size_t size)
+{
+    cli_insn in[3];
+    unsigned n = unit_insns(c, addr, in);
+    buf[0] = '\0';
+    for (unsigned k = 0; k < n; k++)
+        if (in[k].sub == slot || n == 1) {
+            snprintf(buf, size, "%s", in[k].text);
+            return 0;
+        }
+    return -1;
+}
+
+/* The first instruction of [addr, end) that is not a nop, printed; its unit and slot. */
 static void first_insn(const checker *c, uint64_t addr, uint64_t end, uint64_t *at, int *slot, char *buf,
                        size_t size)
 {
     *at = addr, *slot = -1, buf[0] = '\0';
-    for (uint64_t a = addr; a < end; a += PVP_IA64_BUNDLE_SIZE) {
-        const uint8_t *bytes = pvp_image_at(c->img, a, PVP_IA64_BUNDLE_SIZE);
-        pvp_ia64_bundle b;
-        if (!bytes || pvp_ia64_bundle_unpack(bytes, &b) != PVP_OK)
+    for (uint64_t a = addr, len; a < end; a += len) {
+        cli_insn in[3];
+        if (!(len = unit_len(c, a, end)))
             return;
-        for (unsigned s = 0; s < 3; s++) {
-            pvp_ia64_insn in;
-            if (pvp_ia64_decode(&b, s, &in) != PVP_OK || !in.op || (in.op->flags & PVP_IA64_F_NOP))
-                continue;
-            *at = a, *slot = (int)s;
-            pvp_ia64_print(&in, a, buf, size);
-            return;
-        }
+        unsigned n = c->t->insns(pvp_image_at(c->img, a, len), (size_t)len, a, in);
+        for (unsigned k = 0; k < n; k++)
+            if (!in[k].nop) {
+                *at = a, *slot = in[k].sub;
+                snprintf(buf, size, "%s", in[k].text);
+                return;
+            }
     }
 }
 
@@ -193,14 +216,12 @@ static int load_fixups(checker *c)
     return 0;
 }
 
-/* Is a fixup of one of these kinds recorded for the address load in the bundle at addr? */
-static int load_recorded(const checker *c, uint64_t bundle)
+/* Is a self or vtop fixup recorded for the address load of the unit at addr? */
+static int load_recorded(const checker *c, uint64_t unit)
 {
     for (size_t k = 0; k < c->nfixups; k++) {
         const pvp_fixup *f = &c->fixups[k];
-        /* GNU as tags a movl with slot 1 (its L half) or 2: both name it. */
-        if ((f->kind == PVP_FIX_SELF_MOVL || f->kind == PVP_FIX_VTOP_MOVL) &&
-            (f->where == bundle + 1 || f->where == bundle + 2))
+        if ((f->kind == PVP_FIX_SELF_MOVL || f->kind == PVP_FIX_VTOP_MOVL) && c->t->fixup_names(f->where, unit))
             return 1;
     }
     return 0;
@@ -313,7 +334,7 @@ static int power_of_two(uint64_t v)
 static void check_slot_alignment(checker *c, const pvp_instance *i)
 {
     char at[96];
-    if (!power_of_two(i->slot_size))
+    if (!c->t->aligned_slots || !power_of_two(i->slot_size))
         return;
     if (!c->object) {
         if (i->canonical % i->slot_size)
@@ -342,8 +363,9 @@ static void check_instance_layout(checker *c, size_t k)
     char a[96], b[96];
     if (i->copy % align || i->canonical % align || i->size % align || !i->size) {
         add_finding(c, i->copy, -1, RULE_LAYOUT, NULL,
-                    "instance %s: copy %s, canonical %s or size 0x%llx is not a whole number of bundles", i->name,
-                    where(c, i->copy, a, sizeof a), where(c, i->canonical, b, sizeof b), (unsigned long long)i->size);
+                    "instance %s: copy %s, canonical %s or size 0x%llx is not a whole number of %s", i->name,
+                    where(c, i->copy, a, sizeof a), where(c, i->canonical, b, sizeof b), (unsigned long long)i->size,
+                    c->t->layout_unit);
         c->skip[k] = 1;
         return;
     }
@@ -396,63 +418,65 @@ static void check_layout(checker *c)
 
 /* ---- Rule raw-sensitive ----------------------------------------------------- */
 
-/* Mark the bundles of an instance that are not loose code: those of a
+/* Mark the bytes of an instance that are not loose code: those of a
  * recorded site (1), and its data (2: DATA ranges, PTR64 words). */
-static unsigned char *site_bundles(const checker *c, const pvp_instance *i)
+static unsigned char *site_bytes(const checker *c, const pvp_instance *i)
 {
-    size_t nb = (size_t)(i->size / PVP_IA64_BUNDLE_SIZE);
+    size_t nb = (size_t)i->size;
     unsigned char *in_site = calloc(nb ? nb : 1, 1);
     for (size_t k = 0; in_site && k < c->nsites; k++) {
         const pvp_site *s = &c->sites[k];
         if (!inside(i, s->addr))
             continue;
-        for (uint64_t b = (s->addr - i->copy) / PVP_IA64_BUNDLE_SIZE; b < nb && b * 16 < s->end - i->copy; b++)
+        for (uint64_t b = s->addr - i->copy; b < nb && b < s->end - i->copy; b++)
             in_site[b] = 1;
         /* a split site's code out of line (a block's bodies: each mode's own) */
-        for (uint64_t b = (s->ool - i->copy) / PVP_IA64_BUNDLE_SIZE; s->ool && inside(i, s->ool) && b < nb &&
-                                                                        b * 16 < s->ool_end - i->copy; b++)
+        for (uint64_t b = s->ool - i->copy; s->ool && inside(i, s->ool) && b < nb && b < s->ool_end - i->copy; b++)
             in_site[b] = 1;
     }
     uint64_t start, end;
-    for (uint64_t off = 0; in_site && pvp_fixup_data_range(c->img, i, off, PVP_IA64_BUNDLE_SIZE, &start, &end);
+    for (uint64_t off = 0; in_site && pvp_fixup_data_range(c->img, i, off, c->arch->insn_align, &start, &end);
          off = end)
-        for (uint64_t b = start / PVP_IA64_BUNDLE_SIZE; b < end / PVP_IA64_BUNDLE_SIZE && b < nb; b++)
+        for (uint64_t b = start; b < end && b < nb; b++)
             in_site[b] = 2;
     return in_site;
+}
+
+/* Count the code units of size bytes at addr, as check_raw_sensitive would
+ * (for the summary, when a mode runs that code as it is). */
+static void count_units(checker *c, uint64_t addr, uint64_t size)
+{
+    for (uint64_t off = 0, len; off < size; off += len, c->units++)
+        if (!(len = unit_len(c, addr + off, addr + size)))
+            len = c->arch->insn_align ? c->arch->insn_align : 1;
 }
 
 /* Every sensitive instruction of an instance's code must be in a site. */
 static void check_raw_sensitive(checker *c, const pvp_instance *i, uint64_t at)
 {
-    unsigned char *in_site = site_bundles(c, i);
+    unsigned char *in_site = site_bytes(c, i);
     if (!in_site) {
         fail(c, i->copy, "out of memory");
         return;
     }
-    size_t nb = (size_t)(i->size / PVP_IA64_BUNDLE_SIZE);
-    for (size_t k = 0; k < nb && !c->failed; k++) {
-        uint64_t addr = at + k * PVP_IA64_BUNDLE_SIZE;
-        pvp_ia64_bundle b;
-        if (in_site[k] == 2)
-            continue;                      /* data: never run */
-        if (pvp_ia64_bundle_unpack(pvp_image_at(c->img, addr, PVP_IA64_BUNDLE_SIZE), &b) != PVP_OK) {
-            fail(c, addr, "reserved template 0x%x in instance %s: not IA-64 code", b.tmpl, i->name);
+    for (uint64_t off = 0, len; off < i->size && !c->failed; off += len) {
+        uint64_t addr = at + off;
+        if (in_site[off] == 2) {               /* data: never run */
+            len = 1;
+            continue;
+        }
+        if (!(len = unit_len(c, addr, at + i->size))) {
+            fail(c, addr, "cannot decode the code of instance %s as %s code", i->name, c->t->name);
             break;
         }
-        for (unsigned s = 0; s < 3 && !in_site[k]; s++) {
-            pvp_ia64_insn in;
-            if (pvp_ia64_decode(&b, s, &in) != PVP_OK || in.unit == PVP_IA64_UNIT_L)
-                continue;
-            unsigned cls = pvp_ia64_sensitive_class(&in);
-            if (!cls)
-                continue;
-            char text[160];
-            pvp_ia64_print(&in, addr, text, sizeof text);
-            add_finding(c, addr, (int)s, RULE_RAW, text, "%s in instance %s, outside every pv operation site",
-                        pvp_ia64_sensitive_name(cls), i->name);
-        }
+        c->units++;
+        cli_insn in[3];
+        unsigned n = in_site[off] ? 0 : c->t->insns(pvp_image_at(c->img, addr, len), (size_t)len, addr, in);
+        for (unsigned k = 0; k < n; k++)
+            if (in[k].sensitive)
+                add_finding(c, addr, in[k].sub, RULE_RAW, in[k].text, "%s in instance %s, outside every pv "
+                            "operation site", c->t->sensitive_name(in[k].sensitive), i->name);
     }
-    c->bundles += nb;
     free(in_site);
 }
 
@@ -485,83 +509,91 @@ static void check_site_modes(checker *c, const pvp_instance *i, uint64_t at)
 static void check_reach(checker *c, const pvp_instance *i)
 {
     uint64_t dstart = 0, dend = 0;
-    for (uint64_t off = 0; off < i->size && !c->failed; off += PVP_IA64_BUNDLE_SIZE) {
+    for (uint64_t off = 0, len; off < i->size && !c->failed; off += len) {
         if (off >= dend)
-            pvp_fixup_data_range(c->img, i, off, PVP_IA64_BUNDLE_SIZE, &dstart, &dend);
-        if (off >= dstart)
-            continue;                      /* data: copied as it is */
+            pvp_fixup_data_range(c->img, i, off, c->arch->insn_align, &dstart, &dend);
+        if (off >= dstart) {
+            len = dend - off;              /* data: copied as it is */
+            continue;
+        }
         const uint8_t *code = pvp_image_at(c->img, i->copy + off, i->size - off);
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned nops;
-        size_t len;
-        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &len, ops, &nops, NULL) != PVP_OK ||
-            len != PVP_IA64_BUNDLE_SIZE) {
+        size_t ulen;
+        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &ulen, ops, &nops, NULL) != PVP_OK ||
+            !ulen || ulen > 16) {
             fail(c, i->copy + off, "cannot decode the code of instance %s", i->name);
             return;
         }
+        len = ulen;
         for (unsigned k = 0; k < nops; k++) {
-            uint8_t scratch[PVP_IA64_BUNDLE_SIZE];
+            uint8_t scratch[16];
             uint64_t from = i->canonical + off;
             if (inside(i, ops[k].target))
                 continue;
-            memcpy(scratch, code, sizeof scratch);
-            if (c->arch->retarget(scratch, sizeof scratch, from, &ops[k], ops[k].target) == PVP_OK)
+            memcpy(scratch, code, ulen);
+            if (c->arch->retarget(scratch, ulen, from, &ops[k], ops[k].target) == PVP_OK)
                 continue;
             int64_t d = (int64_t)(ops[k].target - from);
             char text[160];
             slot_text(c, i->copy + off, ops[k].sub, text, sizeof text);
-            add_finding(c, i->copy + off, ops[k].sub, RULE_RANGE, text,
-                        "%s operand reaches 0x%llx, outside instance %s; installed at 0x%llx it is %s0x%llx away, "
-                        "which does not fit its %u-bit field (in bundles)", c->arch->form_names[ops[k].form],
+            add_finding(c, i->copy + off, c->t->machine == cli_target_ia64.machine ? ops[k].sub : -1, RULE_RANGE,
+                        text, "%s operand reaches 0x%llx, outside instance %s; installed at 0x%llx it is %s0x%llx "
+                        "away, which does not fit its %u-bit field (in %s)", c->arch->form_names[ops[k].form],
                         (unsigned long long)ops[k].target, i->name, (unsigned long long)from, d < 0 ? "-" : "+",
-                        (unsigned long long)(d < 0 ? -(uint64_t)d : (uint64_t)d), ops[k].bits);
+                        (unsigned long long)(d < 0 ? -(uint64_t)d : (uint64_t)d), ops[k].bits,
+                        c->t->machine == cli_target_ia64.machine ? "bundles" : "bytes");
         }
     }
 }
 
 /* ---- Rule unrecorded-absolute --------------------------------------------------- */
 
-/* Linked images: every movl that loads an address inside a moving copy. */
-static void check_movl_range(checker *c, const pvp_range *r)
+/* Linked images: every load immediate (movl, movabs) of an address inside a moving copy. */
+static void check_load_range(checker *c, const pvp_range *r)
 {
-    uint64_t first = (r->addr + 15) & ~(uint64_t)15;
-    for (uint64_t a = first; a + PVP_IA64_BUNDLE_SIZE <= r->addr + r->size; a += PVP_IA64_BUNDLE_SIZE) {
-        pvp_ia64_bundle b;
+    uint64_t align = c->arch->insn_align ? c->arch->insn_align : 1;
+    uint64_t first = r->addr + (align - r->addr % align) % align;
+    for (uint64_t a = first, len; a < r->addr + r->size; a += len) {
         uint64_t imm;
-        unsigned reg;
-        if (pvp_ia64_bundle_unpack(r->bytes + (a - r->addr), &b) != PVP_OK ||
-            pvp_ia64_template_info(b.tmpl)->units[2] != PVP_IA64_UNIT_X ||
-            pvp_ia64_movl_get(&b, 2, &imm, &reg) != PVP_OK)
+        int slot;
+        if (!(len = unit_len(c, a, 0))) {
+            len = align;                   /* not code: a linear sweep steps over it */
+            continue;
+        }
+        if (!c->t->load_imm(r->bytes + (a - r->addr), (size_t)len, &imm, &slot))
             continue;
         const pvp_instance *t = copy_at(c, imm), *here = copy_at(c, a);
         if (!t || load_recorded(c, a) || (here && !moves_inst(c, here)))
             continue;                      /* code in a copy that does not run (installed, or never) is dead */
         char text[160];
-        slot_text(c, a, 2, text, sizeof text);
+        slot_text(c, a, slot, text, sizeof text);
         if (moves_inst(c, t))
-            add_finding(c, a, 2, RULE_ABSOLUTE, text,
-                        "movl loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self "
-                        "or vtop fixup names it", (unsigned long long)imm, t->name, (unsigned long long)t->copy,
-                        (unsigned long long)t->canonical);
+            add_finding(c, a, slot, RULE_ABSOLUTE, text,
+                        "%s loads 0x%llx, inside instance %s (copy 0x%llx, moved to 0x%llx at install), and no self "
+                        "or vtop fixup names it", c->t->load_name, (unsigned long long)imm, t->name,
+                        (unsigned long long)t->copy, (unsigned long long)t->canonical);
         else if (t->flags & PVP_INSTANCE_F_INSTALLED)
-            add_finding(c, a, 2, RULE_ABSOLUTE, text,
-                        "movl loads 0x%llx, inside the copy of installed instance %s, which is freed after boot (its "
-                        "code is at 0x%llx now), and no self or vtop fixup named it", (unsigned long long)imm, t->name,
-                        (unsigned long long)(imm - t->copy + t->canonical));
+            add_finding(c, a, slot, RULE_ABSOLUTE, text,
+                        "%s loads 0x%llx, inside the copy of installed instance %s, which is freed after boot (its "
+                        "code is at 0x%llx now), and no self or vtop fixup named it", c->t->load_name,
+                        (unsigned long long)imm, t->name, (unsigned long long)(imm - t->copy + t->canonical));
         else
-            add_finding(c, a, 2, RULE_ABSOLUTE, text,
-                        "movl loads 0x%llx, inside the copy of instance %s, which is not installed and is freed after "
-                        "boot", (unsigned long long)imm, t->name);
+            add_finding(c, a, slot, RULE_ABSOLUTE, text,
+                        "%s loads 0x%llx, inside the copy of instance %s, which is not installed and is freed after "
+                        "boot", c->t->load_name, (unsigned long long)imm, t->name);
     }
 }
 
-/* Objects: every IMM64 (movl) or DIR64 (data8) relocation to a moving instance. */
+/* Objects: every relocation of a load immediate (IA-64 IMM64: movl; x86-64
+ * R_X86_64_64 in code: movabs) or of a 64-bit word (DIR64LSB, R_X86_64_64
+ * in data) to a moving instance. */
 static void check_relocation(checker *c, const pvp_reloc *r)
 {
     const pvp_file *f = c->ci->file;
     const pvp_section *s = pvp_file_section_by_index(f, r->section);
     uint64_t target;
-    if ((r->type != R_IA64_IMM64 && r->type != R_IA64_DIR64LSB) || !s || !(s->flags & SHF_ALLOC) ||
+    if ((r->type != c->t->reloc_load && r->type != c->t->reloc_word) || !s || !(s->flags & SHF_ALLOC) ||
         (strncmp(s->name, ".pvpatch.", 9) == 0 && !(s->flags & SHF_EXECINSTR)))
         return;                 /* records point into instances by design */
     if (check_object_target(f, r, &target) != 0) {
@@ -574,15 +606,18 @@ static void check_relocation(checker *c, const pvp_reloc *r)
     if (!t)
         return;
     check_object_name(f, target, sym, sizeof sym);
-    if (r->type == R_IA64_IMM64) {
-        uint64_t bundle = at & ~(uint64_t)15;
-        if (load_recorded(c, bundle))
+    if (r->type == c->t->reloc_load && (s->flags & SHF_EXECINSTR)) {
+        uint64_t unit = c->t->reloc_unit(at);
+        cli_insn in[3];
+        unsigned n = unit_insns(c, unit, in);
+        int slot = n ? in[n - 1].sub : -1;     /* the load is the unit's last instruction (movl in slot 2) */
+        if (load_recorded(c, unit))
             return;
-        slot_text(c, bundle, 2, text, sizeof text);
-        add_finding(c, bundle, 2, RULE_ABSOLUTE, text,
-                    "movl loads %s, inside instance %s (moved at install), and no self or vtop fixup names it", sym,
-                    t->name);
-    } else if (!word_recorded(c, at)) {
+        slot_text(c, unit, slot, text, sizeof text);
+        add_finding(c, unit, slot, RULE_ABSOLUTE, text,
+                    "%s loads %s, inside instance %s (moved at install), and no self or vtop fixup names it",
+                    c->t->load_name, sym, t->name);
+    } else if (r->type == c->t->reloc_word && !word_recorded(c, at)) {
         snprintf(text, sizeof text, "data8 %s", sym);
         add_finding(c, at, -1, RULE_ABSOLUTE, text,
                     "8-byte pointer into instance %s (moved at install), and no ptr64 fixup names it", t->name);
@@ -607,24 +642,25 @@ static void check_relative_relocation(checker *c, const pvp_reloc *r)
 {
     const pvp_file *f = c->ci->file;
     const pvp_section *s = pvp_file_section_by_index(f, r->section);
-    int self = r->type == R_IA64_PCREL32LSB || r->type == R_IA64_PCREL64LSB;
-    int seg = r->type == R_IA64_SEGREL32LSB || r->type == R_IA64_SEGREL64LSB;
+    const cli_target *ct = c->t;
+    int self = r->type && (r->type == ct->reloc_self32 || r->type == ct->reloc_self64);
+    int seg = r->type && (r->type == ct->reloc_seg32 || r->type == ct->reloc_seg64);
     uint64_t target;
     if ((!self && !seg) || !s || !(s->flags & SHF_ALLOC) || check_object_target(f, r, &target) != 0)
         return;                 /* (these are data relocations, in code sections too: words inside an instance) */
     uint64_t at = check_object_addr(s->index, r->offset);
     const pvp_instance *t = seg ? moving_instance_at(c, target) : moves_apart(c, at, target);
     char text[160], sym[128];
-    if (!t || (r->type == R_IA64_PCREL32LSB && rel32_recorded(c, at)))
+    if (!t || (r->type == ct->reloc_self32 && rel32_recorded(c, at)))
         return;
     check_object_name(f, target, sym, sizeof sym);
-    snprintf(text, sizeof text, "data%d %s%s", r->type == R_IA64_PCREL32LSB || r->type == R_IA64_SEGREL32LSB ? 4 : 8,
+    snprintf(text, sizeof text, "data%d %s%s", r->type == ct->reloc_self32 || r->type == ct->reloc_seg32 ? 4 : 8,
              seg ? "@segrel " : "", sym);
     if (seg)
         add_finding(c, at, -1, RULE_POINTER, text,
                     "segment-relative word (an unwind entry) into instance %s, which moves at install: no record "
                     "re-bases it (build the copies without unwind info)", t->name);
-    else if (r->type == R_IA64_PCREL64LSB)
+    else if (r->type == ct->reloc_self64)
         add_finding(c, at, -1, RULE_POINTER, text,
                     "8-byte self-relative word that instance %s moves apart from its target: no record kind "
                     "re-bases it (use a 4-byte word with PVP_DATA4_REL)", t->name);
@@ -662,7 +698,7 @@ static void check_relative_tables(checker *c)
     }
 }
 
-/* Rule unrecorded-absolute: relocations in objects, movl immediates in images. */
+/* Rule unrecorded-absolute: relocations in objects, load immediates in images. */
 static void check_absolute(checker *c)
 {
     if (c->object) {
@@ -675,7 +711,7 @@ static void check_absolute(checker *c)
     check_relative_tables(c);
     for (size_t r = 0; r < c->img->nranges; r++)
         if (c->img->ranges[r].flags & PVP_RANGE_EXEC)
-            check_movl_range(c, &c->img->ranges[r]);
+            check_load_range(c, &c->img->ranges[r]);
 }
 
 /* ---- Rule dangling-reference ----------------------------------------------------- */
@@ -695,7 +731,7 @@ static void check_dangling(checker *c)
     pvp_verify_references(c->img, c->arch, c->ci->set, c->ci->count, mm, max, &n);
     for (size_t k = 0; k < n && k < max; k++) {
         char text[160];
-        slot_text(c, mm[k].addr, (unsigned)mm[k].sub, text, sizeof text);
+        slot_text(c, mm[k].addr, mm[k].sub, text, sizeof text);
         add_finding(c, mm[k].addr, mm[k].sub, RULE_DANGLING, text,
                     strcmp(mm[k].what, "freed") == 0
                         ? "branches to 0x%llx, inside an instance copy that is freed after boot"
@@ -744,9 +780,9 @@ static int block_jumps_here(const checker *c, const pvp_site *s, uint64_t at)
     pvp_pcrel ops[PVP_MAX_PCREL];
     unsigned n;
     size_t len;
-    const uint8_t *code = pvp_image_at(c->img, at, PVP_IA64_BUNDLE_SIZE);
+    const uint8_t *code = pvp_image_at(c->img, at, s->end - at);
     uint64_t body = s->ool + (at - s->addr);
-    if (!code || c->arch->scan(code, PVP_IA64_BUNDLE_SIZE, at, &len, ops, &n, NULL))
+    if (!code || c->arch->scan(code, (size_t)(s->end - at), at, &len, ops, &n, NULL))
         return 0;
     for (unsigned k = 0; k < n; k++)
         if (ops[k].target == body)
@@ -777,19 +813,19 @@ static void check_wrong_mode(checker *c, unsigned want)
         int slot;
         char text[160], opname[PVP_NAME_LEN + 1];
         first_insn(c, at, at + (s->end - s->addr), &bundle, &slot, text, sizeof text);
+        const char *op = cli_op_name(c->ci, s->op, opname, sizeof opname);
         if (s->form == PVP_FORM_BLOCK)
             add_finding(c, bundle, slot, RULE_MODE, text, "block %s at 0x%llx does not jump to its body of mode %s",
-                        cli_op_name(c->ci, s->op, opname, sizeof opname), (unsigned long long)at,
-                        mode_name(c, want, m2, sizeof m2));
+                        op, (unsigned long long)at, mode_name(c, want, m2, sizeof m2));
         else if (form == PVP_FORM_C)
-            add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx calls through pv_cpu_asm_ops, whose "
-                        "entry holds 0x%llx (%s), not the stub of mode %s", cli_op_name(c->ci, s->op, opname, sizeof opname),
-                        (unsigned long long)at, (unsigned long long)entry,
+            add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx calls through %s, whose entry holds "
+                        "0x%llx (%s), not the stub of mode %s", op, (unsigned long long)at,
+                        c->t->live_table, (unsigned long long)entry,
                         mode == UINT32_MAX ? "a stub of no mode" : mode_name(c, mode, m1, sizeof m1),
                         mode_name(c, want, m2, sizeof m2));
         else
             add_finding(c, bundle, slot, RULE_MODE, text, "site %s at 0x%llx holds form %s code of mode %s, not %s",
-                        cli_op_name(c->ci, s->op, opname, sizeof opname), (unsigned long long)at, pvp_form_name(form),
+                        op, (unsigned long long)at, pvp_form_name(form),
                         mode_name(c, mode, m1, sizeof m1), mode_name(c, want, m2, sizeof m2));
     }
 }
@@ -826,7 +862,7 @@ static void check_instances(checker *c, unsigned mode)
             check_raw_sensitive(c, i, at);
             check_site_modes(c, i, at);
         } else {
-            c->bundles += i->size / PVP_IA64_BUNDLE_SIZE;
+            count_units(c, at, i->size);
         }
         /* In an object the canonical place is decided by the link: no distance to check. */
         if (!c->object && moves(c, k) && !c->failed)
@@ -877,8 +913,8 @@ static void print_text(FILE *out, const checker *c)
     if (c->n)
         fprintf(out, "%s: %zu finding(s)\n", path, c->n);
     else
-        fprintf(out, "%s: clean: %zu instance(s), %zu site(s), %llu bundle(s) of instance code checked\n", path,
-                c->ci->count, c->nsites, (unsigned long long)c->bundles);
+        fprintf(out, "%s: clean: %zu instance(s), %zu site(s), %llu %s(s) of instance code checked\n", path,
+                c->ci->count, c->nsites, (unsigned long long)c->units, c->t->units);
 }
 
 /* The section an address lies in, for JSON (NULL if none). */
@@ -964,7 +1000,8 @@ static int run_check(const cli_command *self, int argc, char **argv)
     if (open_input(path, &ci, &obj, &object, err, sizeof err))
         return cli_fail(err);
     uint32_t mode_id = 0;
-    checker c = { .ci = &ci, .img = object ? &obj.img : pvp_file_image(ci.file), .arch = &pvp_arch_ia64,
+    const cli_target *t = cli_target_for(pvp_file_machine(ci.file));
+    checker c = { .ci = &ci, .img = object ? &obj.img : pvp_file_image(ci.file), .arch = t->arch, .t = t,
                   .object = object };
     if (mode && cli_image_mode(&ci, mode, &mode_id, c.err, sizeof c.err) != 0)
         c.failed = 1;
@@ -988,28 +1025,29 @@ const cli_command cli_cmd_check = {
     "check",
     "check an image or object for raw sensitive code, unrecorded references, reach and layout",
     "usage: pvpatch check IMAGE|OBJECT [--mode MODE] [--json]\n\n"
-    "Checks an IA-64 ELF executable or relocatable object built with pvpatch's\n"
-    "records, without changing it. Rules:\n"
+    "Checks an IA-64 or x86-64 ELF executable or relocatable object built with\n"
+    "pvpatch's records, without changing it. Rules:\n"
     "  raw-sensitive        a virtualization-sensitive instruction in an instance's\n"
     "                       code outside every pv operation site; in a virtualized\n"
     "                       instance, a site holding A or B code of another mode.\n"
     "                       With --mode, only in the code that runs in MODE (none in\n"
     "                       native mode, which runs privileged code as it is)\n"
     "  unrecorded-absolute  an absolute reference into an instance that moves at\n"
-    "                       install with no fixup record: a movl immediate (images),\n"
-    "                       an IMM64 or DIR64 relocation (objects)\n"
+    "                       install with no fixup record: a movl or movabs immediate\n"
+    "                       (images), a relocation of one or of a 64-bit word (objects)\n"
     "  unrecorded-pointer   a table word relative to itself or to its segment that an\n"
     "                       install moves apart from what it points at, with no rel32\n"
     "                       fixup: PCREL32/64LSB and SEGREL32/64LSB (unwind)\n"
-    "                       relocations (objects), the words of .data..patch.* and\n"
-    "                       __mca_table (images)\n"
+    "                       relocations (IA-64 objects), the words of .data..patch.*\n"
+    "                       and __mca_table (images)\n"
     "  out-of-range         an IP-relative operand of a moving instance that cannot\n"
     "                       reach its target from the canonical place (images)\n"
     "  dangling-reference   code outside the copies branching into a copy freed after\n"
     "                       boot, or into a slot elsewhere than its start or an entry\n"
     "                       every instance declares (PVP_ENTRY) (images)\n"
     "  layout               instance size not its slot's, instances of one slot that\n"
-    "                       disagree, copies not on bundles, a power-of-two slot not\n"
+    "                       disagree, copies not on bundles (16-byte units), a\n"
+    "                       power-of-two slot not\n"
     "                       aligned to its size, overlapping instances\n"
     "  wrong-mode           (--mode MODE) a live site whose code is not MODE's\n\n"
     "  --mode MODE  also check every live site against MODE (a mode record's name\n"

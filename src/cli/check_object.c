@@ -8,6 +8,7 @@
  * section are the real ones, and a symbol defined elsewhere (the canonical
  * slot of a discardable instance) gets an address that no code has. */
 #include "cli/check.h"
+#include "cli/target.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -120,9 +121,11 @@ static int relocate_records(const pvp_file *f, check_object *o, char *err, size_
         if (!s || !(s->flags & SHF_ALLOC) || !s->bytes || !is_record_section(s))
             continue;
         uint64_t addr = check_object_addr(s->index, r->offset), value;
-        if (r->type != R_IA64_DIR64LSB) {
+        const cli_target *t = cli_target_for(pvp_file_machine(f));
+        if (r->type != t->reloc_word) {
             pvp_errorf(err, errsz, pvp_file_path(f), "%s+0x%llx: relocation type %u in a record section "
-                       "(only R_IA64_DIR64LSB is expected)", s->name, (unsigned long long)r->offset, r->type);
+                       "(only %s is expected)", s->name, (unsigned long long)r->offset, r->type,
+                       t->reloc_word_name);
             return -1;
         }
         if (check_object_target(f, r, &value) != 0) {

@@ -1,27 +1,36 @@
-/* pvpatch disasm: IA-64 bundles of an ELF file or a raw blob as text or JSON. */
+/* pvpatch disasm: the code of an ELF file or a raw blob as text or JSON:
+ * IA-64 bundles (the printer here), or x86-64 instructions (target_x86.c),
+ * by the file's row of the architecture table (target.h). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/target.h"
 #include "elf/elf_image.h"
 #include "pvpatch/ia64.h"
 
 static const char disasm_usage[] =
-    "usage: pvpatch disasm FILE [--section NAME] [--base ADDR] [--json] [-o OUT]\n"
+    "usage: pvpatch disasm FILE [--section NAME] [--base ADDR] [--machine ia64|x86-64] [--json]\n"
+    "                      [-o OUT]\n"
     "\n"
-    "Disassemble the IA-64 bundles of FILE: an ELF object or executable (every\n"
-    "executable section, or only NAME), or any other file as raw bundles.\n"
+    "Disassemble the code of FILE: an IA-64 or x86-64 ELF object or executable\n"
+    "(every executable section, or only NAME; the ELF header says which\n"
+    "architecture), or any other file as raw code (IA-64 bundles unless\n"
+    "--machine x86-64).\n"
     "\n"
     "  --section NAME  only this section of an ELF file\n"
     "  --base ADDR     address of the first byte (raw files: default 0; ELF: only\n"
     "                  when one section is shown); decimal or 0x-hex, 16-aligned\n"
+    "                  for IA-64\n"
+    "  --machine M     the architecture of a raw file: ia64 (default) or x86-64\n"
     "  --json          JSON instead of text (see docs/disasm-json.md)\n"
     "  -o, --output OUT  write to OUT (atomically) instead of standard output\n"
     "\n"
     "Exit status: 0 ok; 2 bad input (one line on stderr: FILE: offset 0x..: reason)\n"
-    "or bad usage. A reserved template anywhere is bad input.\n";
+    "or bad usage. A reserved template (IA-64) or bytes that are no instruction\n"
+    "(x86-64) anywhere are bad input.\n";
 
 /* ---- Decoding one bundle ------------------------------------------------ */
 
@@ -342,75 +351,44 @@ static void print_labels(FILE *out, symbol_view *v, uint64_t addr)
 
 typedef struct disasm_job {
     const pvp_file *file;
+    const cli_target *t;
     FILE *out;
     int json;
-    size_t nbundles;        /* printed so far, across sections (JSON commas) */
+    size_t nunits;          /* printed so far, across sections (JSON commas) */
     char err[PVP_ERR_SIZE];
 } disasm_job;
 
-static int check_section_shape(disasm_job *job, const pvp_section *s, uint64_t addr)
-{
-    const char *path = pvp_file_path(job->file);
-    if (addr & 15) {
-        pvp_errorf_at(job->err, sizeof job->err, path, s->offset,
-                      "section %s starts at 0x%llx, not on a 16-byte bundle boundary", s->name,
-                      (unsigned long long)addr);
-        return -1;
-    }
-    if (s->size % PVP_IA64_BUNDLE_SIZE) {
-        pvp_errorf_at(job->err, sizeof job->err, path, s->offset + s->size - s->size % 16,
-                      "%s%s%slength 0x%llx is not a multiple of 16 (a bundle is 16 bytes)",
-                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : "section ",
-                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : s->name,
-                      pvp_file_kind_of(job->file) == PVP_FILE_RAW ? "" : ": ",
-                      (unsigned long long)s->size);
-        return -1;
-    }
-    if (addr + s->size < addr && addr + s->size != 0) {
-        pvp_errorf(job->err, sizeof job->err, path, "section %s at 0x%llx wraps past the end of "
-                   "the address space", s->name, (unsigned long long)addr);
-        return -1;
-    }
-    return 0;
-}
-
-/* A section can be shown if its shape is right and no bundle has a reserved
- * template: checked before anything is printed, so that output is streamed
- * and bad input still prints nothing. */
+/* A section can be shown if it does not wrap and its architecture's check
+ * passes (IA-64: bundle alignment, no reserved template; x86-64: every byte
+ * in an instruction): checked before anything is printed, so that output is
+ * streamed and bad input still prints nothing. */
 static int check_section(disasm_job *job, const pvp_section *s, uint64_t addr)
 {
-    if (check_section_shape(job, s, addr) != 0)
+    if (addr + s->size < addr && addr + s->size != 0) {
+        pvp_errorf(job->err, sizeof job->err, pvp_file_path(job->file), "section %s at 0x%llx wraps past the "
+                   "end of the address space", s->name, (unsigned long long)addr);
         return -1;
-    for (uint64_t off = 0; off < s->size; off += PVP_IA64_BUNDLE_SIZE) {
-        unsigned tmpl = s->bytes[off] & 31u;
-        if (pvp_ia64_template_info(tmpl)->reserved) {
-            pvp_errorf_at(job->err, sizeof job->err, pvp_file_path(job->file), s->offset + off,
-                          "reserved template 0x%02x in the bundle at 0x%llx", tmpl,
-                          (unsigned long long)(addr + off));
-            return -1;
-        }
     }
-    return 0;
+    return job->t->disasm_check(job->file, s, addr, job->err, sizeof job->err);
 }
 
-/* Print a checked section: its bundles, and for text its labels. */
+/* Print a checked section: its code units, and for text its labels. */
 static void disasm_section(disasm_job *job, const pvp_section *s, uint64_t addr)
 {
     int elf = pvp_file_kind_of(job->file) != PVP_FILE_RAW;
     symbol_view syms = job->json ? (symbol_view){ NULL, 0, 0 } : section_symbols(job->file, s, addr);
     if (!job->json && elf)
-        fprintf(job->out, "%ssection %s:\n", job->nbundles ? "\n" : "", s->name);
-    for (uint64_t off = 0; off < s->size; off += PVP_IA64_BUNDLE_SIZE) {
-        disasm_bundle b;
-        disasm_decode(s->bytes + off, addr + off, &b);      /* templates are checked */
+        fprintf(job->out, "%ssection %s:\n", job->nunits ? "\n" : "", s->name);
+    for (uint64_t off = 0; off < s->size; job->nunits++) {
+        const uint8_t *code = s->bytes + off;
+        size_t avail = (size_t)(s->size - off);
         if (job->json) {
-            fputs(job->nbundles ? ",\n" : "\n", job->out);
-            disasm_print_json(job->out, &b, elf ? s->name : NULL);
+            fputs(job->nunits ? ",\n" : "\n", job->out);
+            off += job->t->disasm_json(job->out, code, avail, addr + off, elf ? s->name : NULL);
         } else {
-            print_labels(job->out, &syms, b.addr);
-            disasm_print_text(job->out, &b, syms.n ? name_of : NULL, &syms);
+            print_labels(job->out, &syms, addr + off);
+            off += job->t->disasm_text(job->out, code, avail, addr + off, syms.n ? name_of : NULL, &syms);
         }
-        job->nbundles++;
     }
     free(syms.syms);
 }
@@ -492,18 +470,20 @@ static int print_section(disasm_job *job, const pvp_section *s, uint64_t addr)
 static void disasm_all(disasm_job *job, const pvp_section *only, int has_base, uint64_t base)
 {
     if (job->json)
-        fputs("{\"bundles\":[", job->out);
+        fprintf(job->out, "{\"%s\":[", job->t->disasm_key);
     each_section(job, only, has_base, base, print_section);
     if (job->json)
-        fputs(job->nbundles ? "\n]}\n" : "]}\n", job->out);
+        fputs(job->nunits ? "\n]}\n" : "]}\n", job->out);
 }
 
 static int run_disasm(const cli_command *self, int argc, char **argv)
 {
     const char *file = NULL, *base_arg = NULL, *section = NULL, *json = NULL, *output = NULL;
+    const char *machine = NULL;
     const cli_option opts[] = {
         { "--base", NULL, 1, &base_arg },
         { "--section", NULL, 1, &section },
+        { "--machine", NULL, 1, &machine },
         { "--json", NULL, 0, &json },
         { "--output", "-o", 1, &output },
     };
@@ -513,16 +493,23 @@ static int run_disasm(const cli_command *self, int argc, char **argv)
     uint64_t base = 0;
     if (base_arg && cli_parse_u64(base_arg, &base) != 0)
         return cli_usage_error(self, "--base '%s' is not a number", base_arg);
-    if (base & 15)
-        return cli_usage_error(self, "--base 0x%llx is not 16-byte aligned",
-                               (unsigned long long)base);
 
     disasm_job job = { .json = json != NULL };
     job.file = pvp_file_open(file, job.err, sizeof job.err);
     if (!job.file)
         return cli_fail(job.err);
-    const pvp_section *only;
-    int rc = choose_sections(self, &job, section, base_arg != NULL, &only);
+    job.t = cli_target_of(job.file, machine, job.err, sizeof job.err);
+    if (job.t && machine && pvp_file_kind_of(job.file) != PVP_FILE_RAW) {
+        pvp_file_close((pvp_file *)job.file);
+        return cli_usage_error(self, "--machine is for raw files: %s says its machine in its ELF header", file);
+    }
+    if (job.t && base % job.t->disasm_align) {
+        pvp_file_close((pvp_file *)job.file);
+        return cli_usage_error(self, "--base 0x%llx is not %u-byte aligned", (unsigned long long)base,
+                               job.t->disasm_align);
+    }
+    const pvp_section *only = NULL;
+    int rc = job.t ? choose_sections(self, &job, section, base_arg != NULL, &only) : -1;
     if (rc == 0)
         rc = each_section(&job, only, base_arg != NULL, base, check_section);
     cli_output out;
@@ -539,7 +526,7 @@ static int run_disasm(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_disasm = {
     "disasm",
-    "disassemble IA-64 code of an ELF file or a raw blob (text or --json)",
+    "disassemble IA-64 or x86-64 code of an ELF file or a raw blob (text or --json)",
     disasm_usage,
     run_disasm,
 };

@@ -5,18 +5,19 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/dynrel.h"
 #include "cli/instances.h"
 
-static void print_text(FILE *out, const pvp_instance *i, const pvp_install_report *r)
+static void print_text(FILE *out, const cli_target *t, const pvp_instance *i, const pvp_install_report *r)
 {
     uint64_t total = 0;
-    fprintf(out, "installed %s: 0x%llx -> 0x%llx (0x%llx bytes, %llu bundles copied)\n", i->name,
+    fprintf(out, "installed %s: 0x%llx -> 0x%llx (0x%llx bytes, %llu %ss copied)\n", i->name,
             (unsigned long long)r->from, (unsigned long long)r->to, (unsigned long long)r->size,
-            (unsigned long long)r->units_copied);
+            (unsigned long long)r->units_copied, t->units);
     fprintf(out, "  outside references re-targeted:");
-    for (unsigned f = 0; f < pvp_arch_ia64.nforms; f++)
+    for (unsigned f = 0; f < t->arch->nforms; f++)
         if (r->retargeted[f]) {
-            fprintf(out, " %s %llu", pvp_arch_ia64.form_names[f], (unsigned long long)r->retargeted[f]);
+            fprintf(out, " %s %llu", t->arch->form_names[f], (unsigned long long)r->retargeted[f]);
             total += r->retargeted[f];
         }
     fprintf(out, "%s (total %llu)\n", total ? "" : " none", (unsigned long long)total);
@@ -39,16 +40,16 @@ static void print_text(FILE *out, const pvp_instance *i, const pvp_install_repor
             (unsigned long long)r->freeable_code, (unsigned long long)r->freeable_meta);
 }
 
-static void print_json(FILE *out, const pvp_instance *i, const pvp_install_report *r)
+static void print_json(FILE *out, const cli_target *t, const pvp_instance *i, const pvp_install_report *r)
 {
     fputs("{\"instance\":", out);
     cli_json_string(out, i->name);
-    fprintf(out, ",\"from\":\"0x%llx\",\"to\":\"0x%llx\",\"size\":%llu,\"bundles\":%llu,\"retargeted\":{",
-            (unsigned long long)r->from, (unsigned long long)r->to, (unsigned long long)r->size,
+    fprintf(out, ",\"from\":\"0x%llx\",\"to\":\"0x%llx\",\"size\":%llu,\"%ss\":%llu,\"retargeted\":{",
+            (unsigned long long)r->from, (unsigned long long)r->to, (unsigned long long)r->size, t->units,
             (unsigned long long)r->units_copied);
-    for (unsigned f = 0, first = 1; f < pvp_arch_ia64.nforms; f++)
+    for (unsigned f = 0, first = 1; f < t->arch->nforms; f++)
         if (r->retargeted[f]) {
-            fprintf(out, "%s\"%s\":%llu", first ? "" : ",", pvp_arch_ia64.form_names[f],
+            fprintf(out, "%s\"%s\":%llu", first ? "" : ",", t->arch->form_names[f],
                     (unsigned long long)r->retargeted[f]);
             first = 0;
         }
@@ -111,10 +112,11 @@ static int run_install(const cli_command *self, int argc, char **argv)
     size_t *chosen = calloc(img.count + 1, sizeof *chosen);
     pvp_install_report *rep = calloc(img.count + 1, sizeof *rep);
     size_t n = chosen && rep ? choose(&img, instance, mode, chosen, err, sizeof err) : 0;
-    int status = n ? CLI_OK : CLI_BAD_INPUT;
+    cli_dynrel rel = { NULL, 0 };
+    int status = n && cli_dynrel_snapshot(&img, &rel, err, sizeof err) == 0 ? CLI_OK : CLI_BAD_INPUT;
     for (size_t k = 0; k < n && status == CLI_OK; k++) {
         /* Each install marks its descriptor: the next one reads the set again. */
-        pvp_install_req req = { &pvp_arch_ia64, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL };
+        pvp_install_req req = { img.t->arch, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL };
         pvp_error e;
         if (pvp_install(pvp_file_image(img.file), &req, &rep[k], &e) != PVP_OK) {
             cli_engine_error(err, sizeof err, image_path, &e);
@@ -123,15 +125,17 @@ static int run_install(const cli_command *self, int argc, char **argv)
             img.set[chosen[k]].flags |= PVP_INSTANCE_F_INSTALLED;
         }
     }
-    if (status == CLI_OK && pvp_file_write(img.file, outpath, err, sizeof err) != 0)
+    if (status == CLI_OK && (cli_dynrel_follow(&img, &rel, err, sizeof err) != 0 ||
+                             pvp_file_write(img.file, outpath, err, sizeof err) != 0))
         status = CLI_BAD_INPUT;
+    cli_dynrel_free(&rel);
     if (status == CLI_OK) {
         if (json && mode)
             putchar('[');                  /* one object per slot */
         for (size_t k = 0; k < n; k++) {
             if (json && mode && k)
                 putchar(',');
-            (json ? print_json : print_text)(stdout, &img.set[chosen[k]], &rep[k]);
+            (json ? print_json : print_text)(stdout, img.t, &img.set[chosen[k]], &rep[k]);
         }
         if (json && mode)
             puts("]");
@@ -147,7 +151,8 @@ const cli_command cli_cmd_install = {
     "install",
     "copy an instance over its canonical slot and fix it up, as boot does",
     "usage: pvpatch install IMAGE (--instance NAME | --mode MODE) -o OUT [--json]\n\n"
-    "Copies instance NAME of the IA-64 ELF executable IMAGE over its canonical\n"
+    "Copies instance NAME of the IA-64 or x86-64 ELF executable IMAGE over its\n"
+    "canonical\n"
     "slot, re-targets every IP-relative reference that leaves it, applies its\n"
     "fixups (vtop through the image's program headers, absolute self-references,\n"
     "pointers) and writes the result to OUT (which may be IMAGE). An instance\n"

@@ -70,6 +70,7 @@ int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz)
     img->file = pvp_file_open_elf(path, err, errsz);
     if (!img->file)
         return -1;
+    img->t = cli_target_for(pvp_file_machine(img->file));
     if (pvp_file_kind_of(img->file) == PVP_FILE_REL) {
         pvp_errorf(err, errsz, path, "a relocatable object (ET_REL): its records hold no addresses until it is "
                                      "linked; link it first (`pvpatch check` reads objects)");
@@ -106,21 +107,18 @@ void cli_image_close(cli_image *img)
 
 const char *cli_op_name(const cli_image *img, unsigned op, char *buf, size_t size)
 {
-    const char *name = pvp_ia64_op_name(op);
     const pvp_section *n = img->names;
-    if (name[0] != '?' || !n || !n->bytes)
-        return name;
-    for (uint64_t off = 0; off + PVP_NAME_RECSIZE <= n->size; off += PVP_NAME_RECSIZE) {
+    for (uint64_t off = 0; n && n->bytes && off + PVP_NAME_RECSIZE <= n->size; off += PVP_NAME_RECSIZE) {
         const uint8_t *r = n->bytes + off;
-        if ((unsigned)(r[PVP_NAME_OFF_OP] | r[PVP_NAME_OFF_OP + 1] << 8) != op)
+        if ((unsigned)(r[PVP_NAME_OFF_OP] | r[PVP_NAME_OFF_OP + 1] << 8) != op || !r[PVP_NAME_OFF_NAME])
             continue;
         size_t k = 0;
         for (; k < PVP_NAME_LEN && k + 1 < size && r[PVP_NAME_OFF_NAME + k]; k++)
             buf[k] = (char)r[PVP_NAME_OFF_NAME + k];
         buf[k] = '\0';
-        return k ? buf : name;
+        return buf;
     }
-    return name;
+    return img->t->op_name(op, buf, size);
 }
 
 static const char *const builtin_modes[] = { NULL, "native", "xen", "counting" };

@@ -4,6 +4,7 @@
 #ifndef PVPATCH_CLI_INSTANCES_H
 #define PVPATCH_CLI_INSTANCES_H
 
+#include "cli/target.h"
 #include "elf/elf_image.h"
 #include "pvpatch/install.h"
 #include "pvpatch/patch.h"
@@ -16,6 +17,7 @@ typedef struct cli_segment {
 
 typedef struct cli_image {
     pvp_file *file;
+    const cli_target *t;             /* its architecture's row (target.h) */
     pvp_instance *set;               /* .pvpatch.instances */
     size_t count;
     cli_segment *seg;                /* every PT_LOAD */
@@ -28,7 +30,7 @@ typedef struct cli_image {
 
 /* Room for the instance descriptors of a table of `size` bytes (at least one). */
 pvp_instance *cli_instances_alloc(uint64_t size, size_t *max);
-/* Open an IA-64 ELF executable and read its instance table; 0, or a one-line
+/* Open an IA-64 or x86-64 ELF executable and read its instance table; 0, or a one-line
  * error (a relocatable object is refused: its records are not addresses yet). */
 int cli_image_open(cli_image *img, const char *path, char *err, size_t errsz);
 void cli_image_close(cli_image *img);
@@ -40,8 +42,8 @@ int cli_image_vtop(void *ctx, uint64_t vaddr, uint64_t *paddr);
  * (native, xen, counting), or the number of a mode some instance is built
  * for; 0, or -1 with a one-line error naming the image's modes. */
 int cli_image_mode(const cli_image *img, const char *mode, uint32_t *id, char *err, size_t errsz);
-/* An operation's name: a built-in one's, else the one the image's
- * .pvpatch.names gives it (an operation a user added), else "?". */
+/* An operation's name: the one the image's .pvpatch.names gives it (an
+ * operation a user added), else the architecture's (target.h op_name). */
 const char *cli_op_name(const cli_image *img, unsigned op, char *buf, size_t size);
 /* A mode's name: its record's, a built-in mode's, else its number in buf. */
 const char *cli_mode_name(const cli_image *img, uint32_t id, char *buf, size_t size);

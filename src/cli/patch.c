@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/dynrel.h"
 #include "cli/instances.h"
-#include "pvpatch/ia64.h"
 
 static const char *const policy_names[] = { "best", "direct", "keep" };
 
@@ -165,19 +165,23 @@ static int run_patch(const cli_command *self, int argc, char **argv)
     size_t n = pvp_site_count(img.sites_size);
     pvp_site_result *res = calloc(n ? n : 1, sizeof *res);
     size_t wsize = pvp_patch_work_size(n);
-    void *work = malloc(wsize ? wsize : 1), *cache = malloc(pvp_arch_ia64.site_cache_size);
+    size_t csize = img.t->arch->site_cache_size;
+    void *work = malloc(wsize ? wsize : 1), *cache = malloc(csize ? csize : 1);
     pvp_patch_report rep;
+    cli_dynrel rel = { NULL, 0 };
     int status = CLI_BAD_INPUT;
     if (!res || !work || !cache)
         snprintf(err, sizeof err, "%s: out of memory", path);
-    else if (m) {
-        pvp_patch_req req = { &pvp_arch_ia64, img.set, img.count, img.sites, img.sites_size, img.modes,
+    else if (m && cli_dynrel_snapshot(&img, &rel, err, sizeof err) == 0) {
+        pvp_patch_req req = { img.t->arch, img.set, img.count, img.sites, img.sites_size, img.modes,
                               img.nmodes, m->id, policy, res, n, NULL, NULL, work, wsize, cache,
-                              pvp_arch_ia64.site_cache_size, cli_image_vtop, &img };
+                              img.t->arch->site_cache_size, cli_image_vtop, &img };
         if (patch_and_verify(&img, &orig, &req, &rep, path, err, sizeof err) == 0 &&
+            cli_dynrel_follow(&img, &rel, err, sizeof err) == 0 &&
             pvp_file_write(img.file, outpath, err, sizeof err) == 0)
             status = CLI_OK;
     }
+    cli_dynrel_free(&rel);
     if (status == CLI_OK)
         json ? print_json(stdout, m, policy, &rep, res, n, &img) : print_text(stdout, m, policy, &rep, res, n, &img);
     else
@@ -194,7 +198,7 @@ const cli_command cli_cmd_patch = {
     "patch",
     "give every pv operation site its best form for a mode, as boot does",
     "usage: pvpatch patch IMAGE --mode MODE [--policy best|direct|keep] -o OUT [--json]\n\n"
-    "For every live site of the IA-64 ELF executable IMAGE (sites of installed\n"
+    "For every live site of the IA-64 or x86-64 ELF executable IMAGE (sites of installed\n"
     "instances at their canonical place, sites outside instances), chooses the form\n"
     "of its operation for MODE (a mode record's name or id):\n"
     "  best    A (the mode's code inline) where it fits the site and writes only\n"

@@ -4,11 +4,12 @@
 
 #include "cli/cli.h"
 #include "cli/instances.h"
-#include "pvpatch/ia64.h"
 
-/* The value a fixup currently holds: the movl immediate or the pointer word. */
-static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
+/* The value a fixup currently holds: the load immediate or the pointer word. */
+static int fixup_value(const cli_image *ci, const pvp_fixup *f, uint64_t *v)
 {
+    const pvp_image *img = pvp_file_image(ci->file);
+    const pvp_arch *arch = ci->t->arch;
     if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT)
         return PVP_E_UNKNOWN_OP;           /* they name places, not values */
     if (f->kind == PVP_FIX_PTR64)
@@ -18,9 +19,9 @@ static int fixup_value(const pvp_image *img, const pvp_fixup *f, uint64_t *v)
         *v = f->where + (uint64_t)(int64_t)(int32_t)(uint32_t)*v;
         return rc;
     }
-    unsigned align = pvp_arch_ia64.code_align, sub = (unsigned)(f->where % align);
+    unsigned align = arch->code_align, sub = (unsigned)(f->where % align);
     const uint8_t *b = pvp_image_at(img, f->where - sub, align);
-    return b ? pvp_arch_ia64.load_imm_get(b, align, sub, v) : PVP_E_OUTSIDE_IMAGE;
+    return b ? arch->load_imm_get(b, align, sub, v) : PVP_E_OUTSIDE_IMAGE;
 }
 
 /* A canonical instance whose slot now holds another, installed, instance. */
@@ -58,7 +59,7 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
         pvp_fixup f;
         uint64_t v = 0;
         int ok = pvp_fixup_read(img, i, k, &f, NULL) == PVP_OK;
-        int hv = ok && fixup_value(img, &f, &v) == PVP_OK;
+        int hv = ok && fixup_value(ci, &f, &v) == PVP_OK;
         char value[32] = "null";
         if (hv)
             snprintf(value, sizeof value, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
@@ -91,7 +92,7 @@ static void print_site(const cli_image *ci, size_t k, int json)
     const pvp_image *img = pvp_file_image(ci->file);
     pvp_site s;
     uint64_t at;
-    if (pvp_site_read(img, &pvp_arch_ia64, ci->sites, k, &s, NULL) != PVP_OK) {
+    if (pvp_site_read(img, ci->t->arch, ci->sites, k, &s, NULL) != PVP_OK) {
         if (json)
             printf("%snull", k ? "," : "");
         else
@@ -102,6 +103,9 @@ static void print_site(const cli_image *ci, size_t k, int json)
     if (!live)
         at = s.addr;                       /* its code is still where it was built, freed after boot */
     char mbuf[16], quoted[40] = "null";
+    const char *op = cli_op_name(ci, s.op, name, sizeof name);
+    unsigned long long extent = (s.end - s.addr) / ci->t->extent_size;
+    unsigned long long ool = (s.ool_end - s.ool) / ci->t->extent_size;
     unsigned form = s.cur_form ? s.cur_form : s.form, mode = s.cur_form ? s.cur_mode : s.mode;
     static const char *const role[PVP_SITE_NREGS] = { "result", "value", "value2", "clobber", "clobber2", "clobber3" };
     const char *mname = cli_mode_name(ci, mode, mbuf, sizeof mbuf);
@@ -109,11 +113,10 @@ static void print_site(const cli_image *ci, size_t k, int json)
         snprintf(quoted, sizeof quoted, "\"%s\"", mname);
     if (json) {
         printf("%s{\"at\":\"0x%llx\",\"built_at\":\"0x%llx\",\"live\":%s,\"op\":\"%s\",\"form\":\"%s\",\"mode\":%s,"
-               "\"built_form\":\"%s\",\"bundles\":%llu,\"out_of_line\":%llu,\"phys\":%s,\"qp\":%u,\"registers\":{",
+               "\"built_form\":\"%s\",\"%s\":%llu,\"out_of_line\":%llu,\"phys\":%s,\"qp\":%u,\"registers\":{",
                k ? "," : "", (unsigned long long)at, (unsigned long long)s.addr, live ? "true" : "false",
-               cli_op_name(ci, s.op, name, sizeof name), pvp_form_name(form), quoted, pvp_form_name(s.form),
-               (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE),
-               (unsigned long long)((s.ool_end - s.ool) / PVP_IA64_BUNDLE_SIZE), s.phys ? "true" : "false", s.qp);
+               op, pvp_form_name(form), quoted, pvp_form_name(s.form), ci->t->extent_key, extent, ool,
+               s.phys ? "true" : "false", s.qp);
         for (unsigned r = 0, first = 1; r < PVP_SITE_NREGS; r++)
             if (s.regs[r]) {
                 printf("%s\"%s\":\"r%u\"", first ? "" : ",", role[r], s.regs[r]);
@@ -122,13 +125,10 @@ static void print_site(const cli_image *ci, size_t k, int json)
         printf("}}");
         return;
     }
-    printf("site 0x%llx %-12s form %s%s%s, %llu bundle(s)%s", (unsigned long long)at,
-           cli_op_name(ci, s.op, name, sizeof name),
-           pvp_form_name(form), mode ? "/" : "", mode ? mname : "",
-           (unsigned long long)((s.end - s.addr) / PVP_IA64_BUNDLE_SIZE), live ? "" : " (dead)");
+    printf("site 0x%llx %-12s form %s%s%s, %llu %s%s", (unsigned long long)at, op, pvp_form_name(form),
+           mode ? "/" : "", mode ? mname : "", extent, ci->t->extent_name, live ? "" : " (dead)");
     if (s.ool)
-        printf(" + %llu out of line at 0x%llx", (unsigned long long)((s.ool_end - s.ool) / PVP_IA64_BUNDLE_SIZE),
-               (unsigned long long)(s.ool + (at - s.addr)));
+        printf(" + %llu out of line at 0x%llx", ool, (unsigned long long)(s.ool + (at - s.addr)));
     if (s.phys)
         printf(", data translation off");
     if (s.cur_form)
@@ -172,12 +172,13 @@ const cli_command cli_cmd_sites = {
     "sites",
     "list the instances of an image, their fixup lists and the pv operation sites",
     "usage: pvpatch sites IMAGE [--json]\n\n"
-    "Lists every instance descriptor of the IA-64 ELF executable IMAGE (name, mode,\n"
+    "Lists every instance descriptor of the IA-64 or x86-64 ELF executable IMAGE\n"
+    "(name, mode,\n"
     "where its copy is, its canonical slot, sizes, whether it was installed) and\n"
     "its fixup records with the value each currently holds, then every pv operation\n"
-    "site: where its code is now, operation, form (and mode) it holds, extent in\n"
-    "bundles, its registers, and whether it is dead (in an instance that is not at\n"
-    "its canonical place).\n\n"
+    "site: where its code is now, operation, form (and mode) it holds, extent (in\n"
+    "bundles on IA-64, bytes on x86-64), its registers, and whether it is dead (in\n"
+    "an instance that is not at its canonical place).\n\n"
     "Exit status: 0 ok, 2 bad input.\n",
     run_sites,
 };

@@ -5,24 +5,19 @@
 
 #include "cli/cli.h"
 #include "cli/instances.h"
-#include "pvpatch/ia64.h"
 
 #define MAX_SHOWN 64
 
-/* One bundle's text, for the diff. */
-static void show_bundle(FILE *out, const char *label, const pvp_image *img, uint64_t addr)
+/* One code unit's text, for the diff. */
+static void show_unit(FILE *out, const char *label, const cli_image *ci, uint64_t addr)
 {
-    uint64_t bundle = addr - addr % PVP_IA64_BUNDLE_SIZE;
-    const uint8_t *bytes = pvp_image_at(img, bundle, PVP_IA64_BUNDLE_SIZE);
-    disasm_bundle b;
-    if (!bytes || disasm_decode(bytes, bundle, &b) != 0) {
-        fprintf(out, "    %s: (not decodable)\n", label);
-        return;
-    }
-    fprintf(out, "    %s 0x%llx [%s]", label, (unsigned long long)b.addr, b.tmpl_name);
-    for (unsigned s = 0; s < b.nslots; s++)
-        fprintf(out, "%s %s%s", s ? " |" : "", b.slot[s].text, b.slot[s].stop ? " ;;" : "");
-    fputc('\n', out);
+    const pvp_image *img = pvp_file_image(ci->file);
+    uint64_t unit = ci->t->unit_of(addr);
+    const pvp_range *r = pvp_image_range(img, unit);
+    const uint8_t *bytes = r ? pvp_image_at(img, unit, 1) : NULL;
+    char text[600];
+    ci->t->unit_text(bytes, bytes ? (size_t)(r->addr + r->size - unit) : 0, unit, text, sizeof text);
+    fprintf(out, "    %s%s%s\n", label, strncmp(text, "(not", 4) ? " " : ": ", text);
 }
 
 /* One mismatch as a line, and the bundles concerned when it lies in the instance. */
@@ -44,8 +39,8 @@ static void print_mismatch(const pvp_mismatch *m, const pvp_instance *in, const 
     else
         printf(": %s differs\n", m->what);
     if (m->addr - in->canonical < in->size) {
-        show_bundle(stdout, "- original ", pvp_file_image(orig->file), m->addr - in->canonical + in->copy);
-        show_bundle(stdout, "+ installed", pvp_file_image(inst->file), m->addr);
+        show_unit(stdout, "- original ", orig, m->addr - in->canonical + in->copy);
+        show_unit(stdout, "+ installed", inst, m->addr);
     }
 }
 
@@ -75,11 +70,11 @@ static int run_verify(const cli_command *self, int argc, char **argv)
     if (in) {
         pvp_mismatch mm[MAX_SHOWN];
         size_t n, nrefs;
-        rc = pvp_verify_install_set(pvp_file_image(orig.file), pvp_file_image(inst.file), &pvp_arch_ia64, orig.set,
+        rc = pvp_verify_install_set(pvp_file_image(orig.file), pvp_file_image(inst.file), orig.t->arch, orig.set,
                                     orig.count, in, cli_image_vtop, &orig, mm, MAX_SHOWN, &n);
         size_t shown = n < MAX_SHOWN ? n : MAX_SHOWN;
         /* Code outside the instances that the install leaves pointing at the wrong code. */
-        pvp_verify_references(pvp_file_image(orig.file), &pvp_arch_ia64, orig.set, orig.count, mm + shown,
+        pvp_verify_references(pvp_file_image(orig.file), orig.t->arch, orig.set, orig.count, mm + shown,
                               MAX_SHOWN - shown, &nrefs);
         n += nrefs;
         shown = n < MAX_SHOWN ? n : MAX_SHOWN;

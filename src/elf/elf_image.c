@@ -16,6 +16,7 @@
 struct pvp_file {
     char *path;
     pvp_file_kind kind;
+    unsigned machine;       /* e_machine; 0 for a raw blob */
     uint8_t *bytes;         /* the file as read; sections point into it */
     size_t size;
     unsigned mode;          /* permission bits of the input */
@@ -154,9 +155,10 @@ static int check_elf_header(const pvp_file *f, char *err, size_t errsz)
         return -1;
     }
     unsigned machine = (unsigned)read_le(b + offsetof(Elf64_Ehdr, e_machine), 2);
-    if (machine != EM_IA_64) {
+    if (machine != EM_IA_64 && machine != EM_X86_64) {
         pvp_errorf_at(err, errsz, f->path, offsetof(Elf64_Ehdr, e_machine),
-                      "ELF machine %u is not IA-64 (%u)", machine, EM_IA_64);
+                      "ELF machine %u is neither IA-64 (%u) nor x86-64 (%u)", machine, EM_IA_64,
+                      EM_X86_64);
         return -1;
     }
     unsigned type = (unsigned)read_le(b + offsetof(Elf64_Ehdr, e_type), 2);
@@ -395,6 +397,7 @@ static int parse_elf(pvp_file *f, char *err, size_t errsz)
     if (!(f->elf = elf_memory(f->parse_copy, f->size)))
         return libelf_error(f, err, errsz);
     unsigned type = (unsigned)read_le(f->bytes + offsetof(Elf64_Ehdr, e_type), 2);
+    f->machine = (unsigned)read_le(f->bytes + offsetof(Elf64_Ehdr, e_machine), 2);
     f->kind = type == ET_REL ? PVP_FILE_REL : type == ET_EXEC ? PVP_FILE_EXEC : PVP_FILE_DYN;
     if (load_sections(f, err, errsz) || build_image(f, err, errsz) ||
         load_symbols(f, err, errsz) || load_relocs(f, err, errsz))
@@ -481,6 +484,7 @@ void pvp_file_close(pvp_file *f)
 
 const char *pvp_file_path(const pvp_file *f) { return f->path; }
 pvp_file_kind pvp_file_kind_of(const pvp_file *f) { return f->kind; }
+unsigned pvp_file_machine(const pvp_file *f) { return f->machine; }
 size_t pvp_file_section_count(const pvp_file *f) { return f->nsections; }
 const pvp_image *pvp_file_image(const pvp_file *f) { return &f->image; }
 size_t pvp_file_symbol_count(const pvp_file *f) { return f->nsyms; }

@@ -1,4 +1,4 @@
-/* Host-only input files: IA-64 ELF objects and executables (read with libelf)
+/* Host-only input files: IA-64 and x86-64 ELF objects and executables (read with libelf)
  * and raw blobs of code, seen as sections and as a pvp_image, with symbols,
  * relocations and an atomic write-back of modified bytes.
  *
@@ -49,7 +49,7 @@ typedef struct pvp_symbol {
 typedef struct pvp_reloc {
     size_t section;         /* index of the section the relocation applies to */
     uint64_t offset;        /* r_offset */
-    uint32_t type;          /* R_IA64_* */
+    uint32_t type;          /* R_IA64_*, R_X86_64_* */
     const char *sym_name;   /* the symbol's name, or its section's for STT_SECTION */
     uint64_t sym_value;
     int64_t addend;         /* 0 for SHT_REL */
@@ -59,7 +59,7 @@ typedef struct pvp_file pvp_file;
 
 /* Open an ELF file if it starts with the ELF magic, else a raw blob at base 0. */
 pvp_file *pvp_file_open(const char *path, char *err, size_t errsz);
-/* Open a file that must be a 64-bit little-endian IA-64 ELF object or executable. */
+/* Open a file that must be a 64-bit little-endian IA-64 or x86-64 ELF object or executable. */
 pvp_file *pvp_file_open_elf(const char *path, char *err, size_t errsz);
 /* Open any non-empty file as raw bytes loaded at base. */
 pvp_file *pvp_file_open_raw(const char *path, uint64_t base, char *err, size_t errsz);
@@ -67,6 +67,8 @@ void pvp_file_close(pvp_file *f);
 
 const char *pvp_file_path(const pvp_file *f);
 pvp_file_kind pvp_file_kind_of(const pvp_file *f);
+/* The ELF header's e_machine (EM_IA_64, EM_X86_64); 0 for a raw blob. */
+unsigned pvp_file_machine(const pvp_file *f);
 
 /* Sections in file order (index 0, the ELF null section, is left out). */
 size_t pvp_file_section_count(const pvp_file *f);
