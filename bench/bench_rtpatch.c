@@ -47,9 +47,9 @@ static void open_lib(lib *l)
     char path[512];
     snprintf(path, sizeof path, "%s/%s", RTPATCH_DIR, l->file);
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    void (*records)(pvp_rt_records *) = h ? (void (*)(pvp_rt_records *))dlsym(h, "bench_records") : NULL;
-    l->run = h ? (uint64_t (*)(uint64_t))dlsym(h, "bench_run") : NULL;
-    l->count = h ? (unsigned (*)(void))dlsym(h, "bench_count") : NULL;
+    void (*records)(pvp_rt_records *) = h ? (void (*)(pvp_rt_records *))(uintptr_t)dlsym(h, "bench_records") : NULL;
+    l->run = h ? (uint64_t (*)(uint64_t))(uintptr_t)dlsym(h, "bench_run") : NULL;
+    l->count = h ? (unsigned (*)(void))(uintptr_t)dlsym(h, "bench_count") : NULL;
     if (!records || !l->run || !l->count) {
         fprintf(stderr, "bench_rtpatch: %s: %s\n", path, h ? "missing symbols" : dlerror());
         exit(1);
