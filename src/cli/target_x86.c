@@ -22,6 +22,20 @@ static uint64_t unit_of(uint64_t addr)
     return addr;
 }
 
+/* AT&T marks an indirect call or jmp with `*` (call *0x10(%rip)); Zydis 4.0 leaves it out. */
+static void indirect_star(const ZydisDecodedInstruction *zi, const ZydisDecodedOperand *ops, char *buf,
+                          size_t size)
+{
+    char *space = strchr(buf, ' ');
+    size_t len = strlen(buf);
+    if ((zi->meta.category != ZYDIS_CATEGORY_CALL && zi->meta.category != ZYDIS_CATEGORY_UNCOND_BR) ||
+        !zi->operand_count_visible || ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE || !space || space[1] == '*' ||
+        len + 2 > size)
+        return;
+    memmove(space + 2, space + 1, len - (size_t)(space + 1 - buf) + 1);
+    space[1] = '*';
+}
+
 /* Zydis's decode and AT&T text of the instruction at code; 0 if it has none. */
 static int format(const uint8_t *code, size_t avail, uint64_t addr, ZydisDecodedInstruction *zi,
                   ZydisDecodedOperand *ops, char *buf, size_t size)
@@ -33,8 +47,17 @@ static int format(const uint8_t *code, size_t avail, uint64_t addr, ZydisDecoded
         !ZYAN_SUCCESS(ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_ATT)) ||
         !ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code, avail, zi, ops)))
         return 0;
-    return ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&fmt, zi, ops, zi->operand_count_visible, buf,
-                                                        size, addr, ZYAN_NULL));
+    /* As objdump: disp(%rip) as written (the target follows in a comment), no zero padding. */
+    ZydisFormatterSetProperty(&fmt, ZYDIS_FORMATTER_PROP_FORCE_RELATIVE_RIPREL, ZYAN_TRUE);
+    ZydisFormatterSetProperty(&fmt, ZYDIS_FORMATTER_PROP_ADDR_PADDING_ABSOLUTE, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&fmt, ZYDIS_FORMATTER_PROP_DISP_PADDING, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&fmt, ZYDIS_FORMATTER_PROP_IMM_PADDING, ZYDIS_PADDING_DISABLED);
+    ZydisFormatterSetProperty(&fmt, ZYDIS_FORMATTER_PROP_HEX_UPPERCASE, ZYAN_FALSE);
+    if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&fmt, zi, ops, zi->operand_count_visible, buf, size,
+                                                      addr, ZYAN_NULL)))
+        return 0;
+    indirect_star(zi, ops, buf, size);
+    return 1;
 }
 
 static unsigned insns(const uint8_t *code, size_t len, uint64_t addr, cli_insn out[3])
@@ -120,10 +143,10 @@ static size_t disasm_text(FILE *out, const uint8_t *code, size_t avail, uint64_t
         n += snprintf(line + n, sizeof line - (size_t)n, "%02x ", code[i]);
     n += snprintf(line + n, sizeof line - (size_t)n, "%*s %s",
                   zi.length < BYTES_SHOWN ? 3 * (BYTES_SHOWN - zi.length) : 0, "", text);
-    uint64_t target, delta = 0;
-    int rip;
+    uint64_t target = 0, delta = 0;
+    int rip = 0;
     const char *name = target_of(code, avail, addr, &target, &rip) && namer ? namer(ctx, target, &delta) : NULL;
-    if (rip && name)
+    if (rip)
         n += snprintf(line + n, sizeof line - (size_t)n, "  # 0x%llx", (unsigned long long)target);
     if (name)
         n += snprintf(line + n, sizeof line - (size_t)n, delta ? " <%s+0x%llx>" : " <%s>", name,
@@ -152,8 +175,8 @@ static size_t disasm_json(FILE *out, const uint8_t *code, size_t avail, uint64_t
         fprintf(out, "%02x", code[i]);
     fputs("\",\"insn\":", out);
     cli_json_string(out, text);
-    uint64_t target;
-    int rip;
+    uint64_t target = 0;
+    int rip = 0;
     if (target_of(code, avail, addr, &target, &rip))
         fprintf(out, ",\"%s\":\"0x%llx\"", rip ? "data" : "target", (unsigned long long)target);
     unsigned cls = pvp_x86_sensitive_class(code, avail);
