@@ -101,13 +101,17 @@ int pvp_rt_modes(const pvp_rt_records *recs, pvp_mode *out, size_t max, size_t *
                  pvp_error *err);
 
 /* Patch every live site of a module to mode `mode` (its record's name) in
- * the running code, through pvp_patch (x86-64 backend) and pvp_text_write:
- * the engine plans and commits into shadows of the sites' code, the site
- * records and the ops tables; pvp_verify_patch checks the shadows against
- * the code as it is; then the code is written (all or nothing) and only
- * then the records and the live table. Any failure leaves code and data as
- * they were. `policy` is a pvp_policy. Single-threaded start-up, as
- * pvp_text_write. */
+ * the running code, through pvp_patch (x86-64 backend): the engine plans
+ * and commits into shadows of the sites' code, the site records and the
+ * ops tables; pvp_verify_patch checks the shadows against the code as it
+ * is; then the changed sites are written (all or nothing) and only then
+ * the records and the live table. With other threads in the process the
+ * sites are rewritten by the breakpoint protocol (docs/x86_64.md): safe
+ * while those threads run them; refused, with nothing changed, when it
+ * cannot be made safe (a site whose current or new code a thread found
+ * inside could not start again, no membarrier SYNC_CORE, shadow stacks, a
+ * running thread that blocks SIGTRAP). Any failure leaves code and data as
+ * they were. `policy` is a pvp_policy. Calls are serialised. */
 int pvp_rt_patch(const pvp_rt_records *recs, const char *mode, int policy,
                  pvp_patch_report *report, pvp_error *err);
 
