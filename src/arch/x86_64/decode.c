@@ -36,16 +36,66 @@ static const uint8_t branch_form[NFAMILIES][2] = {
     [FAM_XBEGIN] = { PVP_X86_NO_PCREL, PVP_X86_XBEGIN32 },
 };
 
+/* The instruction alone, in 64-bit mode; its operands only when asked
+ * (operands): most callers need none. */
+static int zydis_insn(ZydisDecoder *dec, const uint8_t *code, size_t avail, ZydisDecoderContext *ctx,
+                      ZydisDecodedInstruction *zi)
+{
+    if (!ZYAN_SUCCESS(ZydisDecoderInit(dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)))
+        return PVP_E_UNSUPPORTED;
+    ZyanStatus st = ZydisDecoderDecodeInstruction(dec, ctx, code, avail, zi);
+    if (st == ZYDIS_STATUS_NO_MORE_DATA)
+        return PVP_E_TRUNCATED;
+    return ZYAN_SUCCESS(st) ? PVP_OK : PVP_E_UNKNOWN_OP;
+}
+
+static int operands(const ZydisDecoder *dec, const ZydisDecoderContext *ctx, const ZydisDecodedInstruction *zi,
+                    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT])
+{
+    return ZYAN_SUCCESS(ZydisDecoderDecodeOperands(dec, ctx, zi, ops, ZYDIS_MAX_OPERAND_COUNT))
+               ? PVP_OK : PVP_E_UNKNOWN_OP;
+}
+
 int x86_zydis_decode(const uint8_t *code, size_t avail, ZydisDecodedInstruction *zi,
                      ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT])
 {
     ZydisDecoder dec;
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)))
-        return PVP_E_UNSUPPORTED;
-    ZyanStatus st = ZydisDecoderDecodeFull(&dec, code, avail, zi, ops);
-    if (st == ZYDIS_STATUS_NO_MORE_DATA)
-        return PVP_E_TRUNCATED;
-    return ZYAN_SUCCESS(st) ? PVP_OK : PVP_E_UNKNOWN_OP;
+    ZydisDecoderContext ctx;
+    int rc = zydis_insn(&dec, code, avail, &ctx, zi);
+    return rc ? rc : operands(&dec, &ctx, zi, ops);
+}
+
+int x86_reg_number(ZydisRegister r)
+{
+    switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR8:
+    case ZYDIS_REGCLASS_GPR16:
+    case ZYDIS_REGCLASS_GPR32:
+    case ZYDIS_REGCLASS_GPR64:
+        return PVP_X86_REG_GPR(ZydisRegisterGetId(
+            ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r)));
+    case ZYDIS_REGCLASS_XMM:
+    case ZYDIS_REGCLASS_YMM:
+    case ZYDIS_REGCLASS_ZMM:
+        return PVP_X86_REG_VEC(ZydisRegisterGetId(r));
+    case ZYDIS_REGCLASS_MASK:
+        return PVP_X86_REG_MASK(ZydisRegisterGetId(r));
+    case ZYDIS_REGCLASS_FLAGS:
+        return PVP_X86_REG_FLAGS;
+    case ZYDIS_REGCLASS_X87:
+    case ZYDIS_REGCLASS_MMX:
+        return PVP_X86_REG_X87(ZydisRegisterGetId(r));
+    case ZYDIS_REGCLASS_IP:
+    case ZYDIS_REGCLASS_INVALID:
+        return -1;
+    default:
+        break;
+    }
+    if (r == ZYDIS_REGISTER_MXCSR)
+        return PVP_X86_REG_MXCSR;
+    if (r == ZYDIS_REGISTER_X87STATUS || r == ZYDIS_REGISTER_X87TAG)
+        return PVP_X86_REG_X87SW;
+    return PVP_X86_REG_OTHER;
 }
 
 static int family_of(ZydisMnemonic m)
@@ -99,25 +149,13 @@ static int rip_operand(const ZydisDecodedInstruction *zi, const ZydisDecodedOper
     return PVP_OK;
 }
 
-/* The instruction alone; its operands only when asked (most callers need none). */
-static int zydis_insn(const uint8_t *code, size_t avail, ZydisDecoderContext *ctx,
-                      ZydisDecodedInstruction *zi)
-{
-    ZydisDecoder dec;
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64)))
-        return PVP_E_UNSUPPORTED;
-    ZyanStatus st = ZydisDecoderDecodeInstruction(&dec, ctx, code, avail, zi);
-    if (st == ZYDIS_STATUS_NO_MORE_DATA)
-        return PVP_E_TRUNCATED;
-    return ZYAN_SUCCESS(st) ? PVP_OK : PVP_E_UNKNOWN_OP;
-}
-
 int pvp_x86_decode(const uint8_t *code, size_t avail, uint64_t addr, pvp_x86_insn *out)
 {
+    ZydisDecoder dec;
     ZydisDecoderContext ctx;
     ZydisDecodedInstruction zi;
     *out = (pvp_x86_insn){ .form = PVP_X86_NO_PCREL };
-    int rc = zydis_insn(code, avail, &ctx, &zi);
+    int rc = zydis_insn(&dec, code, avail, &ctx, &zi);
     if (rc)
         return rc;
     out->len = zi.length;
@@ -128,10 +166,8 @@ int pvp_x86_decode(const uint8_t *code, size_t avail, uint64_t addr, pvp_x86_ins
         return PVP_OK;                  /* neither a relative branch nor a RIP-relative operand */
     if (zi.raw.imm[0].is_relative)
         return relative_branch(&zi, addr, out);
-    ZydisDecoder dec;
     ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-    ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeOperands(&dec, &ctx, &zi, ops, ZYDIS_MAX_OPERAND_COUNT)))
+    if (operands(&dec, &ctx, &zi, ops))
         return PVP_E_UNKNOWN_OP;
     return rip_operand(&zi, ops, addr, out);
 }

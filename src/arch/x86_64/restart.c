@@ -51,32 +51,11 @@ static regset meet(regset a, regset b)
     return (regset){ { a.r[0] & b.r[0], a.r[1] & b.r[1] }, a.flags & b.flags };
 }
 
-/* The PVP_X86_REG_* number of a register (the whole register a part belongs to). */
+/* A register's number; flags go by Zydis's flag bits, rip by the branch rules. */
 static int reg_of(ZydisRegister r)
 {
-    switch (ZydisRegisterGetClass(r)) {
-    case ZYDIS_REGCLASS_GPR8:
-    case ZYDIS_REGCLASS_GPR16:
-    case ZYDIS_REGCLASS_GPR32:
-    case ZYDIS_REGCLASS_GPR64:
-        return PVP_X86_REG_GPR(ZydisRegisterGetId(
-            ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r)));
-    case ZYDIS_REGCLASS_XMM:
-    case ZYDIS_REGCLASS_YMM:
-    case ZYDIS_REGCLASS_ZMM:
-        return PVP_X86_REG_VEC(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_MASK:
-        return PVP_X86_REG_MASK(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_X87:
-    case ZYDIS_REGCLASS_MMX:
-        return PVP_X86_REG_X87(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_FLAGS:
-    case ZYDIS_REGCLASS_IP:
-    case ZYDIS_REGCLASS_INVALID:
-        return -1;                  /* flags go by Zydis's flag bits; rip by the branch rules */
-    default:
-        return r == ZYDIS_REGISTER_MXCSR ? PVP_X86_REG_MXCSR : PVP_X86_REG_OTHER;
-    }
+    int n = x86_reg_number(r);
+    return n == PVP_X86_REG_FLAGS ? -1 : n;
 }
 
 /* Does this write set the whole register (a later read then sees only this

@@ -224,44 +224,13 @@ int pvp_x86_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const uin
 
 /* ---- What code writes --------------------------------------------------- */
 
-static int gpr_number(const ZydisDecodedInstruction *zi, ZydisRegister r)
-{
-    ZydisRegister full = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r);
-    if (full == ZYDIS_REGISTER_RSP && zi->mnemonic == ZYDIS_MNEMONIC_CALL)
-        return -1;                      /* the callee's ret gives it back */
-    return PVP_X86_REG_GPR(ZydisRegisterGetId(full));
-}
-
-/* The PVP_X86_REG_* number of a written register, or -1 for none that counts. */
+/* The PVP_X86_REG_* number of a written register, or -1 for none that
+ * counts: a call's push of rsp (the callee's ret gives it back), rip (every
+ * branch writes it: the targets are checked instead). */
 static int reg_number(const ZydisDecodedInstruction *zi, ZydisRegister r)
 {
-    switch (ZydisRegisterGetClass(r)) {
-    case ZYDIS_REGCLASS_GPR8:
-    case ZYDIS_REGCLASS_GPR16:
-    case ZYDIS_REGCLASS_GPR32:
-    case ZYDIS_REGCLASS_GPR64:
-        return gpr_number(zi, r);
-    case ZYDIS_REGCLASS_XMM:
-    case ZYDIS_REGCLASS_YMM:
-    case ZYDIS_REGCLASS_ZMM:
-        return PVP_X86_REG_VEC(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_MASK:
-        return PVP_X86_REG_MASK(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_FLAGS:
-        return PVP_X86_REG_FLAGS;
-    case ZYDIS_REGCLASS_X87:
-    case ZYDIS_REGCLASS_MMX:
-        return PVP_X86_REG_X87(ZydisRegisterGetId(r));
-    case ZYDIS_REGCLASS_IP:
-        return -1;                      /* every branch writes it: the targets are checked instead */
-    default:
-        break;
-    }
-    if (r == ZYDIS_REGISTER_MXCSR)
-        return PVP_X86_REG_MXCSR;
-    if (r == ZYDIS_REGISTER_X87STATUS || r == ZYDIS_REGISTER_X87TAG)
-        return PVP_X86_REG_X87SW;
-    return PVP_X86_REG_OTHER;
+    int n = x86_reg_number(r);
+    return n == PVP_X86_REG_GPR(4) && zi->mnemonic == ZYDIS_MNEMONIC_CALL ? -1 : n;
 }
 
 static int insn_writes(const uint8_t *code, size_t avail, uint64_t gr[2])

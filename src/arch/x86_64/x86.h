@@ -10,6 +10,10 @@
 int x86_zydis_decode(const uint8_t *code, size_t avail, ZydisDecodedInstruction *zi,
                      ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT]);
 
+/* The PVP_X86_REG_* number of a register (the whole register a part belongs
+ * to; rflags as PVP_X86_REG_FLAGS), or -1 for rip and none. */
+int x86_reg_number(ZydisRegister r);
+
 /* Record an error (err may be NULL) and return its status. */
 int x86_fail(pvp_error *err, int status, uint64_t addr, const char *what);
 
