@@ -20,19 +20,6 @@ static const char *pvpatch(void)
     return p ? p : "build/pvpatch";
 }
 
-/* Run a shell command; its output (stdout and stderr), its exit status in *st. */
-static char *run(int *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *run(int *st, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
-    return tas_run(cmd, st);
-}
-
 /* How many times needle occurs in s. */
 static size_t count_of(const char *s, const char *needle)
 {
@@ -119,7 +106,7 @@ static const char *sites_pie(void)
 static void run_program(const char *path, unsigned long *sum, unsigned long *counted)
 {
     int st;
-    char *out = run(&st, "%s", path);
+    char *out = x86_run(&st, "%s", path);
     cr_assert_eq(st, 0, "%s: %s", path, out);
     cr_assert_eq(sscanf(out, "sum %lu counted %lu", sum, counted), 2, "%s", out);
     free(out);
@@ -128,12 +115,12 @@ static void run_program(const char *path, unsigned long *sum, unsigned long *cou
 Test(x86_cli, sites_lists_the_sites_of_a_pie)
 {
     int st;
-    char *out = run(&st, "%s sites %s", pvpatch(), sites_pie());
+    char *out = x86_run(&st, "%s sites %s", pvpatch(), sites_pie());
     cr_assert_eq(st, 0, "%s", out);
     cr_assert_eq(count_of(out, "form C, 16 bytes"), 3, "three sites as built:\n%s", out);
     cr_assert(strstr(out, "op 1") && strstr(out, "op 2") && strstr(out, "op 3"), "%s", out);
     free(out);
-    out = run(&st, "%s sites %s --json", pvpatch(), sites_pie());
+    out = x86_run(&st, "%s sites %s --json", pvpatch(), sites_pie());
     cr_assert(st == 0 && strstr(out, "\"bytes\":16") && strstr(out, "\"form\":\"C\""), "%s", out);
     free(out);
 }
@@ -158,7 +145,7 @@ Test(x86_cli, patched_pies_compute_what_c_computes_in_every_form)
         char outpath[600];
         snprintf(outpath, sizeof outpath, "%s/patched-%zu", tas_tmpdir(), k);
         int st;
-        char *out = run(&st, "%s patch %s --mode %s --policy %s -o %s", pvpatch(), sites_pie(), cases[k].mode,
+        char *out = x86_run(&st, "%s patch %s --mode %s --policy %s -o %s", pvpatch(), sites_pie(), cases[k].mode,
                         cases[k].policy, outpath);
         cr_assert_eq(st, 0, "%s", out);
         cr_assert(strstr(out, cases[k].forms), "%s %s: not %s:\n%s", cases[k].mode, cases[k].policy,
@@ -168,7 +155,7 @@ Test(x86_cli, patched_pies_compute_what_c_computes_in_every_form)
         cr_assert_eq(sum, expected_sum(), "%s %s", cases[k].mode, cases[k].policy);
         cr_assert_eq(counted, cases[k].counted, "%s %s: counting ran %lu times", cases[k].mode,
                      cases[k].policy, counted);
-        out = run(&st, "%s check %s --mode %s", pvpatch(), outpath, cases[k].mode);
+        out = x86_run(&st, "%s check %s --mode %s", pvpatch(), outpath, cases[k].mode);
         cr_assert_eq(st, 0, "check --mode %s after patching to it:\n%s", cases[k].mode, out);
         free(out);
     }
@@ -179,9 +166,9 @@ Test(x86_cli, check_finds_sites_of_another_mode)
     char outpath[600];
     snprintf(outpath, sizeof outpath, "%s/fast", tas_tmpdir());
     int st;
-    free(run(&st, "%s patch %s --mode fast -o %s", pvpatch(), sites_pie(), outpath));
+    free(x86_run(&st, "%s patch %s --mode fast -o %s", pvpatch(), sites_pie(), outpath));
     cr_assert_eq(st, 0);
-    char *out = run(&st, "%s check %s --mode counting", pvpatch(), outpath);
+    char *out = x86_run(&st, "%s check %s --mode counting", pvpatch(), outpath);
     cr_assert_eq(st, 1, "%s", out);
     cr_assert_eq(count_of(out, "wrong-mode"), 3, "%s", out);
     cr_assert(strstr(out, "of mode fast, not counting"), "%s", out);
@@ -193,14 +180,14 @@ Test(x86_cli, bad_input_is_one_line_and_writes_nothing)
     char outpath[600];
     snprintf(outpath, sizeof outpath, "%s/never", tas_tmpdir());
     int st;
-    char *out = run(&st, "%s patch %s --mode nosuch -o %s", pvpatch(), sites_pie(), outpath);
+    char *out = x86_run(&st, "%s patch %s --mode nosuch -o %s", pvpatch(), sites_pie(), outpath);
     cr_assert_eq(st, 2, "%s", out);
     cr_assert_eq(count_of(out, "\n"), 1, "one line: %s", out);
     struct stat sb;
     cr_assert_neq(stat(outpath, &sb), 0, "nothing written");
     free(out);
     /* the object, unlinked: its records hold no addresses yet */
-    out = run(&st, "%s sites %s/main.o", pvpatch(), tas_tmpdir());
+    out = x86_run(&st, "%s sites %s/main.o", pvpatch(), tas_tmpdir());
     cr_assert(st == 2 && strstr(out, "relocatable object"), "%s", out);
     free(out);
 }
@@ -256,7 +243,7 @@ static void expect_values(const char *out, long value, int pie)
 static unsigned long long relative_addend(const char *path, unsigned long long addr)
 {
     int st;
-    char *out = run(&st, "readelf -rW %s", path);
+    char *out = x86_run(&st, "readelf -rW %s", path);
     unsigned long long addend = 0;
     for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
         unsigned long long off, a;
@@ -272,7 +259,7 @@ static unsigned long long relative_addend(const char *path, unsigned long long a
 static void expect_relocation_followed(const char *prog, const char *xen)
 {
     int st;
-    char *nm = run(&st, "nm %s", prog);
+    char *nm = x86_run(&st, "nm %s", prog);
     unsigned long long ptrs = x86_nm_value(nm, "ptrs_xen"), hot = x86_nm_value(nm, "hot");
     free(nm);
     unsigned long long before = relative_addend(prog, ptrs), after = relative_addend(xen, ptrs);
@@ -285,34 +272,34 @@ static void install_and_run(int pie)
 {
     const char *prog = instance_program(pie);
     int st;
-    char *out = run(&st, "%s", prog);
+    char *out = x86_run(&st, "%s", prog);
     cr_assert_eq(st, 0, "%s", out);
     expect_values(out, 0x1111, pie);
     free(out);
-    out = run(&st, "%s sites %s", pvpatch(), prog);
+    out = x86_run(&st, "%s sites %s", pvpatch(), prog);
     cr_assert(st == 0 && strstr(out, "instance xen (xen)") && strstr(out, "ptr64"), "%s", out);
     if (!pie)
         cr_assert(strstr(out, "self ") && strstr(out, "vtop "), "%s", out);
     free(out);
     char xen[600];
     snprintf(xen, sizeof xen, "%s.xen", prog);
-    out = run(&st, "%s install %s --instance xen -o %s", pvpatch(), prog, xen);
+    out = x86_run(&st, "%s install %s --instance xen -o %s", pvpatch(), prog, xen);
     cr_assert_eq(st, 0, "%s", out);
     cr_assert(strstr(out, "instructions copied"), "%s", out);
     free(out);
-    out = run(&st, "%s", xen);
+    out = x86_run(&st, "%s", xen);
     cr_assert_eq(st, 0, "%s", out);
     expect_values(out, 0x2222, pie);
     free(out);
     if (pie)
         expect_relocation_followed(prog, xen);
-    out = run(&st, "%s verify %s %s --instance xen", pvpatch(), prog, xen);
+    out = x86_run(&st, "%s verify %s %s --instance xen", pvpatch(), prog, xen);
     cr_assert(st == 0 && strstr(out, "verified xen"), "%s", out);
     free(out);
-    out = run(&st, "%s check %s", pvpatch(), xen);
+    out = x86_run(&st, "%s check %s", pvpatch(), xen);
     cr_assert(st == 0 && strstr(out, "clean"), "%s", out);
     free(out);
-    out = run(&st, "%s verify %s %s --instance xen", pvpatch(), prog, prog);
+    out = x86_run(&st, "%s verify %s %s --instance xen", pvpatch(), prog, prog);
     cr_assert(st == 1 && strstr(out, "mismatch"), "the original is not the installed image: %s", out);
     free(out);
 }
@@ -354,12 +341,12 @@ Test(x86_cli, check_finds_an_unrecorded_movabs_and_a_raw_sensitive_instruction)
     x86_sh("cc -no-pie %s/bad-main.o %s/bad-native.o %s/bad-xen.o -Wl,-L,include/pvpatch/x86_64 "
            "-Wl,-T,pvpatch-insert.lds -o %s/bad.exe", d, d, d, d);
     int st;
-    char *out = run(&st, "%s check %s/bad.exe", pvpatch(), d);
+    char *out = x86_run(&st, "%s check %s/bad.exe", pvpatch(), d);
     cr_assert_eq(st, 1, "%s", out);
     cr_assert(strstr(out, "unrecorded-absolute") && strstr(out, "movabs loads"), "%s", out);
     cr_assert(strstr(out, "raw-sensitive") && strstr(out, "cli") && strstr(out, "interrupt flag"), "%s", out);
     free(out);
-    out = run(&st, "%s check %s/bad-xen.o", pvpatch(), d);
+    out = x86_run(&st, "%s check %s/bad-xen.o", pvpatch(), d);
     cr_assert(st == 1 && strstr(out, "unrecorded-absolute") && strstr(out, "raw-sensitive"),
               "the object too: %s", out);
     free(out);
@@ -376,8 +363,8 @@ typedef struct od_insn {
 static size_t objdump_insns(const char *path, od_insn *out, size_t max)
 {
     int st;
-    char *text = run(&st, "objdump -d --no-show-raw-insn -j .text %s", path);
-    char *bytes = run(&st, "objdump -d -j .text %s", path);
+    char *text = x86_run(&st, "objdump -d --no-show-raw-insn -j .text %s", path);
+    char *bytes = x86_run(&st, "objdump -d -j .text %s", path);
     cr_assert_eq(st, 0);
     size_t n = 0;
     for (char *line = strtok(text, "\n"); line && n < max; line = strtok(NULL, "\n")) {
@@ -403,7 +390,7 @@ Test(x86_cli, disasm_decodes_what_objdump_decodes)
     const char *prog = sites_pie();
     size_t n = objdump_insns(prog, od, 8192);
     int st;
-    char *json = run(&st, "%s disasm %s --section .text --json", pvpatch(), prog);
+    char *json = x86_run(&st, "%s disasm %s --section .text --json", pvpatch(), prog);
     cr_assert_eq(st, 0, "%s", json);
     size_t m = 0;
     for (const char *p = strstr(json, "{\"addr\""); p && m < 8192; p = strstr(p + 1, "{\"addr\"")) {
@@ -424,7 +411,7 @@ Test(x86_cli, disasm_decodes_what_objdump_decodes)
         }
     }
     free(json);
-    char *text = run(&st, "%s disasm %s --section .text", pvpatch(), prog);
+    char *text = x86_run(&st, "%s disasm %s --section .text", pvpatch(), prog);
     cr_assert(st == 0 && strstr(text, "main:") && strstr(text, "<min>"), "labels and targets by name:\n%.2000s", text);
     free(text);
     cr_log_info("x86_cli: disasm of %zu instructions agrees with objdump on addresses and lengths, and on %zu "

@@ -216,20 +216,9 @@ typedef struct lib {
 
 static void open_lib(lib *l)
 {
-    FILE *f = fopen(x86_tmp("pvlib.c"), "w");
-    fputs(lib_c, f);
-    fclose(f);
-    char so[512];
-    snprintf(so, sizeof so, "%s", x86_tmp("libpvsites.so"));
-    x86_sh("cc -O2 -fpic -shared -mno-red-zone -Iinclude %s -o %s -Wl,-L,include/pvpatch/x86_64 "
-           "-Wl,-T,pvpatch-insert.lds", x86_tmp("pvlib.c"), so);
-    l->handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    cr_assert(l->handle, "%s", dlerror());
-    void (*records)(pvp_rt_records *) = (void (*)(pvp_rt_records *))(uintptr_t)dlsym(l->handle, "lib_records");
-    l->site = (unsigned long (*)(unsigned long, unsigned long))(uintptr_t)dlsym(l->handle, "lib_site");
-    l->direct = (unsigned long (*)(unsigned long, unsigned long))(uintptr_t)dlsym(l->handle, "lib_direct");
-    cr_assert(records && l->site && l->direct);
-    records(&l->recs);
+    l->handle = x86_sites_lib("pvsites", lib_c, &l->recs);
+    l->site = (unsigned long (*)(unsigned long, unsigned long))x86_lib_fn(l->handle, "lib_site");
+    l->direct = (unsigned long (*)(unsigned long, unsigned long))x86_lib_fn(l->handle, "lib_direct");
 }
 
 static void run_lib(const lib *l, const char *when)

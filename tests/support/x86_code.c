@@ -3,6 +3,7 @@
 #include "x86_code.h"
 
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <Zydis/Zydis.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -200,14 +201,30 @@ int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err)
     return pvp_install(&m->img, &req, rep, err);
 }
 
+/* The command, with its standard error joined to its output. */
+static void shell_line(char *cmd, size_t size, const char *fmt, va_list ap)
+{
+    vsnprintf(cmd, size, fmt, ap);
+    strncat(cmd, " 2>&1", size - strlen(cmd) - 1);
+}
+
+char *x86_run(int *status, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    shell_line(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return tas_run(cmd, status);
+}
+
 void x86_sh(const char *fmt, ...)
 {
     char cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    shell_line(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
     int st;
     char *out = tas_run(cmd, &st);
     cr_assert(st == 0, "command failed: %s\n%s", cmd, out);
@@ -306,3 +323,29 @@ const char x86_instance_c[] =
     "PVP_C_CODE(NAME) long FN(inner)(long x) { return x + VALUE; }\n"
     "long (*volatile FN(ptrs))(long) = FN(inner);\n"
     "PVP_C_PTR64(NAME, FN(ptrs));\n";
+
+void *x86_sites_lib(const char *name, const char *src, pvp_rt_records *recs)
+{
+    char c[256], so[256];
+    snprintf(c, sizeof c, "%s.c", name);
+    snprintf(so, sizeof so, "lib%s.so", name);
+    FILE *f = fopen(x86_tmp(c), "w");
+    cr_assert(f);
+    fputs(src, f);
+    fclose(f);
+    snprintf(c, sizeof c, "%s", x86_tmp(c));
+    snprintf(so, sizeof so, "%s", x86_tmp(so));
+    x86_sh("cc -O2 -fpic -shared -mno-red-zone -Iinclude %s -o %s -Wl,-L,include/pvpatch/x86_64 "
+           "-Wl,-T,pvpatch-insert.lds", c, so);
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    cr_assert(h, "%s", dlerror());
+    ((void (*)(pvp_rt_records *))(uintptr_t)x86_lib_fn(h, "lib_records"))(recs);
+    return h;
+}
+
+void (*x86_lib_fn(void *handle, const char *name))(void)
+{
+    void *p = dlsym(handle, name);
+    cr_assert(p, "no %s in the library", name);
+    return (void (*)(void))(uintptr_t)p;
+}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pvpatch/install.h"
+#include "pvpatch/runtime.h"
 
 /* Bytes of the .text of an assembled x86-64 source, and its symbols. */
 typedef struct x86_blob {
@@ -81,6 +82,9 @@ typedef struct x86_elf {
     char *nm;
 } x86_elf;
 
+/* Run a shell command in the repository: its output and standard error,
+ * its exit status in *status. */
+char *x86_run(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Run a shell command (compilers, ld) in the repository; fails the test with
  * its output unless it exits 0. */
 void x86_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -91,5 +95,12 @@ void x86_elf_load(const char *path, uint64_t base, size_t size, x86_elf *out);
 void x86_elf_unload(x86_elf *e);
 /* The loaded program as one pvp_image range (target address == host address). */
 void x86_elf_image(x86_elf *e, pvp_range *r, pvp_image *img);
+
+/* Build C source `src` (PVP_CALL sites, modes, and `void lib_records(pvp_rt_records *)`)
+ * as shared library NAME.so, -mno-red-zone, linked with pvpatch-insert.lds,
+ * and dlopen it: its handle, and its records in *recs. Fails the test on error. */
+void *x86_sites_lib(const char *name, const char *src, pvp_rt_records *recs);
+/* The address of function `name` in a dlopen'ed library; fails the test if absent. */
+void (*x86_lib_fn(void *handle, const char *name))(void);
 
 #endif
