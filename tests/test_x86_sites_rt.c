@@ -124,16 +124,26 @@ static pvp_patch_report rt_patch(const char *mode, int policy)
     return rep;
 }
 
-/* The mnemonic of the first instruction that is not a nop in the 16-byte
- * site at or after the function's start. */
+/* The mnemonic of the first instruction that is not a nop in the site
+ * (from the records) that lies in the function starting at fn. */
 static const char *site_mnemonic(const void *fn)
 {
-    const uint8_t *p = (const uint8_t *)(((uintptr_t)fn + 15) & ~(uintptr_t)15);
-    for (size_t off = 0, len; off < 16; off += len) {
-        uint64_t t;
-        x86_zydis_target(p + off, 16 - off, (uintptr_t)p + off, &len, &t);
-        if (strcmp(x86_zydis_mnemonic(p + off, 16 - off), "nop"))
-            return x86_zydis_mnemonic(p + off, 16 - off);
+    pvp_rt_records r = PVP_RT_RECORDS();
+    const uint8_t *rec = r.sites;
+    for (; rec < (const uint8_t *)r.sites_end; rec += PVP_SITE_RECSIZE) {
+        uint64_t at, end;
+        memcpy(&at, rec + PVP_SITE_OFF_ADDR, 8);
+        memcpy(&end, rec + PVP_SITE_OFF_END, 8);
+        if (at - (uintptr_t)fn >= 256)
+            continue;
+        const uint8_t *p = (const uint8_t *)(uintptr_t)at;
+        size_t n = (size_t)(end - at);
+        for (size_t off = 0, len; off < n; off += len) {
+            uint64_t t;
+            x86_zydis_target(p + off, n - off, at + off, &len, &t);
+            if (strcmp(x86_zydis_mnemonic(p + off, n - off), "nop"))
+                return x86_zydis_mnemonic(p + off, n - off);
+        }
     }
     return "";
 }
