@@ -537,10 +537,16 @@ int main(void)
         snprintf(name, sizeof name, "ops_a_%s", modes[m]);
         build(name, "A", modes[m]);
     }
-    bench_rate();
-    bench_scale();
-    bench_paths();
-    bench_ivt();
+    /* PVP_BENCH_ONLY=scale (or rate, paths, ivt) runs one part, e.g. under a profiler. */
+    const char *only = getenv("PVP_BENCH_ONLY");
+    if (!only || strcmp(only, "rate") == 0)
+        bench_rate();
+    if (!only || strcmp(only, "scale") == 0)
+        bench_scale();
+    if (!only || strcmp(only, "paths") == 0)
+        bench_paths();
+    if (!only || strcmp(only, "ivt") == 0)
+        bench_ivt();
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     return system(cmd) == 0 ? 0 : 1;

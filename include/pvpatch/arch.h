@@ -59,6 +59,12 @@ typedef struct pvp_code_result {
     int reg;                   /* the register concerned, or -1 */
 } pvp_code_result;
 
+/* The registers a code unit writes: general (bit n of gr[n/64]) and branch. */
+typedef struct pvp_writes {
+    uint64_t gr[2];
+    uint32_t br;
+} pvp_writes;
+
 typedef struct pvp_arch {
     const char *name;
     unsigned code_align;               /* 16 on IA-64 (bundles) */
@@ -69,9 +75,11 @@ typedef struct pvp_arch {
     /* Length and PC-relative operands of the code unit at `code` (host bytes,
      * `avail` of them), located at target address `addr`, in one decode; and,
      * when pc_reads is not NULL, how many of its instructions read the PC
-     * without a displacement (IA-64 mov r=ip: such code cannot move blindly). */
+     * without a displacement (IA-64 mov r=ip: such code cannot move blindly);
+     * when writes is not NULL, the registers it writes (then an instruction
+     * the decoder does not know is an error: what it writes is unknown). */
     int (*scan)(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
-                pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads);
+                pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads, pvp_writes *writes);
     /* Point operand `op` of the unit at `code`, located at `addr`, to `target`, in place. */
     int (*retarget)(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,
                     uint64_t target);
@@ -93,8 +101,6 @@ typedef struct pvp_arch {
      * (a return address) as the instruction they refer to. */
     int (*same_code)(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b, uint64_t addr_b,
                      size_t len_b);
-    /* Registers the code of a region writes: general (bit n of gr[n/64]) and branch. */
-    int (*writes)(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
     size_t site_cache_size;            /* bytes of template cache that serve a patch well (0: none used) */
     unsigned site_align;               /* sites' start and end alignment in bytes; 0: code_align */
     unsigned max_gr;                   /* general registers: 128 on IA-64 */

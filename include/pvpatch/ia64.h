@@ -306,6 +306,9 @@ int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const ui
                        uint64_t addr_b, size_t len_b);
 /* The general and branch registers the instructions of a region write. */
 int pvp_ia64_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br);
+/* Add what a decoded bundle's instructions write to gr and br (br may be
+ * NULL); PVP_E_UNKNOWN_OP if one of them is unknown. */
+int pvp_ia64_insns_writes(const pvp_ia64_insn in[3], uint64_t gr[2], uint32_t *br);
 
 /* ---- pv operations ------------------------------------------------------ */
 

@@ -24,7 +24,8 @@ typedef struct pvp_range {
     const char *name;    /* section name, for messages; may be NULL */
 } pvp_range;
 
-/* An image: ranges that do not overlap, in any order. */
+/* An image: ranges that do not overlap, in any order (in address order,
+ * lookups are a binary search). */
 typedef struct pvp_image {
     pvp_range *ranges;
     size_t nranges;

@@ -48,6 +48,7 @@ typedef struct pvp_template {
     uint8_t nkept;             /* the lowest nkept of keeps are saved in clobbers 1.. and restored */
     uint32_t keeps;            /* r0-r31 the code writes beyond the site's operands (B, C: the
                                 * call's registers) */
+    const uint8_t *bytes;      /* the code, in the image it was found in */
 } pvp_template;
 
 /* Number of site records in a table of `size` bytes. */

@@ -137,7 +137,7 @@ static size_t unit_len(const checker *c, uint64_t addr, uint64_t end)
     uint64_t avail = r->addr + r->size - addr;
     if (end > addr && end - addr < avail)
         avail = end - addr;
-    return c->arch->scan(code, (size_t)avail, addr, &len, ops, &nops, NULL) == PVP_OK ? len : 0;
+    return c->arch->scan(code, (size_t)avail, addr, &len, ops, &nops, NULL, NULL) == PVP_OK ? len : 0;
 }
 
 /* The instructions of the unit at addr; their count (0 if there is no unit). */
@@ -520,7 +520,7 @@ static void check_reach(checker *c, const pvp_instance *i)
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned nops;
         size_t ulen;
-        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &ulen, ops, &nops, NULL) != PVP_OK ||
+        if (c->arch->scan(code, (size_t)(i->size - off), i->copy + off, &ulen, ops, &nops, NULL, NULL) != PVP_OK ||
             !ulen || ulen > 16) {
             fail(c, i->copy + off, "cannot decode the code of instance %s", i->name);
             return;
@@ -782,7 +782,7 @@ static int block_jumps_here(const checker *c, const pvp_site *s, uint64_t at)
     size_t len;
     const uint8_t *code = pvp_image_at(c->img, at, s->end - at);
     uint64_t body = s->ool + (at - s->addr);
-    if (!code || c->arch->scan(code, (size_t)(s->end - at), at, &len, ops, &n, NULL))
+    if (!code || c->arch->scan(code, (size_t)(s->end - at), at, &len, ops, &n, NULL, NULL))
         return 0;
     for (unsigned k = 0; k < n; k++)
         if (ops[k].target == body)

@@ -7,21 +7,47 @@ static int range_holds(const pvp_range *r, uint64_t addr, uint64_t size)
     return addr >= r->addr && addr - r->addr <= r->size && size <= r->size - (addr - r->addr);
 }
 
+/* The last range starting at or below addr if the ranges are in address
+ * order (a binary search), else some range: callers check it holds addr. */
+static const pvp_range *nearest(const pvp_image *img, uint64_t addr)
+{
+    size_t lo = 0, hi = img->nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->ranges[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return img->nranges ? &img->ranges[lo ? lo - 1 : 0] : NULL;
+}
+
+/* Ranges do not overlap, so the one holding addr is the only one: found by
+ * the search when they are in address order, by a linear scan otherwise. */
 const pvp_range *pvp_image_range(const pvp_image *img, uint64_t addr)
 {
+    const pvp_range *r = nearest(img, addr);
+    if (r && range_holds(r, addr, 1))
+        return r;
     for (size_t i = 0; i < img->nranges; i++)
         if (range_holds(&img->ranges[i], addr, 1))
             return &img->ranges[i];
     return NULL;
 }
 
+static int holds_bytes(const pvp_range *r, uint64_t addr, uint64_t size)
+{
+    return r->bytes && range_holds(r, addr, size) && (size || addr < r->addr + r->size);
+}
+
 uint8_t *pvp_image_at(const pvp_image *img, uint64_t addr, uint64_t size)
 {
-    for (size_t i = 0; i < img->nranges; i++) {
-        const pvp_range *r = &img->ranges[i];
-        if (r->bytes && range_holds(r, addr, size) && (size || addr < r->addr + r->size))
-            return r->bytes + (addr - r->addr);
-    }
+    const pvp_range *r = nearest(img, addr);
+    if (r && holds_bytes(r, addr, size))
+        return r->bytes + (addr - r->addr);
+    for (size_t i = 0; i < img->nranges; i++)
+        if (holds_bytes(&img->ranges[i], addr, size))
+            return img->ranges[i].bytes + (addr - img->ranges[i].addr);
     return NULL;
 }
 

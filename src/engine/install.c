@@ -101,7 +101,7 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
     pvp_pcrel ops[PVP_MAX_PCREL];
     unsigned nops;
     unsigned pc_reads;
-    int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops, &pc_reads);
+    int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops, &pc_reads, NULL);
     if (rc)
         return fail(c, rc, from, -1, "cannot decode the instance's code");
     if (*len > MAX_UNIT || *len > i->size - off)
@@ -417,7 +417,7 @@ static int check_resident_code(install_ctx *c)
             size_t len;
             uint64_t at = home->canonical + u;
             const uint8_t *code = pvp_image_at(c->img, at, c->arch->code_align);
-            if (!code || c->arch->scan(code, c->arch->code_align, at, &len, ops, &n, NULL))
+            if (!code || c->arch->scan(code, c->arch->code_align, at, &len, ops, &n, NULL, NULL))
                 return fail(c, PVP_E_OUTSIDE_IMAGE, at, -1, "resident code outside the image or undecodable");
             for (unsigned k = 0; k < n; k++)
                 if (pvp_reference_ok(c->img, c->arch, c->req->set, c->req->count, ops[k].target))

@@ -120,7 +120,7 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
         res->why = "its code runs with data translation off and the request gives no vtop";
         return PVP_E_TRANSLATE;
     }
-    pvp_code_req r = { pvp_image_at(c->img, t.code, t.end - t.code), t.code, t.end - t.code, s->qp,
+    pvp_code_req r = { t.bytes, t.code, t.end - t.code, s->qp,
                        { s->regs[0], s->regs[1], s->regs[2], s->regs[3], s->regs[4], s->regs[5] },
                        s->pclob, { 0, 0 }, 0, at, room, c->req->cache, c->req->cache_size,
                        s->phys ? c->req->vtop : NULL, c->req->vtop_ctx, exit };
@@ -323,9 +323,7 @@ static int place_of(patch_ctx *c, const pvp_site *s, uint64_t at, site_place *p,
 /* Write a part's new code (when committing); 1 if it changes. */
 static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at, uint64_t len, int keep)
 {
-    int changed = 0;
-    for (uint64_t b = 0; b < len && !keep; b++)
-        changed |= now[b] != code[b];
+    int changed = !keep && !same_bytes(now, code, (size_t)len);
     if (c->commit && changed) {
         for (uint64_t b = 0; b < len; b++)
             now[b] = code[b];

@@ -127,7 +127,7 @@ static void scan_range(refs_ctx *c, const pvp_range *r)
         }
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned nops;
-        if (c->arch->scan(r->bytes + off, (size_t)(r->size - off), addr, &len, ops, &nops, NULL) || len == 0) {
+        if (c->arch->scan(r->bytes + off, (size_t)(r->size - off), addr, &len, ops, &nops, NULL, NULL) || len == 0) {
             len = step;
             continue;
         }

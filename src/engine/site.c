@@ -169,8 +169,9 @@ static uint64_t entry_offset(const uint8_t *t, uint64_t size, unsigned op, unsig
     return off;
 }
 
-int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
-                      pvp_template *out, pvp_error *err)
+/* The template record of (op, form) in a mode's table, its code not looked at. */
+static int template_entry(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
+                          pvp_template *out, pvp_error *err)
 {
     uint64_t size = mode->tmpl_end - mode->tmpl;
     const uint8_t *t = pvp_image_at(img, mode->tmpl, size);
@@ -180,8 +181,18 @@ int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, u
     const uint8_t *r = t + off;
     *out = (pvp_template){ mode->tmpl + off, le(r + PVP_TMPL_OFF_CODE, 8), le(r + PVP_TMPL_OFF_END, 8),
                            (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
-                           (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4) };
-    if (out->end <= out->code || !pvp_image_at(img, out->code, out->end - out->code))
+                           (uint32_t)le(r + PVP_TMPL_OFF_KEEPS, 4), NULL };
+    return PVP_OK;
+}
+
+int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
+                      pvp_template *out, pvp_error *err)
+{
+    int rc = template_entry(img, mode, op, form, out, err);
+    if (rc)
+        return rc;
+    out->bytes = out->end > out->code ? pvp_image_at(img, out->code, out->end - out->code) : NULL;
+    if (!out->bytes)
         return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
     return PVP_OK;
 }
@@ -250,7 +261,7 @@ void pvp_call_registers(const pvp_image *img, const pvp_arch *arch, const pvp_mo
     pvp_template t;
     gr[0] = arch->call_gr[0];
     gr[1] = arch->call_gr[1];
-    if (pvp_template_find(img, mode, op, PVP_FORM_C, &t, NULL) == PVP_OK ||
-        pvp_template_find(img, mode, op, PVP_FORM_B, &t, NULL) == PVP_OK)
-        gr[0] |= t.keeps;
+    if (template_entry(img, mode, op, PVP_FORM_C, &t, NULL) == PVP_OK ||
+        template_entry(img, mode, op, PVP_FORM_B, &t, NULL) == PVP_OK)
+        gr[0] |= t.keeps;               /* (only the record: its code is not needed) */
 }

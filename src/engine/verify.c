@@ -96,8 +96,8 @@ static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
     unsigned na, nb;
     size_t lb;
     *len = v->arch->code_align;
-    if (!a || !b || v->arch->scan(a, (size_t)left, from, len, oa, &na, NULL) ||
-        v->arch->scan(b, (size_t)left, to, &lb, ob, &nb, NULL) || lb != *len) {
+    if (!a || !b || v->arch->scan(a, (size_t)left, from, len, oa, &na, NULL, NULL) ||
+        v->arch->scan(b, (size_t)left, to, &lb, ob, &nb, NULL, NULL) || lb != *len) {
         mismatch(v, to, -1, "undecodable", 0, 0);
         return;
     }
@@ -347,12 +347,12 @@ static int template_reaches(const vpatch *v, unsigned op, unsigned form, uint64_
     pvp_template t;
     if (pvp_template_find(v->now, v->mode, op, form, &t, NULL) || target - t.code <= t.end - t.code)
         return 0;
-    const uint8_t *code = pvp_image_at(v->now, t.code, t.end - t.code);
+    const uint8_t *code = t.bytes;
     size_t ulen;
     for (uint64_t off = 0; off < t.end - t.code; off += ulen) {
         pvp_pcrel ops[PVP_MAX_PCREL];
         unsigned n;
-        if (a->scan(code + off, (size_t)(t.end - t.code - off), t.code + off, &ulen, ops, &n, NULL))
+        if (a->scan(code + off, (size_t)(t.end - t.code - off), t.code + off, &ulen, ops, &n, NULL, NULL))
             return 0;
         for (unsigned k = 0; k < n; k++)
             if (ops[k].target == target)
@@ -369,30 +369,33 @@ static void verify_part(vpatch *v, const pvp_site *s, unsigned tform, uint64_t a
 {
     const pvp_arch *a = v->req->arch;
     const uint8_t *code = pvp_image_at(v->now, at, len);
-    uint64_t gr[2] = { 0, 0 }, agr[2];
-    uint32_t br = 0, abr;
-    if (!code || a->writes(code, (size_t)len, gr, &br)) {
+    pvp_writes all = { { 0, 0 }, 0 };
+    uint64_t agr[2];
+    uint32_t abr;
+    if (!code) {
         vp_mismatch(v, at, "site does not decode", 0, 0);
         return;
     }
-    site_allows(v, s, agr, &abr);
-    if ((gr[0] & ~agr[0]) || (gr[1] & ~agr[1]) || (br & ~abr))
-        vp_mismatch(v, at, "site writes a register it does not allow", agr[0], gr[0]);
     size_t ulen;
-    for (uint64_t off = 0; off < len; off += ulen) {
+    for (uint64_t off = 0; off < len; off += ulen) {    /* one decode per unit: operands and writes */
         pvp_pcrel ops[PVP_MAX_PCREL];
+        pvp_writes w;
         unsigned n;
-        ulen = a->code_align;
-        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n, NULL)) {
-            ulen = a->code_align;
-            continue;
+        if (a->scan(code + off, (size_t)(len - off), at + off, &ulen, ops, &n, NULL, &w) || !ulen ||
+            ulen > len - off) {
+            vp_mismatch(v, at + off, "site does not decode", 0, 0);
+            return;
         }
+        all.gr[0] |= w.gr[0], all.gr[1] |= w.gr[1], all.br |= w.br;
         for (unsigned k = 0; k < n; k++)     /* its own code (x86: a jmp over filler), its places, its stub */
             if (ops[k].target - at > len && ops[k].target != places[0] && ops[k].target != places[1] &&
                 ops[k].target != stub && !template_reaches(v, s->op, tform, ops[k].target))
                 vp_mismatch(v, at + off, "site branches elsewhere than its stub or its own code", stub,
                             ops[k].target);
     }
+    site_allows(v, s, agr, &abr);
+    if ((all.gr[0] & ~agr[0]) || (all.gr[1] & ~agr[1]) || (all.br & ~abr))
+        vp_mismatch(v, at, "site writes a register it does not allow", agr[0], all.gr[0]);
 }
 
 /* A block's body is the mode's code as assembled: never changed. */

@@ -35,9 +35,9 @@ static int unpack(const uint8_t *code, size_t len, pvp_ia64_bundle *b)
     return pvp_ia64_bundle_unpack(code, b);
 }
 
-/* One decode of the three slots gives the operands and the ip reads. */
+/* One decode of the three slots gives the operands, the ip reads and the writes. */
 static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
-                     pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads)
+                     pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads, pvp_writes *writes)
 {
     pvp_ia64_bundle b;
     pvp_ia64_insn in[3];
@@ -46,9 +46,13 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
     *nops = 0;
     if (pc_reads)
         *pc_reads = 0;
+    if (writes)
+        *writes = (pvp_writes){ { 0, 0 }, 0 };
     if (rc)
         return rc;
     pvp_ia64_decode_bundle(&b, in);
+    if (writes && pvp_ia64_insns_writes(in, writes->gr, &writes->br))
+        return PVP_E_UNKNOWN_OP;
     for (unsigned slot = 0; slot < 3; slot++) {
         pvp_ia64_iprel r[2];
         unsigned n = pvp_ia64_insn_iprel(&in[slot], addr, r);
@@ -149,7 +153,6 @@ const pvp_arch pvp_arch_ia64 = {
     .site_code = pvp_ia64_site_code,
     .site_cache_size = 256 * 1024,      /* some 200 prepared templates: every one a patch uses */
     .same_code = pvp_ia64_same_code,
-    .writes = pvp_ia64_writes,
     .max_gr = 128,
     .max_pred = 64,
     .call_gr = { 0, 0 },                       /* the build's: the call templates name them */

@@ -26,18 +26,20 @@ static int set_bit(uint64_t m[2], unsigned n)
     return 1;
 }
 
-void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br, uint64_t *pr)
+/* The registers one instruction writes, by its row's generated written-field mask. */
+static void insn_writes(const pvp_ia64_opcode *op, uint64_t bits, uint64_t lbits, uint64_t gr[2], uint32_t *br,
+                        uint64_t *pr)
 {
     size_t nrows;
     const pvp_ia64_opcode *t = pvp_ia64_opcodes(&nrows);
-    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(it->op);
-    size_t row = (size_t)(it->op - t);
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
+    size_t row = (size_t)(op - t);
     unsigned written = row < nrows ? pvp_ia64_row_written[row] : 0;   /* generated from the syntax */
     for (unsigned i = 0; i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
         if (!((written >> i) & 1))
             continue;
-        uint64_t v = pvp_ia64_field_get(f, it->bits, it->lbits);
+        uint64_t v = pvp_ia64_field_get(f, bits, lbits);
         if (f->kind == PVP_IA64_K_GR && v)
             set_bit(gr, (unsigned)v);
         else if (f->kind == PVP_IA64_K_BR && br)
@@ -45,6 +47,23 @@ void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br,
         else if (f->kind == PVP_IA64_K_PR && pr)
             *pr |= UINT64_C(1) << v;
     }
+}
+
+void pvp_ia64_item_writes(const pvp_ia64_item *it, uint64_t gr[2], uint32_t *br, uint64_t *pr)
+{
+    insn_writes(it->op, it->bits, it->lbits, gr, br, pr);
+}
+
+int pvp_ia64_insns_writes(const pvp_ia64_insn in[3], uint64_t gr[2], uint32_t *br)
+{
+    for (unsigned s = 0; s < 3; s++) {
+        if (in[s].unit == PVP_IA64_UNIT_L)
+            continue;
+        if (!in[s].op)
+            return PVP_E_UNKNOWN_OP;
+        insn_writes(in[s].op, in[s].bits, in[s].lbits, gr, br, NULL);
+    }
+    return PVP_OK;
 }
 
 /* What giving one instruction a site's registers means, worked out once:
@@ -441,10 +460,16 @@ int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const ui
 
 int pvp_ia64_writes(const uint8_t *code, size_t len, uint64_t gr[2], uint32_t *br)
 {
-    pvp_ia64_item items[MAX_ITEMS];
-    size_t n;
-    int rc = pvp_ia64_items_read(code, len, 0, items, MAX_ITEMS, &n);
-    for (size_t i = 0; !rc && i < n; i++)
-        pvp_ia64_item_writes(&items[i], gr, br, NULL);
-    return rc;
+    for (size_t off = 0; off + PVP_IA64_BUNDLE_SIZE <= len; off += PVP_IA64_BUNDLE_SIZE) {
+        pvp_ia64_bundle b;
+        pvp_ia64_insn in[3];
+        int rc = pvp_ia64_bundle_unpack(code + off, &b);
+        if (!rc)
+            rc = pvp_ia64_decode_bundle(&b, in);
+        if (!rc)
+            rc = pvp_ia64_insns_writes(in, gr, br);
+        if (rc)
+            return rc;
+    }
+    return PVP_OK;
 }

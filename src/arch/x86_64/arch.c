@@ -56,7 +56,7 @@ int pvp_x86_movabs_set(uint8_t *code, size_t len, uint64_t imm)
 /* Only `call` to the next instruction reads RIP without a displacement (the
  * `call 1f; 1: pop %reg` idiom); a RIP-relative lea has one and is re-targeted. */
 static int x86_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *len, pvp_pcrel *ops,
-                    unsigned *nops, unsigned *pc_reads)
+                    unsigned *nops, unsigned *pc_reads, pvp_writes *writes)
 {
     pvp_x86_insn in;
     int rc = pvp_x86_decode(code, avail, addr, &in);
@@ -64,6 +64,11 @@ static int x86_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *le
     *nops = 0;
     if (pc_reads)
         *pc_reads = !rc && in.reads_pc;
+    if (writes) {
+        *writes = (pvp_writes){ { 0, 0 }, 0 };
+        if (!rc)
+            rc = pvp_x86_writes(code, in.len, writes->gr, &writes->br);
+    }
     if (rc || in.form == PVP_X86_NO_PCREL)
         return rc;
     ops[0] = (pvp_pcrel){ .form = in.form, .sub = 0, .index = 0,
@@ -129,7 +134,6 @@ const pvp_arch pvp_arch_x86_64 = {
     .same_except_pcrel = x86_same_except_pcrel,
     .site_code = pvp_x86_site_code,
     .same_code = pvp_x86_same_code,
-    .writes = pvp_x86_writes,
     .site_align = 1,                /* sites are not aligned: padding before one would run each time */
     .max_gr = 1,                    /* site records name no register: PVP_CALL's convention fixes them */
     .max_pred = 1,
