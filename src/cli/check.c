@@ -42,6 +42,7 @@ typedef struct checker {
     const cli_target *t;                 /* the architecture's row (target.h) */
     int object;                          /* a relocatable object, laid out by check_object.c */
     unsigned mode;                       /* --mode's id, 0 without */
+    uint64_t as_written;                 /* sensitive classes that mode runs as written (bit per class) */
     pvp_site *sites;
     size_t nsites;
     pvp_fixup *fixups;                   /* every instance's fixup records */
@@ -451,7 +452,48 @@ static void count_units(checker *c, uint64_t addr, uint64_t size)
             len = c->arch->insn_align ? c->arch->insn_align : 1;
 }
 
-/* Every sensitive instruction of an instance's code must be in a site. */
+static const pvp_mode *mode_record(const checker *c, unsigned id);
+
+/* The one instruction, nops aside, of a mode's template: its sensitive
+ * class, 0 if it has none or more than one instruction. */
+static unsigned single_class(const checker *c, const pvp_template *t)
+{
+    unsigned cls = 0, count = 0;
+    size_t len;
+    for (uint64_t off = 0; off < t->end - t->code && count < 2; off += len) {
+        pvp_pcrel ops[PVP_MAX_PCREL];
+        unsigned nops;
+        cli_insn in[3];
+        if (c->arch->scan(t->bytes + off, (size_t)(t->end - t->code - off), t->code + off, &len, ops, &nops,
+                          NULL, NULL) || !len)
+            return 0;
+        unsigned n = c->t->insns(t->bytes + off, len, t->code + off, in);
+        for (unsigned k = 0; k < n; k++)
+            if (!in[k].nop)
+                cls = in[k].sensitive, count++;
+    }
+    return count == 1 ? cls : 0;
+}
+
+/* The sensitive classes a mode runs as written: an operation whose A code
+ * is that one instruction (xen's ptc.l, which traps to the hypervisor). A
+ * raw instruction of such a class is that mode's code for it. */
+static uint64_t classes_as_written(const checker *c, unsigned id)
+{
+    const pvp_mode *m = mode_record(c, id);
+    uint64_t set = 0;
+    for (unsigned op = 1; m && op < m->nops; op++) {
+        pvp_template t;
+        unsigned cls;
+        if (pvp_template_find(c->img, m, op, PVP_FORM_A, &t, NULL) == PVP_OK && (cls = single_class(c, &t)) &&
+            cls < 64)
+            set |= UINT64_C(1) << cls;
+    }
+    return set;
+}
+
+/* Every sensitive instruction of an instance's code must be in a site,
+ * but for those the mode checked (--mode) runs as written. */
 static void check_raw_sensitive(checker *c, const pvp_instance *i, uint64_t at)
 {
     unsigned char *in_site = site_bytes(c, i);
@@ -473,7 +515,7 @@ static void check_raw_sensitive(checker *c, const pvp_instance *i, uint64_t at)
         cli_insn in[3];
         unsigned n = in_site[off] ? 0 : c->t->insns(pvp_image_at(c->img, addr, len), (size_t)len, addr, in);
         for (unsigned k = 0; k < n; k++)
-            if (in[k].sensitive)
+            if (in[k].sensitive && !(in[k].sensitive < 64 && (c->as_written >> in[k].sensitive & 1)))
                 add_finding(c, addr, in[k].sub, RULE_RAW, in[k].text, "%s in instance %s, outside every pv "
                             "operation site", c->t->sensitive_name(in[k].sensitive), i->name);
     }
@@ -973,6 +1015,7 @@ static void run_rules(checker *c, const char *mode, unsigned mode_id)
     if (load_sites(c) || load_fixups(c))
         return;
     c->mode = mode ? mode_id : 0;
+    c->as_written = mode ? classes_as_written(c, mode_id) : 0;
     check_layout(c);
     check_instances(c, c->mode);
     if (!c->failed)
@@ -1031,7 +1074,9 @@ const cli_command cli_cmd_check = {
     "                       code outside every pv operation site; in a virtualized\n"
     "                       instance, a site holding A or B code of another mode.\n"
     "                       With --mode, only in the code that runs in MODE (none in\n"
-    "                       native mode, which runs privileged code as it is)\n"
+    "                       native mode, which runs privileged code as it is), and\n"
+    "                       not what MODE runs as written (an operation whose code\n"
+    "                       in MODE is that one instruction: xen's ptc.l)\n"
     "  unrecorded-absolute  an absolute reference into an instance that moves at\n"
     "                       install with no fixup record: a movl or movabs immediate\n"
     "                       (images), a relocation of one or of a 64-bit word (objects)\n"
