@@ -250,6 +250,13 @@ pvp_range pvp_section_range(const pvp_section *s, uint64_t addr)
     return (pvp_range){ addr, s->size, s->bytes, flags, s->name };
 }
 
+static int by_range_address(const void *a, const void *b)
+{
+    const pvp_range *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The allocated sections with bytes, in address order (lookups search). */
 static int build_image(pvp_file *f, char *err, size_t errsz)
 {
     f->ranges = calloc(f->nsections ? f->nsections : 1, sizeof *f->ranges);
@@ -260,6 +267,7 @@ static int build_image(pvp_file *f, char *err, size_t errsz)
         if ((s->flags & SHF_ALLOC) && s->bytes && s->size)
             f->ranges[f->image.nranges++] = pvp_section_range(s, s->addr);
     }
+    qsort(f->ranges, f->image.nranges, sizeof *f->ranges, by_range_address);
     f->image.ranges = f->ranges;
     return 0;
 }
