@@ -352,6 +352,23 @@ Test(check, movl_into_a_moving_instance_without_fixup)
     expect_clean(k.native_obj, NULL);
 }
 
+/* An instance that finds its self-references by decoding
+ * (PVP_INSTANCE_SCAN_SELF) gets them re-based by the install: its own
+ * unrecorded movl of itself is no finding, in the image and in the object;
+ * kernel text loading an address in it still is. */
+Test(check, self_references_of_an_instance_that_scans_for_them)
+{
+    ck_spec spec = { .head = "head_movl: { .mlx; nop.m 0; movl r20 = xen_in + 16 ;; }" };
+    ck_kernel k;
+    build_with("PVP_INSTANCE_SCAN_SELF(\\name)\n\\name\\()_plain: { .mlx; nop.m 0; movl r19 = \\name\\()_in ;; }",
+               &spec, &k);
+    tj_value *doc = check_json(k.elf, NULL, 1);
+    cr_expect_eq(nfindings(doc), 1, "findings: %zu", nfindings(doc));
+    cr_expect(find_at(doc, "unrecorded-absolute", ck_symbol(k.elf, "head_movl"), 2), "nothing at head_movl");
+    tj_free(doc);
+    expect_clean(k.xen_obj, NULL);
+}
+
 Test(check, pointer_into_a_moving_instance_without_fixup_in_objects)
 {
     ck_spec spec = { 0 };

@@ -576,3 +576,64 @@ Test(install, references_from_outside_into_freed_or_replaced_code)
               mm[1].expected == xen->canonical + 0x10);
     pvp_file_close(k.file);
 }
+
+/* movl r=imm of the instance's bundle at `off`, as now in the image at `base`. */
+static uint64_t movl_at(const pvp_image *img, uint64_t base, uint64_t off)
+{
+    uint64_t imm = 0;
+    const uint8_t *b = pvp_image_at(img, base + off, 16);
+    cr_assert(b && pvp_arch_ia64.load_imm_get(b, 16, 2, &imm) == PVP_OK, "no movl at +0x%llx",
+              (unsigned long long)off);
+    return imm;
+}
+
+/* An instance that finds its self-references by decoding
+ * (PVP_INSTANCE_SCAN_SELF): an unrecorded movl of a label inside it is
+ * re-based by the install, a movl of an address outside is not, and the
+ * verifier expects exactly that (an install that left the old value is
+ * caught). Without the flag the same movl is left as it is. */
+Test(install, unrecorded_self_references_are_found_by_decoding_when_asked)
+{
+    for (int scan = 0; scan < 2; scan++) {
+        char *body = NULL;
+        size_t len = 0;
+        add(&body, &len, "%s\n", scan ? "PVP_INSTANCE_SCAN_SELF(\\name)" : "");
+        add(&body, &len, "\\name\\()_self: { .mlx; nop.m 0; movl r30 = \\name\\()_back ;; }\n");
+        add(&body, &len, "\\name\\()_far: { .mlx; nop.m 0; movl r31 = 0xa000000100000010 ;; }\n");
+        add(&body, &len, "\\name\\()_back: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+        add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 3);
+        kernel k, orig;
+        build_kernel(body, "0xa000000100100000", NULL, &k);
+        build_kernel(body, "0xa000000100100000", NULL, &orig);
+        free(body);
+        const pvp_instance *xen = pvp_instance_find(orig.set, orig.count, "xen");
+        cr_assert_eq(!!(xen->flags & PVP_INSTANCE_F_SCAN_SELF), scan, "the descriptor's flag");
+        pvp_install_report rep;
+        pvp_error err;
+        cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s at 0x%llx", err.what,
+                     (unsigned long long)err.addr);
+        const pvp_image *img = pvp_file_image(k.file);
+        uint64_t back = xen->copy + 0x20;
+        cr_expect_eq(movl_at(pvp_file_image(orig.file), xen->copy, 0), back);
+        cr_expect_eq(movl_at(img, xen->canonical, 0), scan ? xen->canonical + 0x20 : back,
+                     "scan %d: the movl of a label inside", scan);
+        cr_expect_eq(movl_at(img, xen->canonical, 0x10), 0xa000000100000010ull, "an address outside is kept");
+        cr_expect_eq(rep.self_scanned, (uint64_t)scan);
+        pvp_mismatch mm[8];
+        size_t n;
+        int rc = pvp_verify_install(pvp_file_image(orig.file), img, &pvp_arch_ia64, xen, kernel_vtop, NULL, mm, 8,
+                                    &n);
+        cr_expect_eq(rc, PVP_OK, "scan %d: verify: %zu mismatch(es), first %s at 0x%llx", scan, n,
+                     n ? mm[0].what : "", n ? (unsigned long long)mm[0].addr : 0ull);
+        if (scan) {                          /* an install that forgot it */
+            uint8_t *b = pvp_image_at(img, xen->canonical, 16);
+            cr_assert_eq(pvp_arch_ia64.load_imm_set(b, 16, 2, back), PVP_OK);
+            rc = pvp_verify_install(pvp_file_image(orig.file), img, &pvp_arch_ia64, xen, kernel_vtop, NULL, mm, 8,
+                                    &n);
+            cr_expect(rc == PVP_E_VERIFY && n == 1 && strcmp(mm[0].what, "self load") == 0 &&
+                      mm[0].addr == xen->canonical, "the old value left in place is caught (%zu)", n);
+        }
+        pvp_file_close(k.file);
+        pvp_file_close(orig.file);
+    }
+}

@@ -86,6 +86,9 @@ typedef struct pvp_arch {
     /* Read or write the absolute immediate of the address load at position `sub`. */
     int (*load_imm_get)(const uint8_t *code, size_t len, unsigned sub, uint64_t *imm);
     int (*load_imm_set)(uint8_t *code, size_t len, unsigned sub, uint64_t imm);
+    unsigned unit_load_sub;            /* the position of a code unit's own load immediate, for
+                                        * load_imm_get on the unit: IA-64 2 (the movl's X slot),
+                                        * x86-64 0 (the instruction) */
     /* PVP_OK if two units are the same instructions, ignoring PC-relative
      * displacements and, where skip_imm_sub >= 0, the load immediate at that position. */
     int (*same_except_pcrel)(const uint8_t *a, const uint8_t *b, size_t len, int skip_imm_sub);

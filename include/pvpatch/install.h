@@ -76,6 +76,11 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
  * offsets [*start, *end); 0 if there is none (then both are its size). */
 int pvp_fixup_resident_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, uint64_t *start,
                              uint64_t *end);
+/* 1 if instance i finds its self-references by decoding
+ * (PVP_INSTANCE_F_SCAN_SELF) and the code unit at `code` (len bytes, as in
+ * its copy) loads an address inside the copy: *imm is that address. */
+int pvp_scanned_self_load(const pvp_arch *arch, const pvp_instance *i, const uint8_t *code, size_t len,
+                          uint64_t *imm);
 /* The instance built in place in i's slot, other than i; NULL if none. */
 const pvp_instance *pvp_instance_in_place(const pvp_instance *set, size_t count, const pvp_instance *i);
 /* The instance to install in the slot at `canonical` for `mode`: the one of
@@ -95,6 +100,7 @@ typedef struct pvp_install_report {
     uint64_t data_bytes;                    /* bytes copied as data (DATA and PTR64 ranges) */
     uint64_t fixups[PVP_FIX_KINDS];         /* applied or checked, per PVP_FIX_* kind */
     uint64_t pc_reads;                      /* instructions reading PC without displacement */
+    uint64_t self_scanned;                  /* unrecorded self-references re-based (SCAN_SELF) */
     uint64_t freeable_code;                 /* bytes of instance copies no longer needed */
     uint64_t freeable_meta;                 /* bytes of descriptors and fixup records */
     uint64_t resident_bytes;                /* bytes of the slot the instance in place keeps */

@@ -28,6 +28,12 @@
 /* Descriptor flags. INSTALLED is set by the engine in the descriptor of the
  * instance it copied, so a second install is refused rather than repeated. */
 #define PVP_INSTANCE_F_INSTALLED 0x1
+/* Set by the build (PVP_INSTANCE_FLAGS): the instance's absolute
+ * self-references are found by decoding, not records alone. Every load
+ * immediate of its code (movl, movabs) whose value lies inside the
+ * instance is re-based by the install as a self fixup would be; for code
+ * its build does not record (Linux's ivt.S: `movl r30=1f`). */
+#define PVP_INSTANCE_F_SCAN_SELF 0x2
 
 /* Fixup record, in section .pvpatch.fixups: u64 where, u32 kind, u32 length
  * (bytes for DATA and RESIDENT, zero for every other kind). */

@@ -608,6 +608,8 @@ static void check_load_range(checker *c, const pvp_range *r)
         const pvp_instance *t = copy_at(c, imm), *here = copy_at(c, a);
         if (!t || load_recorded(c, a) || (here && !moves_inst(c, here)))
             continue;                      /* code in a copy that does not run (installed, or never) is dead */
+        if (t == here && (t->flags & PVP_INSTANCE_F_SCAN_SELF))
+            continue;                      /* the install finds it by decoding and re-bases it */
         char text[160];
         slot_text(c, a, slot, text, sizeof text);
         if (moves_inst(c, t))
@@ -653,8 +655,8 @@ static void check_relocation(checker *c, const pvp_reloc *r)
         cli_insn in[3];
         unsigned n = unit_insns(c, unit, in);
         int slot = n ? in[n - 1].sub : -1;     /* the load is the unit's last instruction (movl in slot 2) */
-        if (load_recorded(c, unit))
-            return;
+        if (load_recorded(c, unit) || (moving_instance_at(c, at) == t && (t->flags & PVP_INSTANCE_F_SCAN_SELF)))
+            return;                    /* (one the install finds by decoding: re-based) */
         slot_text(c, unit, slot, text, sizeof text);
         add_finding(c, unit, slot, RULE_ABSOLUTE, text,
                     "%s loads %s, inside instance %s (moved at install), and no self or vtop fixup names it",

@@ -25,6 +25,8 @@ static void print_text(FILE *out, const cli_target *t, const pvp_instance *i, co
     fprintf(out, "  fixups applied: vtop %llu, self %llu, ptr64 %llu\n",
             (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL], (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_PTR64]);
+    if (r->self_scanned)
+        fprintf(out, "  self-references found by decoding and re-based: %llu\n", (unsigned long long)r->self_scanned);
     if (r->fixups[PVP_FIX_REL32])
         fprintf(out, "  self-relative words re-based: rel32 %llu\n", (unsigned long long)r->fixups[PVP_FIX_REL32]);
     if (r->data_bytes || r->fixups[PVP_FIX_ENTRY])
@@ -54,11 +56,12 @@ static void print_json(FILE *out, const cli_target *t, const pvp_instance *i, co
             first = 0;
         }
     fprintf(out, "},\"moved_inside\":%llu,\"fixups\":{\"vtop\":%llu,\"self\":%llu,\"ptr64\":%llu,\"rel32\":%llu},"
-                 "\"data_bytes\":%llu,\"entries\":%llu,\"resident_bytes\":%llu,\"ip_reads\":%llu,"
+                 "\"self_scanned\":%llu,\"data_bytes\":%llu,\"entries\":%llu,\"resident_bytes\":%llu,\"ip_reads\":%llu,"
                  "\"freeable\":{\"code\":%llu,\"records\":%llu}}\n",
             (unsigned long long)r->moved_inside, (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL], (unsigned long long)r->fixups[PVP_FIX_PTR64],
-            (unsigned long long)r->fixups[PVP_FIX_REL32], (unsigned long long)r->data_bytes,
+            (unsigned long long)r->fixups[PVP_FIX_REL32], (unsigned long long)r->self_scanned,
+            (unsigned long long)r->data_bytes,
             (unsigned long long)r->fixups[PVP_FIX_ENTRY], (unsigned long long)r->resident_bytes,
             (unsigned long long)r->pc_reads, (unsigned long long)r->freeable_code,
             (unsigned long long)r->freeable_meta);

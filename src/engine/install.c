@@ -128,6 +128,13 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
             c->rep->retargeted[ops[k].form]++;
     }
     c->rep->pc_reads += pc_reads;
+    uint64_t self;                         /* an unrecorded self-reference, found by decoding */
+    if (pvp_scanned_self_load(c->arch, i, src, *len, &self)) {
+        rc = c->arch->load_imm_set(unit, *len, c->arch->unit_load_sub, self + c->delta);
+        if (rc)
+            return fail(c, rc, from, (int)c->arch->unit_load_sub, "cannot re-base the self-reference");
+        c->rep->self_scanned++;
+    }
     if (c->commit)
         for (size_t b = 0; b < *len; b++)
             c->dst[off + b] = unit[b];

@@ -127,6 +127,13 @@ const char *pvp_fixup_kind_name(unsigned kind)
     }
 }
 
+int pvp_scanned_self_load(const pvp_arch *arch, const pvp_instance *i, const uint8_t *code, size_t len,
+                          uint64_t *imm)
+{
+    return (i->flags & PVP_INSTANCE_F_SCAN_SELF) && arch->load_imm_get &&
+           arch->load_imm_get(code, len, arch->unit_load_sub, imm) == PVP_OK && *imm - i->copy < i->size;
+}
+
 uint64_t pvp_fixup_base(const pvp_instance *inst)
 {
     return inst->flags & PVP_INSTANCE_F_INSTALLED ? inst->canonical : inst->copy;

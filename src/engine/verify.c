@@ -101,8 +101,14 @@ static void verify_unit(verify_ctx *v, uint64_t off, size_t *len)
         mismatch(v, to, -1, "undecodable", 0, 0);
         return;
     }
-    if (v->arch->same_except_pcrel(a, b, *len, fixed_load_in(v, from, *len)))
+    int fixed = fixed_load_in(v, from, *len);
+    uint64_t self = 0, now = 0;
+    int scanned = fixed < 0 && pvp_scanned_self_load(v->arch, v->in, a, *len, &self);
+    if (v->arch->same_except_pcrel(a, b, *len, scanned ? (int)v->arch->unit_load_sub : fixed))
         mismatch(v, to, -1, "instruction", 0, 0);
+    /* an unrecorded self-reference of an instance that scans for them loads where its target went */
+    if (scanned && (v->arch->load_imm_get(b, *len, v->arch->unit_load_sub, &now) || now != self + v->delta))
+        mismatch(v, to, (int)v->arch->unit_load_sub, "self load", self + v->delta, now);
     if (na != nb) {
         mismatch(v, to, -1, "operand count", na, nb);
         return;

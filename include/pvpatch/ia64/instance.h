@@ -38,18 +38,19 @@
     .popsection
 \name\()_pvp_start:
     .set pvp_in_instance, 1
+    .set .Lpvp_flags_\name, 0
 .endm
 
 /* The descriptor of instance \name: \size bytes of code from \start, its
  * fixups from \fix to \fix_end. */
-.macro pvp_instance_record name, mode, start, size, canonical, slot_size, fix, fix_end
+.macro pvp_instance_record name, mode, start, size, canonical, slot_size, fix, fix_end, flags=0
     .pushsection .pvpatch.instances, "a"
     .align 8
     data4 PVP_INSTANCE_MAGIC
     data2 PVP_RECORDS_VERSION
     data2 PVP_INSTANCE_RECSIZE
     data4 \mode
-    data4 0
+    data4 \flags
 .Lpvp_name_\name:
     .ascii "\name"
     .skip PVP_INSTANCE_NAMELEN - (. - .Lpvp_name_\name)
@@ -92,7 +93,15 @@
 .Lpvp_fixups_end_\name:
     .popsection
     pvp_instance_record \name, \mode, \name\()_pvp_start, \name\()_pvp_end-\name\()_pvp_start, \canonical, \
-                        \slot_size, .Lpvp_fixups_begin_\name, .Lpvp_fixups_end_\name
+                        \slot_size, .Lpvp_fixups_begin_\name, .Lpvp_fixups_end_\name, .Lpvp_flags_\name
+.endm
+
+/* Instance \name's absolute self-references are found by decoding: the
+ * install re-bases every movl of its code that loads an address inside it,
+ * recorded or not (PVP_INSTANCE_F_SCAN_SELF). For code that cannot record
+ * them: write it anywhere between its begin and end. */
+.macro pvp_instance_scan_self name
+    .set .Lpvp_flags_\name, .Lpvp_flags_\name | PVP_INSTANCE_F_SCAN_SELF
 .endm
 
 /* The descriptor of code that was not bracketed (a Linux ivt.S built as is):
@@ -180,6 +189,7 @@
 /* The same, padding the code to the slot size first. */
 #define PVP_INSTANCE_END_PADDED(name, mode, canonical, slot_size) \
     pvp_instance_end name, mode, canonical, slot_size, 1
+#define PVP_INSTANCE_SCAN_SELF(name)     pvp_instance_scan_self name
 /* A descriptor for size bytes of code from symbol start, with no fixups. */
 #define PVP_INSTANCE_DESCRIBE(name, mode, start, size, canonical, slot_size) \
     pvp_instance_describe name, mode, start, size, canonical, slot_size

@@ -149,6 +149,7 @@ const pvp_arch pvp_arch_ia64 = {
     .retarget = ia64_retarget,
     .load_imm_get = ia64_load_imm_get,
     .load_imm_set = ia64_load_imm_set,
+    .unit_load_sub = 2,
     .same_except_pcrel = ia64_same_except_pcrel,
     .site_code = pvp_ia64_site_code,
     .site_cache_size = 256 * 1024,      /* some 200 prepared templates: every one a patch uses */

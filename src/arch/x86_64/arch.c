@@ -131,6 +131,7 @@ const pvp_arch pvp_arch_x86_64 = {
     .retarget = x86_retarget,
     .load_imm_get = x86_load_imm_get,
     .load_imm_set = x86_load_imm_set,
+    .unit_load_sub = 0,                 /* a movabs is its own unit */
     .same_except_pcrel = x86_same_except_pcrel,
     .site_code = pvp_x86_site_code,
     .same_code = pvp_x86_same_code,

@@ -48,7 +48,8 @@
  * it pads each), this object's records. */
 #define PVP_LINUX_IVT_DESCRIBE() \
     pvp_instance_record PVP_LINUX_IVT, PVP_BUILD_MODE_ID, ia64_ivt, PVP_LINUX_IVT_SLOT, \
-                        .Lpvp_linux_canonical, PVP_LINUX_IVT_SLOT, .Lpvp_linux_fixups, .Lpvp_linux_fixups_end
+                        .Lpvp_linux_canonical, PVP_LINUX_IVT_SLOT, .Lpvp_linux_fixups, .Lpvp_linux_fixups_end, \
+                        PVP_INSTANCE_F_SCAN_SELF
 #else
 #define PVP_LINUX_IVT_DESCRIBE()
 #endif
