@@ -284,6 +284,32 @@ static unsigned named_row(unsigned fmt, const char *mnemonic)
     return 0xffff;
 }
 
+/* Does a move of the code have to look at the row: an IP-relative operand
+ * (a field of kind TARGET or TAG), a read of ip, an address load (movl)? */
+static int row_moves(const pvp_ia64_opcode *op)
+{
+    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
+    for (unsigned i = 0; i < fmt->nfields; i++)
+        if (fmt->field[i].kind == PVP_IA64_K_TARGET || fmt->field[i].kind == PVP_IA64_K_TAG)
+            return 1;
+    return (op->flags & PVP_IA64_F_READS_IP) || op->format == FMT_X2;
+}
+
+/* Per selector entry, one bit: set when a row of its candidate list moves. */
+static vec moving_bitmap(void)
+{
+    vec bits = { 0 };
+    for (size_t e = 0; e < slots.n; e += 8) {
+        unsigned byte = 0;
+        for (size_t k = 0; k < 8 && e + k < slots.n; k++)
+            for (size_t l = slots.v[e + k]; lists.v[l] != 0xffff; l++)
+                if (row_moves(&rows[lists.v[l] & 0x7fff]))
+                    byte |= 1u << k;
+        push(&bits, byte);
+    }
+    return bits;
+}
+
 static void print_array(const char *decl, const vec *a)
 {
     printf("%s = {", decl);
@@ -346,6 +372,15 @@ int main(void)
     print_array("const uint16_t pvp_ia64_index_lists[]", &lists);
     print_array("const uint16_t pvp_ia64_index_row_aliases[]", &row_aliases);
     print_array("const uint16_t pvp_ia64_index_alias_lists[]", &alias_lists);
+    vec moving = moving_bitmap(), row_moving = { 0 };
+    print_array("const uint8_t pvp_ia64_index_moving[]", &moving);
+    for (size_t r = 0; r < nrows; r += 8) {
+        unsigned byte = 0;
+        for (size_t k = 0; k < 8 && r + k < nrows; k++)
+            byte |= (unsigned)row_moves(&rows[r + k]) << k;
+        push(&row_moving, byte);
+    }
+    print_array("const uint8_t pvp_ia64_row_moving[]", &row_moving);
     vec written = { 0 };
     for (size_t r = 0; r < nrows; r++)
         push(&written, written_fields(&rows[r]));

@@ -80,6 +80,10 @@ typedef struct pvp_arch {
      * the decoder does not know is an error: what it writes is unknown). */
     int (*scan)(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
                 pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads, pvp_writes *writes);
+    /* Optional: 1 and the unit's length when the unit at `code` surely has
+     * nothing a move changes or counts (no PC-relative operand, no PC read,
+     * no load immediate), told faster than scan could; 0 when it may. */
+    int (*plain)(const uint8_t *code, size_t avail, size_t *len);
     /* Point operand `op` of the unit at `code`, located at `addr`, to `target`, in place. */
     int (*retarget)(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,
                     uint64_t target);

@@ -209,6 +209,10 @@ int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)
 /* Decode the three slots of a bundle at once (out[1] of an MLX bundle is the
  * L slot, op NULL); one table lookup per slot, for callers that need them all. */
 int pvp_ia64_decode_bundle(const pvp_ia64_bundle *b, pvp_ia64_insn out[3]);
+/* 1 if no slot of the bundle can be anything a move of the code changes or
+ * counts (an IP-relative operand, a read of ip, a movl), from the opcode
+ * index alone (no decode); 0 if one may be, or the template is reserved. */
+int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b);
 /* The row matching a slot's bits on a unit, or NULL: an indexed lookup (a
  * table built from the rows at build time selects the few candidate rows). */
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits);

@@ -101,6 +101,12 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
     pvp_pcrel ops[PVP_MAX_PCREL];
     unsigned nops;
     unsigned pc_reads;
+    if (c->arch->plain && c->arch->plain(src, (size_t)(i->size - off), len) && *len <= i->size - off) {
+        if (c->commit)                     /* nothing in it to change: copied as it is */
+            for (size_t b = 0; b < *len; b++)
+                c->dst[off + b] = src[b];
+        return PVP_OK;
+    }
     int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops, &pc_reads, NULL);
     if (rc)
         return fail(c, rc, from, -1, "cannot decode the instance's code");

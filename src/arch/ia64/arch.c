@@ -65,6 +65,13 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
     return PVP_OK;
 }
 
+static int ia64_plain(const uint8_t *code, size_t avail, size_t *len)
+{
+    pvp_ia64_bundle b;
+    *len = PVP_IA64_BUNDLE_SIZE;
+    return unpack(code, avail, &b) == PVP_OK && pvp_ia64_bundle_is_plain(&b);
+}
+
 static int ia64_retarget(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,
                          uint64_t target)
 {
@@ -146,6 +153,7 @@ const pvp_arch pvp_arch_ia64 = {
     .nforms = NFORMS,
     .form_names = form_names,
     .scan = ia64_scan,
+    .plain = ia64_plain,
     .retarget = ia64_retarget,
     .load_imm_get = ia64_load_imm_get,
     .load_imm_set = ia64_load_imm_set,

@@ -45,19 +45,18 @@ int pvp_ia64_template_find(const uint8_t units[3], unsigned stops)
     return -1;
 }
 
-/* Little-endian 64-bit load and store, byte by byte: no host-endianness assumption. */
-static uint64_t load_le64(const uint8_t *p)
+/* Little-endian 64-bit load and store, byte by byte: no host-endianness
+ * assumption (written as one expression, compilers make it one load). */
+static inline uint64_t load_le64(const uint8_t *p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
-static void store_le64(uint8_t *p, uint64_t v)
+static inline void store_le64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++, v >>= 8)
-        p[i] = (uint8_t)v;
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+    p[4] = (uint8_t)(v >> 32), p[5] = (uint8_t)(v >> 40), p[6] = (uint8_t)(v >> 48), p[7] = (uint8_t)(v >> 56);
 }
 
 int pvp_ia64_bundle_unpack(const uint8_t bytes[16], pvp_ia64_bundle *out)

@@ -114,6 +114,9 @@ const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits)
         return NULL;
     const pvp_ia64_opcode *t = pvp_ia64_opcode_table;
     size_t n = pvp_ia64_opcode_count;
+    const pvp_ia64_opcode *nop = &t[pvp_ia64_unit_nop_break[u][0]];
+    if ((bits & nop->mask) == nop->match)
+        return nop;                     /* rows are disjoint; filler is most of what code holds */
     const pvp_ia64_index_bucket *b = &pvp_ia64_index_buckets[u][(bits >> 37) & 15];
     const uint16_t *e = &pvp_ia64_index_lists[pvp_ia64_index_slots[b->first + selector(b, bits)]];
     for (; *e != PVP_IA64_INDEX_END; e++) {
@@ -152,6 +155,37 @@ const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in)
             condition_holds(&aliases[*a], in->bits, in->lbits))
             return &aliases[*a];
     return NULL;
+}
+
+int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b)
+{
+    const pvp_ia64_template *t = pvp_ia64_template_info(b->tmpl);
+    if (!t || t->reserved)
+        return 0;                      /* let the decoder say what is wrong */
+    for (unsigned slot = 0; slot < 3; slot++) {
+        int u = pvp_ia64_index_unit(t->units[slot]);
+        if (u < 0)
+            continue;                  /* the L half of an X instruction: its X slot decides */
+        uint64_t bits = b->slot[slot];
+        const pvp_ia64_opcode *nop = &pvp_ia64_opcode_table[pvp_ia64_unit_nop_break[u][0]];
+        if ((bits & nop->mask) == nop->match)
+            continue;                  /* the filler most code is full of, told at once */
+        const pvp_ia64_index_bucket *bk = &pvp_ia64_index_buckets[u][(bits >> 37) & 15];
+        unsigned e = bk->first + selector(bk, bits);
+        if (!((pvp_ia64_index_moving[e / 8] >> (e % 8)) & 1))
+            continue;                  /* no row of its list moves */
+        /* the row that matches, if any (completers aside: a row that moves is looked at anyway) */
+        for (const uint16_t *l = &pvp_ia64_index_lists[pvp_ia64_index_slots[e]]; *l != PVP_IA64_INDEX_END; l++) {
+            size_t row = *l & ~PVP_IA64_INDEX_CHECK;
+            if (row < pvp_ia64_opcode_count && (bits & pvp_ia64_opcode_table[row].mask) ==
+                                                   pvp_ia64_opcode_table[row].match) {
+                if ((pvp_ia64_row_moving[row / 8] >> (row % 8)) & 1)
+                    return 0;
+                break;                 /* rows are disjoint: the first that matches is the one */
+            }
+        }
+    }
+    return 1;
 }
 
 int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)

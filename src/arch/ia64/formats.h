@@ -75,6 +75,12 @@ extern const uint16_t pvp_ia64_index_slots[];
 extern const uint16_t pvp_ia64_index_lists[];
 extern const uint16_t pvp_ia64_index_row_aliases[];
 extern const uint16_t pvp_ia64_index_alias_lists[];
+/* Per entry of pvp_ia64_index_slots, bit (e % 8) of byte e / 8: some row of
+ * its list has an IP-relative operand, reads ip or loads an address (movl);
+ * clear, no slot the entry selects is anything a move of the code changes. */
+extern const uint8_t pvp_ia64_index_moving[];
+/* The same per row (bit r % 8 of byte r / 8). */
+extern const uint8_t pvp_ia64_row_moving[];
 /* Per row: bit i set when the instruction writes field i of its format
  * (operands before '=', and a base register it post-increments). */
 extern const uint16_t pvp_ia64_row_written[];
