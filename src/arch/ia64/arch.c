@@ -54,6 +54,9 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
     if (writes && pvp_ia64_insns_writes(in, writes->gr, &writes->br))
         return PVP_E_UNKNOWN_OP;
     for (unsigned slot = 0; slot < 3; slot++) {
+        size_t row = in[slot].op ? (size_t)(in[slot].op - pvp_ia64_opcode_table) : pvp_ia64_opcode_count;
+        if (row >= pvp_ia64_opcode_count || !((pvp_ia64_row_moving[row / 8] >> (row % 8)) & 1))
+            continue;                    /* (the index's bitmap: no IP-relative operand, no ip read) */
         pvp_ia64_iprel r[2];
         unsigned n = pvp_ia64_insn_iprel(&in[slot], addr, r);
         for (unsigned i = 0; i < n && *nops < PVP_MAX_PCREL; i++)
