@@ -56,7 +56,7 @@ static int install_named(kernel *k, const char *name, pvp_install_report *rep, p
     const pvp_instance *i = pvp_instance_find(k->set, k->count, name);
     cr_assert(i, "no instance %s", name);
     pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set),
-                            kernel_vtop, NULL, log ? record_flush : NULL, log };
+                            kernel_vtop, NULL, log ? record_flush : NULL, log, 0 };
     return pvp_install(pvp_file_image(k->file), &req, rep, err);
 }
 

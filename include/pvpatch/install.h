@@ -76,6 +76,16 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
  * offsets [*start, *end); 0 if there is none (then both are its size). */
 int pvp_fixup_resident_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, uint64_t *start,
                              uint64_t *end);
+/* An instance's move list (PVP_FIX_MOVES): its record and list addresses,
+ * entries it has room for and entries written (0: decode instead). */
+typedef struct pvp_moves {
+    uint64_t record, list;
+    uint64_t capacity, count;
+} pvp_moves;
+
+/* Read and check the move list of an instance; all zero if it has none.
+ * PVP_E_STALE if it was computed for another copy or canonical place. */
+int pvp_moves_read(const pvp_image *img, const pvp_instance *inst, pvp_moves *out, pvp_error *err);
 /* 1 if instance i finds its self-references by decoding
  * (PVP_INSTANCE_F_SCAN_SELF) and the code unit at `code` (len bytes, as in
  * its copy) loads an address inside the copy: *imm is that address. */
@@ -101,6 +111,7 @@ typedef struct pvp_install_report {
     uint64_t fixups[PVP_FIX_KINDS];         /* applied or checked, per PVP_FIX_* kind */
     uint64_t pc_reads;                      /* instructions reading PC without displacement */
     uint64_t self_scanned;                  /* unrecorded self-references re-based (SCAN_SELF) */
+    uint64_t listed;                        /* blocks written from the move list (0: decoded) */
     uint64_t freeable_code;                 /* bytes of instance copies no longer needed */
     uint64_t freeable_meta;                 /* bytes of descriptors and fixup records */
     uint64_t resident_bytes;                /* bytes of the slot the instance in place keeps */
@@ -116,6 +127,7 @@ typedef struct pvp_install_req {
     void *vtop_ctx;
     pvp_flush_fn flush;                     /* may be NULL offline */
     void *flush_ctx;
+    int decode;                             /* 1: decode the code even when it has a move list */
 } pvp_install_req;
 
 /* Check, plan and commit the install of req->set[req->chosen]. On any error

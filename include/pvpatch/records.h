@@ -72,7 +72,27 @@
 #define PVP_FIX_ENTRY         5
 #define PVP_FIX_REL32         6
 #define PVP_FIX_RESIDENT      7
-#define PVP_FIX_KINDS         8   /* one past the last kind */
+#define PVP_FIX_MOVES         8   /* where: the instance's move list (outside it); length: its bytes */
+#define PVP_FIX_KINDS         9   /* one past the last kind */
+
+/* Move list of an instance (PVP_MOVES reserves it, `pvpatch moves` fills
+ * it): what an install by decoding would write into each 16-byte block of
+ * the instance's code that it changes, computed at build time for one copy
+ * and canonical address, so that the boot install is a copy and block
+ * writes. Header, then count entries: u64 offset of the block in the
+ * instance, its 16 bytes after the install (before the fixup records,
+ * which the install still applies). Count 0: not computed, decode. */
+#define PVP_MOVES_MAGIC         0x564d5650u  /* "PVMV" */
+#define PVP_MOVES_VERSION       1
+#define PVP_MOVES_HEADSIZE      32
+#define PVP_MOVES_ENTSIZE       24
+#define PVP_MOVES_BLOCK         16
+#define PVP_MOVES_OFF_MAGIC     0   /* u32 */
+#define PVP_MOVES_OFF_VERSION   4   /* u16 */
+#define PVP_MOVES_OFF_ENTSIZE   6   /* u16 */
+#define PVP_MOVES_OFF_COUNT     8   /* u32: entries written */
+#define PVP_MOVES_OFF_COPY      16  /* u64: the copy it was computed for */
+#define PVP_MOVES_OFF_CANONICAL 24  /* u64: and the canonical place */
 
 /* Forms of a pv operation at a site (the thread's A, B and C). */
 #define PVP_FORM_A            1   /* the mode's code inline */

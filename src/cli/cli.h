@@ -33,6 +33,7 @@ extern const cli_command cli_cmd_verify;
 extern const cli_command cli_cmd_sites;
 extern const cli_command cli_cmd_patch;
 extern const cli_command cli_cmd_check;
+extern const cli_command cli_cmd_moves;
 
 /* ---- Arguments ------------------------------------------------------------ */
 

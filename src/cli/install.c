@@ -25,6 +25,8 @@ static void print_text(FILE *out, const cli_target *t, const pvp_instance *i, co
     fprintf(out, "  fixups applied: vtop %llu, self %llu, ptr64 %llu\n",
             (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL], (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_PTR64]);
+    if (r->listed)
+        fprintf(out, "  code blocks written from the move list: %llu (nothing decoded)\n", (unsigned long long)r->listed);
     if (r->self_scanned)
         fprintf(out, "  self-references found by decoding and re-based: %llu\n", (unsigned long long)r->self_scanned);
     if (r->fixups[PVP_FIX_REL32])
@@ -56,11 +58,12 @@ static void print_json(FILE *out, const cli_target *t, const pvp_instance *i, co
             first = 0;
         }
     fprintf(out, "},\"moved_inside\":%llu,\"fixups\":{\"vtop\":%llu,\"self\":%llu,\"ptr64\":%llu,\"rel32\":%llu},"
-                 "\"self_scanned\":%llu,\"data_bytes\":%llu,\"entries\":%llu,\"resident_bytes\":%llu,\"ip_reads\":%llu,"
+                 "\"listed\":%llu,\"self_scanned\":%llu,\"data_bytes\":%llu,\"entries\":%llu,\"resident_bytes\":%llu,\"ip_reads\":%llu,"
                  "\"freeable\":{\"code\":%llu,\"records\":%llu}}\n",
             (unsigned long long)r->moved_inside, (unsigned long long)r->fixups[PVP_FIX_VTOP_MOVL],
             (unsigned long long)r->fixups[PVP_FIX_SELF_MOVL], (unsigned long long)r->fixups[PVP_FIX_PTR64],
-            (unsigned long long)r->fixups[PVP_FIX_REL32], (unsigned long long)r->self_scanned,
+            (unsigned long long)r->fixups[PVP_FIX_REL32], (unsigned long long)r->listed,
+            (unsigned long long)r->self_scanned,
             (unsigned long long)r->data_bytes,
             (unsigned long long)r->fixups[PVP_FIX_ENTRY], (unsigned long long)r->resident_bytes,
             (unsigned long long)r->pc_reads, (unsigned long long)r->freeable_code,
@@ -119,7 +122,7 @@ static int run_install(const cli_command *self, int argc, char **argv)
     int status = n && cli_dynrel_snapshot(&img, &rel, err, sizeof err) == 0 ? CLI_OK : CLI_BAD_INPUT;
     for (size_t k = 0; k < n && status == CLI_OK; k++) {
         /* Each install marks its descriptor: the next one reads the set again. */
-        pvp_install_req req = { img.t->arch, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL };
+        pvp_install_req req = { img.t->arch, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL, 0 };
         pvp_error e;
         if (pvp_install(pvp_file_image(img.file), &req, &rep[k], &e) != PVP_OK) {
             cli_engine_error(err, sizeof err, image_path, &e);

@@ -12,6 +12,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_sites,
     &cli_cmd_patch,
     &cli_cmd_check,
+    &cli_cmd_moves,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -10,7 +10,8 @@ static int fixup_value(const cli_image *ci, const pvp_fixup *f, uint64_t *v)
 {
     const pvp_image *img = pvp_file_image(ci->file);
     const pvp_arch *arch = ci->t->arch;
-    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT)
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT ||
+        f->kind == PVP_FIX_MOVES)
         return PVP_E_UNKNOWN_OP;           /* they name places, not values */
     if (f->kind == PVP_FIX_PTR64)
         return pvp_image_read_le(img, f->where, 8, v);
@@ -70,6 +71,9 @@ static void print_instance(const cli_image *ci, const pvp_instance *i, int json,
             printf("  ?     record 0x%llx: unreadable\n", (unsigned long long)f.record);
         else if (f.kind == PVP_FIX_DATA)
             printf("  data  at 0x%llx, %u bytes\n", (unsigned long long)f.where, f.length);
+        else if (f.kind == PVP_FIX_MOVES)
+            printf("  moves at 0x%llx, %u bytes (the move list pvpatch moves writes)\n", (unsigned long long)f.where,
+                   f.length);
         else if (f.kind == PVP_FIX_RESIDENT)
             printf("  resident at 0x%llx, %u bytes (stay in the slot whatever is installed)\n",
                    (unsigned long long)f.where, f.length);

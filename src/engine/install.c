@@ -6,7 +6,11 @@
  * written), then as the commit. The walk is deterministic and never reads a
  * byte it wrote earlier (copies do not overlap their slot; fixups in place
  * name distinct places), so a walk that planned clean cannot fail while
- * writing: a failed install leaves the image byte-identical. */
+ * writing: a failed install leaves the image byte-identical.
+ *
+ * An instance with a move list (computed by `pvpatch moves` for this copy and
+ * canonical place) is not decoded: each block is copied, or written as the
+ * list says. The independent verifier still decodes it all. */
 #include "pvpatch/install.h"
 #include "engine/plan.h"
 
@@ -21,6 +25,9 @@ typedef struct install_ctx {
     const uint8_t *src;           /* host bytes of the copy */
     uint8_t *dst;                 /* host bytes of the canonical slot */
     int commit;
+    pvp_moves moves;              /* the move list used (count 0: decode) */
+    const uint8_t *move_bytes;    /* its entries, host bytes */
+    uint64_t next_move;           /* index of the entry the walk reaches next */
     pvp_install_report *rep;
     pvp_error *err;
 } install_ctx;
@@ -147,6 +154,43 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
     return PVP_OK;
 }
 
+static uint64_t entry_offset(const uint8_t *e)
+{
+    return (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 24 |
+           (uint64_t)e[4] << 32 | (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56;
+}
+
+/* n bytes; the compiler's memcpy (inline, or the kernel's: the engine links no libc). */
+static void copy_bytes(uint8_t *to, const uint8_t *from, size_t n)
+{
+    __builtin_memcpy(to, from, n);
+}
+
+/* Code from `off` up to `limit` (data, resident code or the end) as the
+ * move list gives it: the block of the next entry, or the run of blocks
+ * before it copied as they are. Entries are in order of offset, each one a
+ * code block. */
+static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
+{
+    const uint8_t *e = c->move_bytes + c->next_move * PVP_MOVES_ENTSIZE, *from = c->src + off;
+    uint64_t listed = c->next_move < c->moves.count ? entry_offset(e) : limit;
+    if (off % PVP_MOVES_BLOCK || limit % PVP_MOVES_BLOCK)
+        return fail(c, PVP_E_MISALIGNED, c->inst->copy + off, -1, "move list: code not in whole 16-byte blocks");
+    if (listed < off || (listed == off && limit - off < PVP_MOVES_BLOCK))
+        return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: an entry out of order or not at a code block");
+    if (listed == off) {
+        from = e + 8;
+        *len = PVP_MOVES_BLOCK;
+        c->next_move++;
+        c->rep->listed++;
+    } else {
+        *len = (size_t)((listed < limit ? listed : limit) - off);
+    }
+    if (c->commit)
+        copy_bytes(c->dst + off, from, *len);
+    return PVP_OK;
+}
+
 /* Copy data bytes of the instance as they are. */
 static void move_data(install_ctx *c, uint64_t off, uint64_t len)
 {
@@ -194,6 +238,7 @@ static int move_code(install_ctx *c)
     const pvp_instance *home = c->delta ? pvp_instance_in_place(c->req->set, c->req->count, c->inst) : NULL;
     size_t len;
     uint64_t dstart = 0, dend = 0, kstart = 0, kend = 0;
+    c->next_move = 0;
     for (uint64_t off = 0; off < c->inst->size; off += len) {
         int rc = off >= kend ? next_resident(c, home, off, &kstart, &kend) : PVP_OK;
         if (!rc && off >= kstart) {
@@ -212,13 +257,16 @@ static int move_code(install_ctx *c)
             move_data(c, off, len);
             continue;
         }
-        rc = move_unit(c, off, &len);
+        uint64_t limit = dstart < kstart ? dstart : kstart;
+        rc = c->moves.count ? move_listed(c, off, limit, &len) : move_unit(c, off, &len);
         if (rc)
             return rc;
         if (off + len > dstart)
             return fail(c, PVP_E_OVERLAP, c->inst->copy + off, -1, "a code unit runs into a data range");
-        c->rep->units_copied++;
+        c->rep->units_copied += c->moves.count ? len / PVP_MOVES_BLOCK : 1;
     }
+    if (c->next_move != c->moves.count)
+        return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: entries that are no code block of the instance");
     return PVP_OK;
 }
 
@@ -364,6 +412,8 @@ static int apply_fixups(install_ctx *c)
     for (size_t k = 0; k < n; k++) {
         pvp_fixup f;
         int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
+        if (!rc && f.kind == PVP_FIX_MOVES)
+            continue;                      /* (read and checked by pvp_moves_read) */
         if (!rc)
             rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f)
                : f.kind == PVP_FIX_REL32 ? fix_rel32(c, &f)
@@ -485,6 +535,10 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
     c.inst = &req->set[req->chosen];
     c.delta = c.inst->canonical - c.inst->copy;
     int rc = check_layout(&c);
+    if (!rc && !req->decode)
+        rc = pvp_moves_read(img, c.inst, &c.moves, err);
+    if (!rc && c.moves.count)                /* pvp_moves_read found them in the image */
+        c.move_bytes = pvp_image_at(img, c.moves.list + PVP_MOVES_HEADSIZE, c.moves.count * PVP_MOVES_ENTSIZE);
     if (!rc) {
         c.src = pvp_image_at(img, c.inst->copy, c.inst->size);    /* check_layout found both */
         c.dst = pvp_image_at(img, c.inst->canonical, c.inst->size);

@@ -1,6 +1,12 @@
 /* Reading instance descriptors and fixup records out of an image. */
 #include "pvpatch/install.h"
 
+/* A little-endian word of a record, as one expression (no host assumption). */
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static int fail(pvp_error *err, int status, uint64_t addr, const char *what)
 {
     if (err) {
@@ -99,15 +105,17 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
                    pvp_error *err)
 {
     uint64_t rec = inst->fixups + (uint64_t)i * PVP_FIXUP_RECSIZE;
+    const uint8_t *r = i < pvp_fixup_count(inst) ? pvp_image_at(img, rec, PVP_FIXUP_RECSIZE) : NULL;
     out->record = rec;
-    if (i >= pvp_fixup_count(inst) || !pvp_image_at(img, rec, PVP_FIXUP_RECSIZE))
+    if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "fixup record outside the image");
-    out->where = rd(img, rec + PVP_FIX_OFF_WHERE, 8);
-    out->kind = (uint32_t)rd(img, rec + PVP_FIX_OFF_KIND, 4);
-    out->length = (uint32_t)rd(img, rec + PVP_FIX_OFF_LENGTH, 4);
+    out->where = le32(r + PVP_FIX_OFF_WHERE) | (uint64_t)le32(r + PVP_FIX_OFF_WHERE + 4) << 32;
+    out->kind = le32(r + PVP_FIX_OFF_KIND);
+    out->length = le32(r + PVP_FIX_OFF_LENGTH);
     if (out->kind < PVP_FIX_VTOP_MOVL || out->kind >= PVP_FIX_KINDS)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "fixup record: unknown kind");
-    if ((out->kind == PVP_FIX_DATA || out->kind == PVP_FIX_RESIDENT) != (out->length != 0))
+    if ((out->kind == PVP_FIX_DATA || out->kind == PVP_FIX_RESIDENT || out->kind == PVP_FIX_MOVES) !=
+        (out->length != 0))
         return fail(err, PVP_E_BAD_FORMAT, rec, out->length ? "fixup record: a length on a kind that has none"
                                                              : "fixup record: data range of no bytes");
     return PVP_OK;
@@ -123,6 +131,7 @@ const char *pvp_fixup_kind_name(unsigned kind)
     case PVP_FIX_ENTRY: return "entry";
     case PVP_FIX_REL32: return "rel32";
     case PVP_FIX_RESIDENT: return "resident";
+    case PVP_FIX_MOVES: return "moves";
     default: return "?";
     }
 }
@@ -132,6 +141,34 @@ int pvp_scanned_self_load(const pvp_arch *arch, const pvp_instance *i, const uin
 {
     return (i->flags & PVP_INSTANCE_F_SCAN_SELF) && arch->load_imm_get &&
            arch->load_imm_get(code, len, arch->unit_load_sub, imm) == PVP_OK && *imm - i->copy < i->size;
+}
+
+int pvp_moves_read(const pvp_image *img, const pvp_instance *inst, pvp_moves *out, pvp_error *err)
+{
+    *out = (pvp_moves){ 0, 0, 0, 0 };
+    size_t n = pvp_fixup_count(inst);
+    for (size_t k = 0; k < n; k++) {
+        pvp_fixup f;
+        if (pvp_fixup_read(img, inst, k, &f, NULL) || f.kind != PVP_FIX_MOVES)
+            continue;
+        if (out->record)
+            return fail(err, PVP_E_BAD_FORMAT, f.record, "instance has two move lists");
+        if (f.length < PVP_MOVES_HEADSIZE || !pvp_image_at(img, f.where, f.length) || f.where % 8)
+            return fail(err, PVP_E_OUTSIDE_IMAGE, f.record, "move list outside the image, misaligned or too short");
+        if (rd(img, f.where + PVP_MOVES_OFF_MAGIC, 4) != PVP_MOVES_MAGIC ||
+            rd(img, f.where + PVP_MOVES_OFF_VERSION, 2) != PVP_MOVES_VERSION ||
+            rd(img, f.where + PVP_MOVES_OFF_ENTSIZE, 2) != PVP_MOVES_ENTSIZE)
+            return fail(err, PVP_E_BAD_FORMAT, f.where, "move list: wrong magic, version or entry size");
+        *out = (pvp_moves){ f.record, f.where, (f.length - PVP_MOVES_HEADSIZE) / PVP_MOVES_ENTSIZE,
+                            rd(img, f.where + PVP_MOVES_OFF_COUNT, 4) };
+        if (out->count > out->capacity)
+            return fail(err, PVP_E_BAD_FORMAT, f.where, "move list: more entries than its room");
+        if (out->count && (rd(img, f.where + PVP_MOVES_OFF_COPY, 8) != inst->copy ||
+                           rd(img, f.where + PVP_MOVES_OFF_CANONICAL, 8) != inst->canonical))
+            return fail(err, PVP_E_STALE, f.where,
+                        "move list computed for another copy or canonical place (run pvpatch moves again)");
+    }
+    return PVP_OK;
 }
 
 uint64_t pvp_fixup_base(const pvp_instance *inst)

@@ -145,7 +145,8 @@ static int expected_value(const verify_ctx *v, const pvp_fixup *f, uint64_t old,
 static void verify_fixup(verify_ctx *v, const pvp_fixup *f, pvp_vtop_fn vtop, void *ctx)
 {
     uint64_t old = 0, now = 0, want;
-    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT)
+    if (f->kind == PVP_FIX_DATA || f->kind == PVP_FIX_ENTRY || f->kind == PVP_FIX_RESIDENT ||
+        f->kind == PVP_FIX_MOVES)
         return;                            /* places, not values: the walk over the code checked them */
     int inside = f->where - v->in->copy < v->in->size;
     uint64_t moved = inside ? f->where + v->delta : f->where;

@@ -161,6 +161,29 @@
     .popsection
 .endm
 
+/* Room for instance \name's move list, \entries blocks (a copy's changed
+ * code blocks: about one per outside branch), in .pvpatch.moves; write it
+ * between the instance's begin and end. `pvpatch moves` fills it after the
+ * link; empty, the install decodes the instance as without it. */
+.macro pvp_moves name, entries
+    .pushsection .pvpatch.moves, "a"
+    .align 8
+.Lpvp_moves_\name:
+    data4 PVP_MOVES_MAGIC
+    data2 PVP_MOVES_VERSION
+    data2 PVP_MOVES_ENTSIZE
+    data4 0, 0
+    data8 0, 0
+    .skip (\entries) * PVP_MOVES_ENTSIZE
+.Lpvp_moves_end_\name:
+    .popsection
+    .pushsection .pvpatch.fixups, "a"
+    data8 .Lpvp_moves_\name
+    data4 PVP_FIX_MOVES
+    data4 .Lpvp_moves_end_\name - .Lpvp_moves_\name
+    .popsection
+.endm
+
 /* Data inside an instance (a table, a string) between PVP_DATA_BEGIN(name)
  * and PVP_DATA_END(name): the install copies it as it is, never reading it
  * as code. A PVP_DATA8_SELF word inside an instance is data without this. */
@@ -202,6 +225,7 @@
 #define PVP_DATA4_REL(label)             pvp_data4_rel label
 #define PVP_REL32(where)                 pvp_rel32 where
 #define PVP_RESIDENT(start, end)         pvp_resident start, end
+#define PVP_MOVES(name, entries)         pvp_moves name, entries
 
 #endif /* __ASSEMBLER__ */
 #endif
