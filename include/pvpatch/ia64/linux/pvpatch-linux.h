@@ -43,6 +43,10 @@
     .pushsection .pvpatch.fixups, 1
 .Lpvp_linux_fixups_end:
     .popsection
+/* -DPVP_LINUX_MOVES=n: room for a move list of n blocks (pvpatch moves). */
+#ifdef PVP_LINUX_MOVES
+    pvp_moves PVP_LINUX_IVT, PVP_LINUX_MOVES
+#endif
 /* The descriptor: code from the build's IVT label, PVP_LINUX_IVT_SLOT
  * bytes (a symbol the linker script defines: the largest build, to which
  * it pads each), this object's records. */
