@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/ia64/template.h"
 #include "pvpatch/ia64.h"
 #include "support/binutils.h"
 #include "support/kernel.h"
@@ -162,4 +163,23 @@ Test(patch_order, the_template_cache_changes_nothing_but_speed)
     }
     for (int k = 0; k < 3; k++)
         cli_image_close(&img[k]);
+}
+
+/* A patch clears the cache it is lent (only its index: what is not indexed
+ * is never read): nothing prepared for another image is found again, and
+ * the cache fills anew. */
+Test(patch_order, a_cleared_cache_finds_nothing_it_held)
+{
+    static uint64_t cache[4096];
+    pvp_ia64_prepared p = { 0 };
+    p.tmpl_addr = 0xa000000100001230ull, p.tmpl_size = 48, p.n = 0;
+    for (size_t b = 0; b < sizeof cache; b++)
+        ((uint8_t *)cache)[b] = 0xa5;              /* not zero: garbage is what a cleared cache may hold */
+    pvp_ia64_cache_clear(cache, sizeof cache);
+    cr_assert_null(pvp_ia64_cache_find(cache, sizeof cache, p.tmpl_addr, p.tmpl_size), "garbage found");
+    pvp_ia64_cache_add(cache, sizeof cache, &p);
+    const pvp_ia64_prepared *q = pvp_ia64_cache_find(cache, sizeof cache, p.tmpl_addr, p.tmpl_size);
+    cr_assert(q && q->tmpl_addr == p.tmpl_addr, "an entry added is found");
+    pvp_ia64_cache_clear(cache, sizeof cache);
+    cr_assert_null(pvp_ia64_cache_find(cache, sizeof cache, p.tmpl_addr, p.tmpl_size), "an entry survived the clear");
 }

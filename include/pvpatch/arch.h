@@ -38,7 +38,7 @@ typedef struct pvp_code_req {
     uint64_t at;               /* where the site is */
     uint64_t room;             /* its bytes */
     void *cache;               /* optional: memory the backend keeps prepared templates in
-                               * for one patch (all zero when it starts), or NULL */
+                               * for one patch (emptied by site_cache_clear when it starts), or NULL */
     size_t cache_size;
     int (*vtop)(void *ctx, uint64_t vaddr, uint64_t *paddr);   /* not NULL: the code runs with data
                                 * translation off, and each address it loads for data (one
@@ -109,6 +109,8 @@ typedef struct pvp_arch {
     int (*same_code)(const uint8_t *a, uint64_t addr_a, size_t len_a, const uint8_t *b, uint64_t addr_b,
                      size_t len_b);
     size_t site_cache_size;            /* bytes of template cache that serve a patch well (0: none used) */
+    /* Make a cache empty (its index only: what is not indexed is never read). */
+    void (*site_cache_clear)(void *cache, size_t size);
     unsigned site_align;               /* sites' start and end alignment in bytes; 0: code_align */
     unsigned max_gr;                   /* general registers: 128 on IA-64 */
     unsigned max_pred;                 /* predicates: 64 */

@@ -531,8 +531,8 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "unknown policy");
     /* The cache starts empty: templates are read from this image only. */
-    for (size_t b = 0; req->cache && b < req->cache_size; b++)
-        ((uint8_t *)req->cache)[b] = 0;
+    if (req->cache && c.arch->site_cache_clear)
+        c.arch->site_cache_clear(req->cache, req->cache_size);
     int rc = check_installed(&c);
     if (!rc)
         rc = check_overlaps(&c);

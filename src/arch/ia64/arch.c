@@ -1,6 +1,7 @@
 /* The IA-64 backend of the arch interface: a code unit is a bundle. */
 #include "pvpatch/arch.h"
 #include "formats.h"
+#include "template.h"
 
 /* Forms the engine counts: every IP-relative format, brp's tag apart. */
 static const char *const form_names[] = {
@@ -164,6 +165,7 @@ const pvp_arch pvp_arch_ia64 = {
     .same_except_pcrel = ia64_same_except_pcrel,
     .site_code = pvp_ia64_site_code,
     .site_cache_size = 256 * 1024,      /* some 200 prepared templates: every one a patch uses */
+    .site_cache_clear = pvp_ia64_cache_clear,
     .same_code = pvp_ia64_same_code,
     .max_gr = 128,
     .max_pred = 64,

@@ -46,9 +46,12 @@ typedef struct pvp_ia64_prepared {
 /* Bytes of a prepared template of n items. */
 size_t pvp_ia64_prepared_size(size_t n);
 /* The prepared template at tmpl_addr in the cache, or NULL. A cache is
- * caller memory, all zero when empty; NULL or too small means no cache. */
+ * caller memory, empty when all zero or cleared (pvp_ia64_cache_clear); NULL
+ * or too small means no cache. */
 const pvp_ia64_prepared *pvp_ia64_cache_find(const void *cache, size_t size, uint64_t tmpl_addr,
                                              uint64_t tmpl_size);
+/* Empty a cache: its head (the index) zeroed, entries left as they are. */
+void pvp_ia64_cache_clear(void *cache, size_t size);
 /* Keep a copy of p in the cache when there is room (silently not otherwise). */
 void pvp_ia64_cache_add(void *cache, size_t size, const pvp_ia64_prepared *p);
 

@@ -1,7 +1,8 @@
 /* Prepared templates for the length of one patch, in memory the engine
  * lends (pvp_code_req.cache): a table of entry offsets by the template's
  * address, then the entries, each as long as its template. All zero is an
- * empty cache; when it is full, templates are prepared again each time. */
+ * empty cache (clearing zeroes the head only); when it is full, templates are
+ * prepared again each time. */
 #include "template.h"
 
 #define SLOTS  512u                 /* entries at most; a patch uses a few per operation */
@@ -46,6 +47,13 @@ const pvp_ia64_prepared *pvp_ia64_cache_find(const void *cache, size_t size, uin
             return p;
     }
     return NULL;
+}
+
+void pvp_ia64_cache_clear(void *cache, size_t size)
+{
+    cache_head *h = (cache_head *)head_of(cache, size);
+    for (size_t b = 0; h && b < sizeof *h; b++)
+        ((uint8_t *)h)[b] = 0;
 }
 
 void pvp_ia64_cache_add(void *cache, size_t size, const pvp_ia64_prepared *p)
