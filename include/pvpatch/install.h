@@ -54,6 +54,8 @@ int pvp_instances_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_i
                        size_t max, size_t *count, pvp_error *err);
 /* The descriptor named `name`, or NULL. */
 const pvp_instance *pvp_instance_find(const pvp_instance *set, size_t n, const char *name);
+/* The fields of one fixup record from its 16 bytes (rec: its address), unchecked. */
+void pvp_fixup_parse(const uint8_t *r, uint64_t rec, pvp_fixup *out);
 /* Read fixup record i of an instance. */
 int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp_fixup *out,
                    pvp_error *err);

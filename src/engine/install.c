@@ -167,27 +167,27 @@ static void copy_bytes(uint8_t *to, const uint8_t *from, size_t n)
 }
 
 /* Code from `off` up to `limit` (data, resident code or the end) as the
- * move list gives it: the block of the next entry, or the run of blocks
- * before it copied as they are. Entries are in order of offset, each one a
- * code block. */
+ * move list gives it: the run copied as it is, then the block of each entry
+ * in it written over. Entries are in order of offset, each one a code block. */
 static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
 {
-    const uint8_t *e = c->move_bytes + c->next_move * PVP_MOVES_ENTSIZE, *from = c->src + off;
-    uint64_t listed = c->next_move < c->moves.count ? entry_offset(e) : limit;
     if (off % PVP_MOVES_BLOCK || limit % PVP_MOVES_BLOCK)
         return fail(c, PVP_E_MISALIGNED, c->inst->copy + off, -1, "move list: code not in whole 16-byte blocks");
-    if (listed < off || (listed == off && limit - off < PVP_MOVES_BLOCK))
-        return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: an entry out of order or not at a code block");
-    if (listed == off) {
-        from = e + 8;
-        *len = PVP_MOVES_BLOCK;
-        c->next_move++;
-        c->rep->listed++;
-    } else {
-        *len = (size_t)((listed < limit ? listed : limit) - off);
-    }
     if (c->commit)
-        copy_bytes(c->dst + off, from, *len);
+        copy_bytes(c->dst + off, c->src + off, (size_t)(limit - off));
+    const uint8_t *e = c->move_bytes + c->next_move * PVP_MOVES_ENTSIZE;
+    for (uint64_t prev = off; c->next_move < c->moves.count; e += PVP_MOVES_ENTSIZE) {
+        uint64_t listed = entry_offset(e);
+        if (listed >= limit)
+            break;
+        if (listed < prev || listed % PVP_MOVES_BLOCK || limit - listed < PVP_MOVES_BLOCK)
+            return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: an entry out of order or not at a code block");
+        if (c->commit)
+            copy_bytes(c->dst + listed, e + 8, PVP_MOVES_BLOCK);
+        prev = listed + PVP_MOVES_BLOCK;
+        c->next_move++, c->rep->listed++;
+    }
+    *len = (size_t)(limit - off);
     return PVP_OK;
 }
 
@@ -363,18 +363,29 @@ static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_
 
 /* Two records for one place would apply twice (or treat code as data);
  * data ranges may overlap each other and hold pointer words. */
+/* Record k of the instance's list (read once already): from the host bytes
+ * of the whole list when it lies in one range, else from the image. */
+static void fixup_at(install_ctx *c, const uint8_t *recs, size_t k, pvp_fixup *f)
+{
+    if (recs)
+        pvp_fixup_parse(recs + k * PVP_FIXUP_RECSIZE, c->inst->fixups + k * PVP_FIXUP_RECSIZE, f);
+    else
+        pvp_fixup_read(c->img, c->inst, k, f, NULL);
+}
+
 static int check_duplicates(install_ctx *c, size_t n)
 {
+    const uint8_t *recs = pvp_image_at(c->img, c->inst->fixups, (uint64_t)n * PVP_FIXUP_RECSIZE);
     for (size_t a = 0; a < n; a++) {
         pvp_fixup fa;
         uint64_t pa, la;
-        pvp_fixup_read(c->img, c->inst, a, &fa, NULL);
+        fixup_at(c, recs, a, &fa);
         if (!fixup_place(c, &fa, &pa, &la))
             continue;
         for (size_t b = a + 1; b < n; b++) {
             pvp_fixup fb;
             uint64_t pb, lb;
-            pvp_fixup_read(c->img, c->inst, b, &fb, NULL);
+            fixup_at(c, recs, b, &fb);
             if (!fixup_place(c, &fb, &pb, &lb) || !ranges_overlap(pa, la, pb, lb))
                 continue;
             int data_a = fa.kind == PVP_FIX_DATA, data_b = fb.kind == PVP_FIX_DATA;
@@ -414,6 +425,10 @@ static int apply_fixups(install_ctx *c)
         int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
         if (!rc && f.kind == PVP_FIX_MOVES)
             continue;                      /* (read and checked by pvp_moves_read) */
+        if (!rc && f.kind == PVP_FIX_SELF_MOVL && c->moves.count) {
+            c->rep->fixups[f.kind]++;      /* the link decided it: its block is in the move list */
+            continue;
+        }
         if (!rc)
             rc = f.kind == PVP_FIX_PTR64 ? fix_pointer(c, &f)
                : f.kind == PVP_FIX_REL32 ? fix_rel32(c, &f)

@@ -101,6 +101,14 @@ size_t pvp_fixup_count(const pvp_instance *inst)
     return (size_t)((inst->fixups_end - inst->fixups) / PVP_FIXUP_RECSIZE);
 }
 
+void pvp_fixup_parse(const uint8_t *r, uint64_t rec, pvp_fixup *out)
+{
+    out->record = rec;
+    out->where = le32(r + PVP_FIX_OFF_WHERE) | (uint64_t)le32(r + PVP_FIX_OFF_WHERE + 4) << 32;
+    out->kind = le32(r + PVP_FIX_OFF_KIND);
+    out->length = le32(r + PVP_FIX_OFF_LENGTH);
+}
+
 int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp_fixup *out,
                    pvp_error *err)
 {
@@ -109,9 +117,7 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
     out->record = rec;
     if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "fixup record outside the image");
-    out->where = le32(r + PVP_FIX_OFF_WHERE) | (uint64_t)le32(r + PVP_FIX_OFF_WHERE + 4) << 32;
-    out->kind = le32(r + PVP_FIX_OFF_KIND);
-    out->length = le32(r + PVP_FIX_OFF_LENGTH);
+    pvp_fixup_parse(r, rec, out);
     if (out->kind < PVP_FIX_VTOP_MOVL || out->kind >= PVP_FIX_KINDS)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "fixup record: unknown kind");
     if ((out->kind == PVP_FIX_DATA || out->kind == PVP_FIX_RESIDENT || out->kind == PVP_FIX_MOVES) !=
