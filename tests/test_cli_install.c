@@ -14,25 +14,6 @@
 #include "support/json.h"
 #include "support/kernel.h"
 
-static const char *pvpatch(void)
-{
-    const char *p = getenv("PVPATCH");
-    return p ? p : "build/pvpatch";
-}
-
-/* Run pvpatch with args; stdout and stderr together; exit status in *st. */
-static char *run(int *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *run(int *st, const char *fmt, ...)
-{
-    char args[2048], cmd[2600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", pvpatch(), args);
-    return tas_run(cmd, st);
-}
-
 static int exists(const char *path)
 {
     struct stat sb;
@@ -62,17 +43,17 @@ Test(cli_install, install_verify_sites)
     char out[600];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
-    char *o = run(&st, "install %s --instance xen -o %s", k.path, out);
+    char *o = pvpatch_run(&st, "install %s --instance xen -o %s", k.path, out);
     cr_assert_eq(st, 0, "%s", o);
     cr_assert(strstr(o, "installed xen") && strstr(o, "fixups applied: vtop 1, self 1, ptr64 1"), "%s", o);
     free(o);
-    o = run(&st, "verify %s %s --instance xen", k.path, out);
+    o = pvpatch_run(&st, "verify %s %s --instance xen", k.path, out);
     cr_assert_eq(st, 0, "%s", o);
     free(o);
-    o = run(&st, "sites %s --json", out);
+    o = pvpatch_run(&st, "sites %s --json", out);
     cr_assert(st == 0 && strstr(o, "\"name\":\"xen\"") && strstr(o, "\"installed\":true"), "%s", o);
     free(o);
-    o = run(&st, "install %s --instance xen -o %s.j --json", k.path, out);
+    o = pvpatch_run(&st, "install %s --instance xen -o %s.j --json", k.path, out);
     cr_assert(st == 0 && strstr(o, "\"retargeted\":{\"B1\":3"), "%s", o);
     free(o);
     pvp_file_close(k.file);
@@ -85,7 +66,7 @@ Test(cli_install, verify_shows_a_diff)
     char out[600], err[PVP_ERR_SIZE];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
-    free(run(&st, "install %s --instance xen -o %s", k.path, out));
+    free(pvpatch_run(&st, "install %s --instance xen -o %s", k.path, out));
     cr_assert_eq(st, 0);
 
     /* Move one outside branch (bundle 3: br.cond to outside_fn) by a bundle. */
@@ -102,7 +83,7 @@ Test(cli_install, verify_shows_a_diff)
     cr_assert_eq(pvp_file_write(f, out, err, sizeof err), 0, "%s", err);
     pvp_file_close(f);
 
-    char *o = run(&st, "verify %s %s --instance xen", k.path, out);
+    char *o = pvpatch_run(&st, "verify %s %s --instance xen", k.path, out);
     cr_assert_eq(st, 1, "%s", o);
     cr_assert(strstr(o, "1 mismatch") && strstr(o, "target") && strstr(o, "- original") &&
               strstr(o, "+ installed"), "%s", o);
@@ -119,7 +100,7 @@ Test(cli_install, out_of_range_writes_nothing)
     char out[600], cmp[1300];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
-    char *o = run(&st, "install %s --instance xen -o %s", k.path, out);
+    char *o = pvpatch_run(&st, "install %s --instance xen -o %s", k.path, out);
     cr_assert_eq(st, 2, "%s", o);
     cr_assert_eq(count_lines(o), 1, "%s", o);
     cr_assert(strstr(o, k.path) && strstr(o, "address 0xa000000100100000: slot 2") &&
@@ -130,7 +111,7 @@ Test(cli_install, out_of_range_writes_nothing)
     /* In place: the input stays byte-identical. */
     snprintf(cmp, sizeof cmp, "cp %s %s.orig", k.path, k.path);
     free(tas_run(cmp, &st));
-    o = run(&st, "install %s --instance xen -o %s", k.path, k.path);
+    o = pvpatch_run(&st, "install %s --instance xen -o %s", k.path, k.path);
     cr_assert_eq(st, 2, "%s", o);
     free(o);
     snprintf(cmp, sizeof cmp, "cmp %s %s.orig", k.path, k.path);
@@ -144,10 +125,10 @@ Test(cli_install, bad_input)
     kernel k;
     all_forms_kernel(&k);
     int st;
-    char *o = run(&st, "install %s --instance nosuch -o %s.x", k.path, k.path);
+    char *o = pvpatch_run(&st, "install %s --instance nosuch -o %s.x", k.path, k.path);
     cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "no instance 'nosuch'"), "%s", o);
     free(o);
-    o = run(&st, "install %s --instance xen", k.path);
+    o = pvpatch_run(&st, "install %s --instance xen", k.path);
     cr_assert(st == 2 && strstr(o, "-o"), "%s", o);
     free(o);
 
@@ -155,11 +136,11 @@ Test(cli_install, bad_input)
     tas_object obj;
     char err[1024];
     cr_assert_eq(tas_assemble(".text\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n", NULL, &obj, err, sizeof err), 0);
-    o = run(&st, "sites %s", obj.path);
+    o = pvpatch_run(&st, "sites %s", obj.path);
     cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, obj.path) && strstr(o, "relocatable object") &&
               strstr(o, "link it first"), "%s", o);
     free(o);
-    o = run(&st, "verify %s %s --instance xen", k.path, obj.path);
+    o = pvpatch_run(&st, "verify %s %s --instance xen", k.path, obj.path);
     cr_assert(st == 2 && count_lines(o) == 1, "%s", o);
     free(o);
     tas_free(&obj);
@@ -182,10 +163,10 @@ Test(cli_install, output_must_be_a_regular_file)
     cr_assert_eq(st, 0);
     const char *outs[] = { fifo, link };
     for (int i = 0; i < 2; i++) {
-        char *o = run(&st, "install %s --instance xen -o %s", k.path, outs[i]);
+        char *o = pvpatch_run(&st, "install %s --instance xen -o %s", k.path, outs[i]);
         cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, outs[i]) && strstr(o, "not a regular file"), "%s", o);
         free(o);
-        o = run(&st, "disasm %s -o %s", k.path, outs[i]);
+        o = pvpatch_run(&st, "disasm %s -o %s", k.path, outs[i]);
         cr_assert(st == 2 && strstr(o, "not a regular file"), "%s", o);
         free(o);
     }
@@ -202,7 +183,7 @@ Test(cli_install, output_must_be_a_regular_file)
         snprintf(cmd, sizeof cmd, "mknod %s c 1 3", dev);
         free(tas_run(cmd, &st));
         if (st == 0) {
-            o = run(&st, "install %s --instance xen -o %s", k.path, dev);
+            o = pvpatch_run(&st, "install %s --instance xen -o %s", k.path, dev);
             cr_assert(st == 2 && strstr(o, "a device"), "%s", o);
             free(o);
             cr_assert(lstat(dev, &sb) == 0 && S_ISCHR(sb.st_mode), "the device node was replaced");
@@ -219,7 +200,7 @@ Test(cli_install, unknown_mode_is_bad_input_everywhere)
     const char *cmds[] = { "check %s --mode 99", "patch %s --mode 99 -o %s.p", "install %s --mode 99 -o %s.i",
                            "check %s --mode nosuch" };
     for (int i = 0; i < 4; i++) {
-        char *o = run(&st, cmds[i], k.path, k.path);
+        char *o = pvpatch_run(&st, cmds[i], k.path, k.path);
         cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "no mode") && strstr(o, "modes: native, xen"),
                   "%s: %s", cmds[i], o);
         free(o);
@@ -239,7 +220,7 @@ Test(cli_install, sites_json_with_an_unreadable_fixup_is_json)
     snprintf(bad, sizeof bad, "%s.bad", k.path);
     cr_assert_eq(pvp_file_write(k.file, bad, err, sizeof err), 0, "%s", err);
     int st;
-    char *o = run(&st, "sites %s --json", bad);
+    char *o = pvpatch_run(&st, "sites %s --json", bad);
     cr_assert_eq(st, 0, "%s", o);
     tj_value *doc = tj_parse(o);
     cr_assert(doc, "not JSON: %s", o);
@@ -251,7 +232,7 @@ Test(cli_install, sites_json_with_an_unreadable_fixup_is_json)
     cr_assert(fx && tj_get(fx, "value") && tj_get(fx, "value")->type == TJ_NULL, "%s", o);
     tj_free(doc);
     free(o);
-    o = run(&st, "sites %s", bad);
+    o = pvpatch_run(&st, "sites %s", bad);
     cr_assert(st == 0 && strstr(o, "vtop  at 0xb000000000000002 (value unreadable)"), "%s", o);
     free(o);
     pvp_file_close(k.file);
@@ -264,7 +245,7 @@ Test(cli_install, verify_names_an_instruction_mismatch)
     char out[600], err[PVP_ERR_SIZE];
     snprintf(out, sizeof out, "%s.out", k.path);
     int st;
-    free(run(&st, "install %s --instance xen -o %s", k.path, out));
+    free(pvpatch_run(&st, "install %s --instance xen -o %s", k.path, out));
     cr_assert_eq(st, 0);
     /* Bundle 0 is nop.m; nop.i; nop.i: give slot 1 another immediate. */
     pvp_file *f = pvp_file_open_elf(out, err, sizeof err);
@@ -276,11 +257,11 @@ Test(cli_install, verify_names_an_instruction_mismatch)
     cr_assert_eq(pvp_ia64_bundle_pack(&b, ivt->bytes), PVP_OK);
     cr_assert_eq(pvp_file_write(f, out, err, sizeof err), 0, "%s", err);
     pvp_file_close(f);
-    char *o = run(&st, "verify %s %s --instance xen", k.path, out);
+    char *o = pvpatch_run(&st, "verify %s %s --instance xen", k.path, out);
     cr_assert(st == 1 && strstr(o, "0xa000000100008000: instruction differs") && !strstr(o, "slot -1") &&
               !strstr(o, "expected 0x0, found 0x0") && strstr(o, "nop.i 0x1"), "%s", o);
     free(o);
-    o = run(&st, "verify %s %s --instance xen --json", k.path, out);
+    o = pvpatch_run(&st, "verify %s %s --instance xen --json", k.path, out);
     tj_value *doc = tj_parse(o);
     cr_assert(doc && tj_get(tj_at(tj_get(doc, "mismatches"), 0), "slot")->type == TJ_NULL, "%s", o);
     tj_free(doc);
@@ -331,7 +312,7 @@ Test(cli_install, vtop_through_many_segments)
     char *o = tas_run(cmd, &st);
     cr_assert(st == 0 && atoi(o) == NSEG + 2, "%s", o);
     free(o);
-    o = run(&st, "install %s --instance native -o %s", epath, opath);
+    o = pvpatch_run(&st, "install %s --instance native -o %s", epath, opath);
     cr_assert(st == 0 && strstr(o, "vtop 1"), "%s", o);
     free(o);
     char err[PVP_ERR_SIZE];
@@ -364,7 +345,7 @@ Test(cli_install, dead_sites_are_shown_where_they_are)
 {
     const char *dir = example_dir();
     int st;
-    char *o = run(&st, "sites %s/kernel-a.elf --json", dir);
+    char *o = pvpatch_run(&st, "sites %s/kernel-a.elf --json", dir);
     tj_value *doc = tj_parse(o);
     cr_assert(st == 0 && doc, "%s", o);
     const tj_value *sites = tj_get(doc, "sites");
@@ -379,7 +360,7 @@ Test(cli_install, dead_sites_are_shown_where_they_are)
     cr_assert_gt(dead, 0);
     tj_free(doc);
     free(o);
-    o = run(&st, "sites %s/kernel-a.elf", dir);
+    o = pvpatch_run(&st, "sites %s/kernel-a.elf", dir);
     cr_assert(st == 0 && strstr(o, "(dead)"), "%s", o);
     for (char *line = strstr(o, "(dead)"); line; line = strstr(line + 1, "(dead)")) {
         char *start = line;
@@ -396,15 +377,15 @@ Test(cli_install, head_code_path_and_cli_agree)
      * LOAD_PHYSICAL virtual, so it is refused; install --mode applies it. */
     const char *dir = example_dir();
     int st;
-    char *o = run(&st, "patch %s/kernel-c.elf --mode xen -o %s/c.bad", dir, dir);
+    char *o = pvpatch_run(&st, "patch %s/kernel-c.elf --mode xen -o %s/c.bad", dir, dir);
     cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "never installed"), "%s", o);
     free(o);
     for (int form = 0; form < 2; form++) {
         const char *img = form ? "kernel-a.elf" : "kernel-c.elf";
-        o = run(&st, "install %s/%s --mode native -o %s/%s.native", dir, img, dir, img);
+        o = pvpatch_run(&st, "install %s/%s --mode native -o %s/%s.native", dir, img, dir, img);
         cr_assert(st == 0 && strstr(o, "fixups applied: vtop 5") && strstr(o, "0 bundles copied"), "%s", o);
         free(o);
-        o = run(&st, "patch %s/%s.native --mode native -o %s/%s.patched", dir, img, dir, img);
+        o = pvpatch_run(&st, "patch %s/%s.native --mode native -o %s/%s.patched", dir, img, dir, img);
         cr_assert_eq(st, 0, "%s", o);
         free(o);
         /* Every vtop movl of the in-place instance now loads a physical address. */
@@ -449,7 +430,7 @@ Test(cli_install, check_finds_dangling_references_and_skips_data)
     build_kernel(body, "0xa000000100100000", NULL, &k);
     free(body);
     int st;
-    char *o = run(&st, "check %s --json", k.path);
+    char *o = pvpatch_run(&st, "check %s --json", k.path);
     tj_value *doc = tj_parse(o);
     cr_assert(st == 1 && doc, "%s", o);
     const tj_value *fs = tj_get(doc, "findings");
@@ -476,15 +457,15 @@ Test(cli_install, check_after_install_flags_loads_of_the_freed_copy)
     build_kernel(body, "0xa000000100100000", NULL, &k);
     free(body);
     int st;
-    char *o = run(&st, "check %s", k.path);
+    char *o = pvpatch_run(&st, "check %s", k.path);
     cr_assert(st == 1 && strstr(o, "unrecorded-absolute") && strstr(o, "moved to 0xa000000100008000 at install"),
               "%s", o);
     free(o);
     char out[600];
     snprintf(out, sizeof out, "%s.xen", k.path);
-    free(run(&st, "install %s --instance xen -o %s", k.path, out));
+    free(pvpatch_run(&st, "install %s --instance xen -o %s", k.path, out));
     cr_assert_eq(st, 0);
-    o = run(&st, "check %s", out);
+    o = pvpatch_run(&st, "check %s", out);
     cr_assert(st == 1 && strstr(o, "0xa000000100008010 slot 2: unrecorded-absolute") &&
               strstr(o, "freed after boot (its code is at 0xa000000100008000 now)"), "%s", o);
     free(o);
@@ -504,11 +485,11 @@ Test(cli_install, the_instance_in_place_is_decoded_too)
     snprintf(bad, sizeof bad, "%s.bad", k.path);
     cr_assert_eq(pvp_file_write(k.file, bad, err, sizeof err), 0, "%s", err);
     int st;
-    char *o = run(&st, "install %s --instance native -o %s.out", bad, bad);
+    char *o = pvpatch_run(&st, "install %s --instance native -o %s.out", bad, bad);
     cr_assert(st == 2 && count_lines(o) == 1 && strstr(o, "address 0xa000000100008020") &&
               strstr(o, "cannot decode"), "%s", o);
     free(o);
-    o = run(&st, "sites %s \"$(printf 'two\\nlines')\"", bad);     /* a usage error quoting a line break */
+    o = pvpatch_run(&st, "sites %s \"$(printf 'two\\nlines')\"", bad);     /* a usage error quoting a line break */
     cr_assert(st == 2 && count_lines(o) == 1, "%s", o);
     free(o);
     pvp_file_close(k.file);

@@ -13,23 +13,6 @@
 #include "support/binutils.h"
 #include "support/kernel.h"
 
-static const char *pvpatch(void)
-{
-    const char *p = getenv("PVPATCH");
-    return p ? p : "build/pvpatch";
-}
-
-static char *run(int *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *run(int *st, const char *fmt, ...)
-{
-    char args[1600], cmd[2200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", pvpatch(), args);
-    return tas_run(cmd, st);
-}
 
 /* A kernel whose instances reserve a move list of `room` entries. */
 static void build(int room, kernel *k)
@@ -76,14 +59,14 @@ Test(moves, an_install_from_the_list_writes_what_decoding_writes)
     int st;
     char path[600];
     snprintf(path, sizeof path, "%s.moves", built.path);
-    char *o = run(&st, "moves %s -o %s", built.path, path);
+    char *o = pvpatch_run(&st, "moves %s -o %s", built.path, path);
     cr_assert_eq(st, 0, "%s", o);
     cr_assert(strstr(o, "instance xen:"), "%s", o);
     free(o);
-    o = run(&st, "moves %s --check", path);
+    o = pvpatch_run(&st, "moves %s --check", path);
     cr_expect_eq(st, 0, "a fresh list is up to date: %s", o);
     free(o);
-    o = run(&st, "moves %s --check", built.path);
+    o = pvpatch_run(&st, "moves %s --check", built.path);
     cr_expect_eq(st, 1, "an empty list is not what decoding writes: %s", o);
     free(o);
 
@@ -103,7 +86,7 @@ Test(moves, an_install_from_the_list_writes_what_decoding_writes)
                                     kernel_vtop, NULL, mm, 8, &n),
                  PVP_OK, "verify: %zu mismatch(es), first %s at 0x%llx", n, n ? mm[0].what : "",
                  n ? (unsigned long long)mm[0].addr : 0ull);
-    o = run(&st, "install %s --instance xen -o %s.i && %s verify %s %s.i --instance xen", path, path, pvpatch(), path,
+    o = pvpatch_run(&st, "install %s --instance xen -o %s.i && %s verify %s %s.i --instance xen", path, path, pvpatch_path(), path,
             path);
     cr_expect(st == 0 && strstr(o, "from the move list"), "the CLI installs from the list and verifies: %s", o);
     free(o);
@@ -119,7 +102,7 @@ Test(moves, a_wrong_list_is_caught_and_a_stale_one_refused)
     int st;
     char path[600];
     snprintf(path, sizeof path, "%s.moves", built.path);
-    free(run(&st, "moves %s -o %s", built.path, path));
+    free(pvpatch_run(&st, "moves %s -o %s", built.path, path));
     cr_assert_eq(st, 0);
     const pvp_instance *xen = pvp_instance_find(built.set, built.count, "xen");
 
@@ -134,7 +117,7 @@ Test(moves, a_wrong_list_is_caught_and_a_stale_one_refused)
     char bad[700], err[PVP_ERR_SIZE];
     snprintf(bad, sizeof bad, "%s.bad", path);
     cr_assert_eq(pvp_file_write(k.file, bad, err, sizeof err), 0, "%s", err);
-    char *o = run(&st, "moves %s --check", bad);
+    char *o = pvpatch_run(&st, "moves %s --check", bad);
     cr_expect_eq(st, 1, "--check tells the changed list: %s", o);
     free(o);
     pvp_install_report rep;
@@ -166,7 +149,7 @@ Test(moves, a_list_too_small_is_bad_input)
     kernel built;
     build(1, &built);
     int st;
-    char *o = run(&st, "moves %s -o %s.m", built.path, built.path);
+    char *o = pvpatch_run(&st, "moves %s -o %s.m", built.path, built.path);
     cr_expect_eq(st, 2, "%s", o);
     cr_expect(strstr(o, "needs") && strstr(o, "reserved 1"), "%s", o);
     free(o);

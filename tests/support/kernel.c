@@ -175,3 +175,19 @@ char *one_branch_body(const char *target)
     return body;
 }
 
+const char *pvpatch_path(void)
+{
+    const char *p = getenv("PVPATCH");
+    return p ? p : "build/pvpatch";
+}
+
+char *pvpatch_run(int *st, const char *fmt, ...)
+{
+    char args[2048], cmd[2600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", pvpatch_path(), args);
+    return tas_run(cmd, st);
+}

@@ -36,6 +36,10 @@ void add(char **buf, size_t *len, const char *fmt, ...) __attribute__((format(pr
 void build_kernel(const char *body, const char *copy_addr, const char *extra_lds, kernel *k);
 /* Physical addresses as the kernels' linker script lays them out. */
 int kernel_vtop(void *ctx, uint64_t vaddr, uint64_t *paddr);
+/* The pvpatch command under test ($PVPATCH, else build/pvpatch). */
+const char *pvpatch_path(void);
+/* Run it with printf-style args; stdout and stderr together, exit status in *st. */
+char *pvpatch_run(int *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A body with every form to inside and outside targets and one fixup of each kind. */
 char *all_forms_body(void);
 /* A body whose first bundle branches to `target`. */
