@@ -213,6 +213,8 @@ int pvp_ia64_decode_bundle(const pvp_ia64_bundle *b, pvp_ia64_insn out[3]);
  * counts (an IP-relative operand, a read of ip, a movl), from the opcode
  * index alone (no decode); 0 if one may be, or the template is reserved. */
 int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b);
+/* 1 if every slot of the bundle is its unit's nop (filler), told without decoding. */
+int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b);
 /* The row matching a slot's bits on a unit, or NULL: an indexed lookup (a
  * table built from the rows at build time selects the few candidate rows). */
 const pvp_ia64_opcode *pvp_ia64_lookup(unsigned unit, uint64_t bits);

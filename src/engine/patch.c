@@ -320,9 +320,12 @@ static int place_of(patch_ctx *c, const pvp_site *s, uint64_t at, site_place *p,
     return PVP_OK;
 }
 
-/* Write a part's new code (when committing); 1 if it changes. */
+/* Write a part's new code (when committing); 1 if it changes. The plan
+ * writes nothing and counts nothing (the commit's walk makes the report). */
 static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at, uint64_t len, int keep)
 {
+    if (!c->commit)
+        return 0;
     int changed = !keep && !same_bytes(now, code, (size_t)len);
     if (c->commit && changed) {
         for (uint64_t b = 0; b < len; b++)

@@ -157,6 +157,20 @@ const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in)
     return NULL;
 }
 
+int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b)
+{
+    const pvp_ia64_template *t = pvp_ia64_template_info(b->tmpl);
+    if (!t || t->reserved)
+        return 0;
+    for (unsigned slot = 0; slot < 3; slot++) {
+        int u = pvp_ia64_index_unit(t->units[slot]);
+        const pvp_ia64_opcode *nop = u < 0 ? NULL : &pvp_ia64_opcode_table[pvp_ia64_unit_nop_break[u][0]];
+        if (!nop || (b->slot[slot] & nop->mask) != nop->match)
+            return 0;                  /* (an MLX bundle is never all nops: its L half has no unit) */
+    }
+    return 1;
+}
+
 int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b)
 {
     const pvp_ia64_template *t = pvp_ia64_template_info(b->tmpl);
