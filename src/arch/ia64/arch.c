@@ -51,8 +51,8 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
         *writes = (pvp_writes){ { 0, 0 }, 0 };
     if (rc)
         return rc;
-    if (pvp_ia64_bundle_is_nops(&b))
-        return PVP_OK;                   /* filler: no operand, no ip read, writes nothing */
+    if (writes && pvp_ia64_bundle_is_nops(&b))
+        return PVP_OK;                   /* filler (the verifier's sites): no operand, no ip read, no write */
     pvp_ia64_decode_bundle(&b, in);
     if (writes && pvp_ia64_insns_writes(in, writes->gr, &writes->br))
         return PVP_E_UNKNOWN_OP;
