@@ -107,3 +107,41 @@ Test(plain, random_bundles_agree_with_the_decoder_and_objdump)
     free(bytes);
     free(od);
 }
+
+/* The install copies a whole run at once: a run is exactly the bundles,
+ * one after another, that are plain one by one, and never runs past the
+ * bytes it is given (a partial bundle ends it). */
+Test(plain, a_run_ends_at_the_first_bundle_that_may_move)
+{
+    enum { N = 4000 };
+    uint8_t *bytes = malloc((size_t)N * 16);
+    cr_assert(bytes);
+    diff_random_bundles(0x5a11, N, bytes);
+    /* most random bundles move: make runs by putting nops in many of them */
+    for (int i = 0; i < N; i = i + 1 + i % 5 < N - 3 ? i + 1 + i % 5 : i + 1) {   /* the last few too */
+        pvp_ia64_bundle b = { 0x11, { 0, 0, 0 } };
+        pvp_ia64_put_nop(&b, 0), pvp_ia64_put_nop(&b, 1), pvp_ia64_put_nop(&b, 2);
+        pvp_ia64_bundle_pack(&b, bytes + 16 * (size_t)i);
+    }
+    size_t longest = 0, single[N];
+    for (int i = 0; i < N; i++) {
+        pvp_ia64_bundle b;
+        int unpacked = pvp_ia64_bundle_unpack(bytes + 16 * (size_t)i, &b) == PVP_OK;
+        single[i] = plain(bytes + 16 * (size_t)i);
+        cr_assert_eq(single[i], unpacked && pvp_ia64_bundle_is_plain(&b), "bundle %d: plain and is_plain differ", i);
+    }
+    for (int i = 0; i < N; i++) {
+        size_t want = 0, len = 0;
+        while (i + want < N && single[i + want])
+            want++;
+        size_t avail = (size_t)(N - i) * 16 - (i % 3 == 0 ? 7 : 0);   /* sometimes a partial last bundle */
+        if (i % 3 == 0 && i + want == N)
+            want--;
+        int p = pvp_arch_ia64.plain(bytes + 16 * (size_t)i, avail, &len);
+        cr_assert_eq(len, 16 * want, "run from bundle %d: %zu bytes, the bundles one by one say %zu", i, len, 16 * want);
+        cr_assert_eq(p, want != 0);
+        longest = want > longest ? want : longest;
+    }
+    cr_expect_gt(longest, 3, "no run of several plain bundles to prove anything");
+    free(bytes);
+}

@@ -23,6 +23,15 @@ static const unsigned unit_of_index[NUNITS] = {
     PVP_IA64_UNIT_M, PVP_IA64_UNIT_I, PVP_IA64_UNIT_F, PVP_IA64_UNIT_B, PVP_IA64_UNIT_X,
 };
 
+/* The index's number of a unit, or -1 (the L half of an X instruction). */
+static int index_of_unit(unsigned unit)
+{
+    for (int u = 0; u < NUNITS; u++)
+        if (unit_of_index[u] == unit)
+            return u;
+    return -1;
+}
+
 static const pvp_ia64_opcode *rows;
 static size_t nrows;
 
@@ -310,6 +319,49 @@ static vec moving_bitmap(void)
     return bits;
 }
 
+/* Per template and slot, one bit per major opcode: set when some row that
+ * the slot's unit runs with that major opcode moves; all set for a reserved
+ * template (the decoder says what is wrong), none for the L half of an X
+ * instruction (its X slot decides). And the mask and match of the slot's nop. */
+static void print_slot_tables(bucket buckets[NUNITS][16], const vec *moving)
+{
+    printf("const uint16_t pvp_ia64_slot_moving_majors[32][3] = {\n");
+    for (unsigned t = 0; t < 32; t++) {
+        const pvp_ia64_template *tp = pvp_ia64_template_info(t);
+        printf("    {");
+        for (unsigned slot = 0; slot < 3; slot++) {
+            int u = tp->reserved ? -1 : index_of_unit(tp->units[slot]);
+            unsigned mask = tp->reserved ? 0xffff : 0;
+            for (unsigned major = 0; u >= 0 && major < 16; major++) {
+                const bucket *b = &buckets[u][major];
+                unsigned width = 0;
+                for (unsigned p = 0; p < b->npieces; p++)
+                    width += b->pieces[p][1];
+                for (unsigned e = b->first; e < b->first + (1u << width); e++)
+                    if ((moving->v[e / 8] >> (e % 8)) & 1)
+                        mask |= 1u << major;
+            }
+            printf(" 0x%04x,", mask);
+        }
+        printf(" }, /* %02x */\n", t);
+    }
+    printf("};\n\n");
+    printf("const pvp_ia64_filler pvp_ia64_slot_filler[32][3] = {\n");
+    for (unsigned t = 0; t < 32; t++) {
+        const pvp_ia64_template *tp = pvp_ia64_template_info(t);
+        printf("    {");
+        for (unsigned slot = 0; slot < 3; slot++) {
+            int u = tp->reserved ? -1 : index_of_unit(tp->units[slot]);
+            const pvp_ia64_opcode *nop = u < 0 ? NULL : &rows[flagged_row(unit_of_index[u], PVP_IA64_F_NOP)];
+            /* no filler (L half, reserved): a bit above the slot's 41 bits, never matched */
+            printf(" { 0x%011llx, 0x%011llx },", nop ? (unsigned long long)nop->mask : 1ull << 41,
+                   nop ? (unsigned long long)nop->match : 1ull << 41);
+        }
+        printf(" }, /* %02x */\n", t);
+    }
+    printf("};\n\n");
+}
+
 static void print_array(const char *decl, const vec *a)
 {
     printf("%s = {", decl);
@@ -381,6 +433,7 @@ int main(void)
         push(&row_moving, byte);
     }
     print_array("const uint8_t pvp_ia64_row_moving[]", &row_moving);
+    print_slot_tables(buckets, &moving);
     vec written = { 0 };
     for (size_t r = 0; r < nrows; r++)
         push(&written, written_fields(&rows[r]));

@@ -67,7 +67,7 @@ typedef struct pvp_writes {
 
 typedef struct pvp_arch {
     const char *name;
-    unsigned code_align;               /* 16 on IA-64 (bundles) */
+    unsigned code_align;               /* 16 on IA-64 (bundles); a power of two */
     unsigned insn_align;               /* every code unit starts at a multiple of this:
                                         * 16 on IA-64, 1 (or 0) on x86-64 */
     unsigned nforms;
@@ -80,9 +80,11 @@ typedef struct pvp_arch {
      * the decoder does not know is an error: what it writes is unknown). */
     int (*scan)(const uint8_t *code, size_t avail, uint64_t addr, size_t *len,
                 pvp_pcrel *ops, unsigned *nops, unsigned *pc_reads, pvp_writes *writes);
-    /* Optional: 1 and the unit's length when the unit at `code` surely has
-     * nothing a move changes or counts (no PC-relative operand, no PC read,
-     * no load immediate), told faster than scan could; 0 when it may. */
+    /* Optional: 1 and the length of the run of whole units from `code` on
+     * (within `avail`) that surely have nothing a move changes or counts (no
+     * PC-relative operand, no PC read, no load immediate), told faster than
+     * scan could; 0 when the first unit may have. Only for units of
+     * code_align bytes each. */
     int (*plain)(const uint8_t *code, size_t avail, size_t *len);
     /* Point operand `op` of the unit at `code`, located at `addr`, to `target`, in place. */
     int (*retarget)(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,

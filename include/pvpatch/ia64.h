@@ -213,6 +213,10 @@ int pvp_ia64_decode_bundle(const pvp_ia64_bundle *b, pvp_ia64_insn out[3]);
  * counts (an IP-relative operand, a read of ip, a movl), from the opcode
  * index alone (no decode); 0 if one may be, or the template is reserved. */
 int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b);
+/* The bytes of the bundles from `code` on (`avail` bytes) that are plain as
+ * pvp_ia64_bundle_is_plain tells, up to the first that may not be: a whole
+ * number of bundles. Most slots are told by their major opcode alone. */
+size_t pvp_ia64_plain_run(const uint8_t *code, size_t avail);
 /* 1 if every slot of the bundle is its unit's nop (filler), told without decoding. */
 int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b);
 /* The row matching a slot's bits on a unit, or NULL: an indexed lookup (a

@@ -61,6 +61,19 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
                    pvp_error *err);
 /* Number of fixup records of an instance. */
 size_t pvp_fixup_count(const pvp_instance *inst);
+/* An instance's fixup records, their host bytes looked up once for a walk
+ * over them (bytes NULL when the list does not lie in one range of the
+ * image: then each record is looked up as pvp_fixup_read does). */
+typedef struct pvp_fixup_list {
+    const pvp_image *img;
+    const pvp_instance *inst;
+    const uint8_t *bytes;
+    size_t count;
+} pvp_fixup_list;
+/* The fixup list of an instance, for pvp_fixup_get. */
+pvp_fixup_list pvp_fixup_list_of(const pvp_image *img, const pvp_instance *inst);
+/* Record i of a list, read and checked as pvp_fixup_read reads and checks it. */
+int pvp_fixup_get(const pvp_fixup_list *l, size_t i, pvp_fixup *out, pvp_error *err);
 /* A short name for a fixup kind ("vtop", "self", "ptr64", "data", "entry",
  * "rel32", "resident"). */
 const char *pvp_fixup_kind_name(unsigned kind);

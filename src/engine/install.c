@@ -13,6 +13,7 @@
  * list says. The independent verifier still decodes it all. */
 #include "pvpatch/install.h"
 #include "engine/plan.h"
+#include "engine/records.h"
 
 #define MAX_UNIT 32
 
@@ -27,6 +28,7 @@ typedef struct install_ctx {
     int commit;
     pvp_moves moves;              /* the move list used (count 0: decode) */
     const uint8_t *move_bytes;    /* its entries, host bytes */
+    pvp_fixup_list fixups;        /* the instance's records */
     uint64_t next_move;           /* index of the entry the walk reaches next */
     pvp_install_report *rep;
     pvp_error *err;
@@ -99,8 +101,15 @@ static int check_layout(install_ctx *c)
     return PVP_OK;
 }
 
-/* Copy one code unit to its new place, re-targeting references that leave the instance. */
-static int move_unit(install_ctx *c, uint64_t off, size_t *len)
+/* n bytes; the compiler's memcpy (inline, or the kernel's: the engine links no libc). */
+static void copy_bytes(uint8_t *to, const uint8_t *from, size_t n)
+{
+    __builtin_memcpy(to, from, n);
+}
+
+/* Copy one code unit to its new place, re-targeting references that leave
+ * the instance; or the run of units up to `limit` with nothing to change. */
+static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
 {
     const pvp_instance *i = c->inst;
     uint64_t from = i->copy + off, to = i->canonical + off;
@@ -108,10 +117,10 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
     pvp_pcrel ops[PVP_MAX_PCREL];
     unsigned nops;
     unsigned pc_reads;
-    if (c->arch->plain && c->arch->plain(src, (size_t)(i->size - off), len) && *len <= i->size - off) {
-        if (c->commit)                     /* nothing in it to change: copied as it is */
-            for (size_t b = 0; b < *len; b++)
-                c->dst[off + b] = src[b];
+    if (c->arch->plain && c->arch->plain(src, (size_t)(limit - off), len) && *len <= limit - off) {
+        if (c->commit)                     /* nothing in them to change: copied as they are */
+            copy_bytes(c->dst + off, src, *len);
+        c->rep->units_copied += *len / c->arch->code_align;
         return PVP_OK;
     }
     int rc = c->arch->scan(src, (size_t)(i->size - off), from, len, ops, &nops, &pc_reads, NULL);
@@ -149,21 +158,15 @@ static int move_unit(install_ctx *c, uint64_t off, size_t *len)
         c->rep->self_scanned++;
     }
     if (c->commit)
-        for (size_t b = 0; b < *len; b++)
-            c->dst[off + b] = unit[b];
+        copy_bytes(c->dst + off, unit, *len);
+    c->rep->units_copied++;
     return PVP_OK;
 }
 
-static uint64_t entry_offset(const uint8_t *e)
+static inline uint64_t entry_offset(const uint8_t *e)
 {
     return (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 24 |
            (uint64_t)e[4] << 32 | (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56;
-}
-
-/* n bytes; the compiler's memcpy (inline, or the kernel's: the engine links no libc). */
-static void copy_bytes(uint8_t *to, const uint8_t *from, size_t n)
-{
-    __builtin_memcpy(to, from, n);
 }
 
 /* Code from `off` up to `limit` (data, resident code or the end) as the
@@ -173,20 +176,24 @@ static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len
 {
     if (off % PVP_MOVES_BLOCK || limit % PVP_MOVES_BLOCK)
         return fail(c, PVP_E_MISALIGNED, c->inst->copy + off, -1, "move list: code not in whole 16-byte blocks");
-    if (c->commit)
-        copy_bytes(c->dst + off, c->src + off, (size_t)(limit - off));
-    const uint8_t *e = c->move_bytes + c->next_move * PVP_MOVES_ENTSIZE;
-    for (uint64_t prev = off; c->next_move < c->moves.count; e += PVP_MOVES_ENTSIZE) {
-        uint64_t listed = entry_offset(e);
-        if (listed >= limit)
-            break;
-        if (listed < prev || listed % PVP_MOVES_BLOCK || limit - listed < PVP_MOVES_BLOCK)
-            return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: an entry out of order or not at a code block");
-        if (c->commit)
-            copy_bytes(c->dst + listed, e + 8, PVP_MOVES_BLOCK);
-        prev = listed + PVP_MOVES_BLOCK;
-        c->next_move++, c->rep->listed++;
+    /* (locals: the block copies may alias anything the context points to) */
+    uint64_t k = c->next_move, n = c->moves.count, prev = off;
+    const uint8_t *e = c->move_bytes + k * PVP_MOVES_ENTSIZE;
+    if (c->commit) {                      /* the plan checked every entry */
+        uint8_t *dst = c->dst;
+        copy_bytes(dst + off, c->src + off, (size_t)(limit - off));
+        for (uint64_t listed; k < n && (listed = entry_offset(e)) < limit; k++, e += PVP_MOVES_ENTSIZE)
+            copy_bytes(dst + listed, e + 8, PVP_MOVES_BLOCK);
+    } else {
+        for (uint64_t listed; k < n && (listed = entry_offset(e)) < limit; k++, e += PVP_MOVES_ENTSIZE) {
+            if (listed < prev || listed % PVP_MOVES_BLOCK || limit - listed < PVP_MOVES_BLOCK)
+                return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1,
+                            "move list: an entry out of order or not at a code block");
+            prev = listed + PVP_MOVES_BLOCK;
+        }
     }
+    c->rep->listed += k - c->next_move;
+    c->next_move = k;
     *len = (size_t)(limit - off);
     return PVP_OK;
 }
@@ -195,10 +202,8 @@ static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len
 static void move_data(install_ctx *c, uint64_t off, uint64_t len)
 {
     c->rep->data_bytes += len;
-    if (!c->commit)
-        return;
-    for (uint64_t b = 0; b < len; b++)
-        c->dst[off + b] = c->src[off + b];
+    if (c->commit)
+        copy_bytes(c->dst + off, c->src + off, (size_t)len);
 }
 
 /* The next range of the slot that the instance in place keeps (RESIDENT),
@@ -258,12 +263,13 @@ static int move_code(install_ctx *c)
             continue;
         }
         uint64_t limit = dstart < kstart ? dstart : kstart;
-        rc = c->moves.count ? move_listed(c, off, limit, &len) : move_unit(c, off, &len);
+        rc = c->moves.count ? move_listed(c, off, limit, &len) : move_unit(c, off, limit, &len);
         if (rc)
             return rc;
         if (off + len > dstart)
             return fail(c, PVP_E_OVERLAP, c->inst->copy + off, -1, "a code unit runs into a data range");
-        c->rep->units_copied += c->moves.count ? len / PVP_MOVES_BLOCK : 1;
+        if (c->moves.count)
+            c->rep->units_copied += len / PVP_MOVES_BLOCK;
     }
     if (c->next_move != c->moves.count)
         return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: entries that are no code block of the instance");
@@ -353,7 +359,7 @@ static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_
     unsigned align = c->arch->code_align;
     switch (f->kind) {
     case PVP_FIX_VTOP_MOVL:
-    case PVP_FIX_SELF_MOVL: *at = f->where - f->where % align; *len = align; return 1;
+    case PVP_FIX_SELF_MOVL: *at = f->where & ~(uint64_t)(align - 1); *len = align; return 1;
     case PVP_FIX_PTR64: *at = f->where; *len = 8; return 1;
     case PVP_FIX_REL32: *at = f->where; *len = 4; return 1;
     case PVP_FIX_DATA: *at = f->where; *len = f->length; return 1;
@@ -363,29 +369,20 @@ static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_
 
 /* Two records for one place would apply twice (or treat code as data);
  * data ranges may overlap each other and hold pointer words. */
-/* Record k of the instance's list (read once already): from the host bytes
- * of the whole list when it lies in one range, else from the image. */
-static void fixup_at(install_ctx *c, const uint8_t *recs, size_t k, pvp_fixup *f)
+/* (every record was read and checked already) */
+static int check_duplicates(install_ctx *c)
 {
-    if (recs)
-        pvp_fixup_parse(recs + k * PVP_FIXUP_RECSIZE, c->inst->fixups + k * PVP_FIXUP_RECSIZE, f);
-    else
-        pvp_fixup_read(c->img, c->inst, k, f, NULL);
-}
-
-static int check_duplicates(install_ctx *c, size_t n)
-{
-    const uint8_t *recs = pvp_image_at(c->img, c->inst->fixups, (uint64_t)n * PVP_FIXUP_RECSIZE);
+    size_t n = c->fixups.count;
     for (size_t a = 0; a < n; a++) {
         pvp_fixup fa;
         uint64_t pa, la;
-        fixup_at(c, recs, a, &fa);
+        pvp_fixup_again(&c->fixups, a, &fa);
         if (!fixup_place(c, &fa, &pa, &la))
             continue;
         for (size_t b = a + 1; b < n; b++) {
             pvp_fixup fb;
             uint64_t pb, lb;
-            fixup_at(c, recs, b, &fb);
+            pvp_fixup_again(&c->fixups, b, &fb);
             if (!fixup_place(c, &fb, &pb, &lb) || !ranges_overlap(pa, la, pb, lb))
                 continue;
             int data_a = fa.kind == PVP_FIX_DATA, data_b = fb.kind == PVP_FIX_DATA;
@@ -419,10 +416,9 @@ static int check_inside(install_ctx *c, const pvp_fixup *f)
 
 static int apply_fixups(install_ctx *c)
 {
-    size_t n = pvp_fixup_count(c->inst);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < c->fixups.count; k++) {
         pvp_fixup f;
-        int rc = pvp_fixup_read(c->img, c->inst, k, &f, c->err);
+        int rc = pvp_fixup_get(&c->fixups, k, &f, c->err);
         if (!rc && f.kind == PVP_FIX_MOVES)
             continue;                      /* (read and checked by pvp_moves_read) */
         if (!rc && f.kind == PVP_FIX_SELF_MOVL && c->moves.count) {
@@ -438,17 +434,16 @@ static int apply_fixups(install_ctx *c)
             return rc;
         c->rep->fixups[f.kind]++;
     }
-    return c->commit ? PVP_OK : check_duplicates(c, n);
+    return c->commit ? PVP_OK : check_duplicates(c);
 }
 
-/* Does `inst` declare an entry at offset `off`? */
-static int has_entry(const pvp_image *img, const pvp_instance *inst, uint64_t off)
+/* Does the instance of list l declare an entry at offset `off`? */
+static int has_entry(const pvp_fixup_list *l, uint64_t off)
 {
-    size_t n = pvp_fixup_count(inst);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < l->count; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(img, inst, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
-            f.where - pvp_fixup_base(inst) == off)
+        if (pvp_fixup_get(l, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
+            f.where - pvp_fixup_base(l->inst) == off)
             return 1;
     }
     return 0;
@@ -457,11 +452,11 @@ static int has_entry(const pvp_image *img, const pvp_instance *inst, uint64_t of
 /* Every entry of a declares one at the same offset in b. */
 static int entries_within(install_ctx *c, const pvp_instance *a, const pvp_instance *b)
 {
-    size_t n = pvp_fixup_count(a);
-    for (size_t k = 0; k < n; k++) {
+    pvp_fixup_list la = pvp_fixup_list_of(c->img, a), lb = pvp_fixup_list_of(c->img, b);
+    for (size_t k = 0; k < la.count; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(c->img, a, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
-            !has_entry(c->img, b, f.where - pvp_fixup_base(a)))
+        if (pvp_fixup_get(&la, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_ENTRY &&
+            !has_entry(&lb, f.where - pvp_fixup_base(a)))
             return fail(c, PVP_E_ENTRY, f.record, -1, "an entry of the slot that the other instance does not declare");
     }
     return PVP_OK;
@@ -508,10 +503,9 @@ static int check_resident_code(install_ctx *c)
 /* After the commit the list describes the installed code; mark the instance. */
 static void rebase_records(install_ctx *c)
 {
-    size_t n = pvp_fixup_count(c->inst);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < c->fixups.count; k++) {
         pvp_fixup f;
-        pvp_fixup_read(c->img, c->inst, k, &f, NULL);
+        pvp_fixup_get(&c->fixups, k, &f, NULL);
         if (inside(c->inst, f.where))
             pvp_image_write_le(c->img, f.record + PVP_FIX_OFF_WHERE, 8, f.where + c->delta);
     }
@@ -549,6 +543,7 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
         return fail(&c, PVP_E_UNKNOWN_OP, 0, -1, "no such instance");
     c.inst = &req->set[req->chosen];
     c.delta = c.inst->canonical - c.inst->copy;
+    c.fixups = pvp_fixup_list_of(img, c.inst);
     int rc = check_layout(&c);
     if (!rc && !req->decode)
         rc = pvp_moves_read(img, c.inst, &c.moves, err);

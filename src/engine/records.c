@@ -1,11 +1,5 @@
 /* Reading instance descriptors and fixup records out of an image. */
-#include "pvpatch/install.h"
-
-/* A little-endian word of a record, as one expression (no host assumption). */
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#include "engine/records.h"
 
 static int fail(pvp_error *err, int status, uint64_t addr, const char *what)
 {
@@ -103,21 +97,26 @@ size_t pvp_fixup_count(const pvp_instance *inst)
 
 void pvp_fixup_parse(const uint8_t *r, uint64_t rec, pvp_fixup *out)
 {
-    out->record = rec;
-    out->where = le32(r + PVP_FIX_OFF_WHERE) | (uint64_t)le32(r + PVP_FIX_OFF_WHERE + 4) << 32;
-    out->kind = le32(r + PVP_FIX_OFF_KIND);
-    out->length = le32(r + PVP_FIX_OFF_LENGTH);
+    pvp_fixup_decode(r, rec, out);
 }
 
-int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp_fixup *out,
-                   pvp_error *err)
+pvp_fixup_list pvp_fixup_list_of(const pvp_image *img, const pvp_instance *inst)
 {
-    uint64_t rec = inst->fixups + (uint64_t)i * PVP_FIXUP_RECSIZE;
-    const uint8_t *r = i < pvp_fixup_count(inst) ? pvp_image_at(img, rec, PVP_FIXUP_RECSIZE) : NULL;
+    size_t n = pvp_fixup_count(inst);
+    const uint8_t *bytes = n ? pvp_image_at(img, inst->fixups, (uint64_t)n * PVP_FIXUP_RECSIZE) : NULL;
+    return (pvp_fixup_list){ img, inst, bytes, n };
+}
+
+int pvp_fixup_get(const pvp_fixup_list *l, size_t i, pvp_fixup *out, pvp_error *err)
+{
+    uint64_t rec = l->inst->fixups + (uint64_t)i * PVP_FIXUP_RECSIZE;
+    const uint8_t *r = i >= l->count ? NULL
+                     : l->bytes ? l->bytes + i * PVP_FIXUP_RECSIZE
+                     : pvp_image_at(l->img, rec, PVP_FIXUP_RECSIZE);
     out->record = rec;
     if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "fixup record outside the image");
-    pvp_fixup_parse(r, rec, out);
+    pvp_fixup_decode(r, rec, out);
     if (out->kind < PVP_FIX_VTOP_MOVL || out->kind >= PVP_FIX_KINDS)
         return fail(err, PVP_E_UNKNOWN_OP, rec, "fixup record: unknown kind");
     if ((out->kind == PVP_FIX_DATA || out->kind == PVP_FIX_RESIDENT || out->kind == PVP_FIX_MOVES) !=
@@ -125,6 +124,13 @@ int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp
         return fail(err, PVP_E_BAD_FORMAT, rec, out->length ? "fixup record: a length on a kind that has none"
                                                              : "fixup record: data range of no bytes");
     return PVP_OK;
+}
+
+int pvp_fixup_read(const pvp_image *img, const pvp_instance *inst, size_t i, pvp_fixup *out,
+                   pvp_error *err)
+{
+    pvp_fixup_list one = { img, inst, NULL, pvp_fixup_count(inst) };
+    return pvp_fixup_get(&one, i, out, err);
 }
 
 const char *pvp_fixup_kind_name(unsigned kind)
@@ -152,10 +158,10 @@ int pvp_scanned_self_load(const pvp_arch *arch, const pvp_instance *i, const uin
 int pvp_moves_read(const pvp_image *img, const pvp_instance *inst, pvp_moves *out, pvp_error *err)
 {
     *out = (pvp_moves){ 0, 0, 0, 0 };
-    size_t n = pvp_fixup_count(inst);
-    for (size_t k = 0; k < n; k++) {
+    pvp_fixup_list l = pvp_fixup_list_of(img, inst);
+    for (size_t k = 0; k < l.count; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(img, inst, k, &f, NULL) || f.kind != PVP_FIX_MOVES)
+        if (pvp_fixup_get(&l, k, &f, NULL) || f.kind != PVP_FIX_MOVES)
             continue;
         if (out->record)
             return fail(err, PVP_E_BAD_FORMAT, f.record, "instance has two move lists");
@@ -197,13 +203,13 @@ static int data_extent(const pvp_instance *inst, const pvp_fixup *f, uint64_t *f
 int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, unsigned align,
                          uint64_t *start, uint64_t *end)
 {
-    size_t n = pvp_fixup_count(inst);
+    pvp_fixup_list l = pvp_fixup_list_of(img, inst);
     uint64_t a = align ? align : 1;
     *start = *end = inst->size;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < l.count; k++) {
         pvp_fixup f;
         uint64_t from, to;
-        if (pvp_fixup_read(img, inst, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+        if (pvp_fixup_get(&l, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
             continue;
         from -= from % a;
         to += (a - to % a) % a;
@@ -213,10 +219,10 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
     /* Ranges that touch or overlap the first one extend it. */
     for (int grew = *start < inst->size; grew;) {
         grew = 0;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; k < l.count; k++) {
             pvp_fixup f;
             uint64_t from, to;
-            if (pvp_fixup_read(img, inst, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+            if (pvp_fixup_get(&l, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
                 continue;
             from -= from % a;
             to += (a - to % a) % a;
@@ -230,11 +236,11 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
 int pvp_fixup_resident_range(const pvp_image *img, const pvp_instance *inst, uint64_t off, uint64_t *start,
                              uint64_t *end)
 {
-    size_t n = pvp_fixup_count(inst);
+    pvp_fixup_list l = pvp_fixup_list_of(img, inst);
     *start = *end = inst->size;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < l.count; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(img, inst, k, &f, NULL) || f.kind != PVP_FIX_RESIDENT)
+        if (pvp_fixup_get(&l, k, &f, NULL) || f.kind != PVP_FIX_RESIDENT)
             continue;
         uint64_t from = f.where - pvp_fixup_base(inst);
         if (from >= inst->size)

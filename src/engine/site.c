@@ -1,6 +1,7 @@
 /* Reading site records, mode records and template entries out of an image,
  * and where a site's code lives once instances are installed. */
 #include "pvpatch/patch.h"
+#include "engine/bytes.h"
 
 static int fail(pvp_error *err, int status, uint64_t addr, const char *what)
 {
@@ -14,23 +15,6 @@ static uint64_t rd(const pvp_image *img, uint64_t addr, unsigned n)
     uint64_t v = 0;
     pvp_image_read_le(img, addr, n, &v);    /* callers checked the whole record first */
     return v;
-}
-
-/* Little-endian fields of a record, as one expression each (one load on a
- * little-endian host, no assumption about the host). */
-static uint16_t le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 size_t pvp_site_count(uint64_t size)
@@ -91,9 +75,9 @@ int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, si
     if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "site record outside the image");
     out->record = rec;
-    out->addr = le64(r + PVP_SITE_OFF_ADDR);
-    out->end = le64(r + PVP_SITE_OFF_END);
-    out->op = le16(r + PVP_SITE_OFF_OP);
+    out->addr = pvp_le64(r + PVP_SITE_OFF_ADDR);
+    out->end = pvp_le64(r + PVP_SITE_OFF_END);
+    out->op = pvp_le16(r + PVP_SITE_OFF_OP);
     out->form = r[PVP_SITE_OFF_FORM];
     out->mode = r[PVP_SITE_OFF_MODE];
     out->qp = r[PVP_SITE_OFF_QP];
@@ -161,7 +145,7 @@ int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode 
 /* Is the template entry at r the one of (op, form)? */
 static int entry_is(const uint8_t *r, unsigned op, unsigned form)
 {
-    return le16(r + PVP_TMPL_OFF_OP) == op && r[PVP_TMPL_OFF_FORM] == form;
+    return pvp_le16(r + PVP_TMPL_OFF_OP) == op && r[PVP_TMPL_OFF_FORM] == form;
 }
 
 /* Where the entry of (op, form) is in a table emit.h wrote (every operation
@@ -188,9 +172,9 @@ static int template_entry(const pvp_image *img, const pvp_mode *mode, unsigned o
     if (off >= size)
         return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
     const uint8_t *r = t + off;
-    *out = (pvp_template){ mode->tmpl + off, le64(r + PVP_TMPL_OFF_CODE), le64(r + PVP_TMPL_OFF_END),
+    *out = (pvp_template){ mode->tmpl + off, pvp_le64(r + PVP_TMPL_OFF_CODE), pvp_le64(r + PVP_TMPL_OFF_END),
                            (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
-                           le32(r + PVP_TMPL_OFF_KEEPS), NULL };
+                           pvp_le32(r + PVP_TMPL_OFF_KEEPS), NULL };
     return PVP_OK;
 }
 

@@ -73,9 +73,8 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
 
 static int ia64_plain(const uint8_t *code, size_t avail, size_t *len)
 {
-    pvp_ia64_bundle b;
-    *len = PVP_IA64_BUNDLE_SIZE;
-    return unpack(code, avail, &b) == PVP_OK && pvp_ia64_bundle_is_plain(&b);
+    *len = pvp_ia64_plain_run(code, avail);
+    return *len != 0;
 }
 
 static int ia64_retarget(uint8_t *code, size_t len, uint64_t addr, const pvp_pcrel *op,

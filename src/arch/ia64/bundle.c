@@ -1,5 +1,6 @@
 /* Bundles: the template table and the split of 128 bits into three slots. */
 #include "pvpatch/ia64.h"
+#include "bytes.h"
 
 #define M PVP_IA64_UNIT_M
 #define I PVP_IA64_UNIT_I
@@ -45,23 +46,9 @@ int pvp_ia64_template_find(const uint8_t units[3], unsigned stops)
     return -1;
 }
 
-/* Little-endian 64-bit load and store, byte by byte: no host-endianness
- * assumption (written as one expression, compilers make it one load). */
-static inline uint64_t load_le64(const uint8_t *p)
-{
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
-static inline void store_le64(uint8_t *p, uint64_t v)
-{
-    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-    p[4] = (uint8_t)(v >> 32), p[5] = (uint8_t)(v >> 40), p[6] = (uint8_t)(v >> 48), p[7] = (uint8_t)(v >> 56);
-}
-
 int pvp_ia64_bundle_unpack(const uint8_t bytes[16], pvp_ia64_bundle *out)
 {
-    uint64_t lo = load_le64(bytes), hi = load_le64(bytes + 8);
+    uint64_t lo = pvp_ia64_load_le64(bytes), hi = pvp_ia64_load_le64(bytes + 8);
     out->tmpl = (uint8_t)(lo & 0x1f);
     out->slot[0] = (lo >> 5) & PVP_IA64_SLOT_MASK;
     out->slot[1] = ((lo >> 46) | (hi << 18)) & PVP_IA64_SLOT_MASK;
@@ -76,8 +63,8 @@ int pvp_ia64_bundle_pack(const pvp_ia64_bundle *b, uint8_t bytes[16])
     for (int i = 0; i < 3; i++)
         if (b->slot[i] & ~PVP_IA64_SLOT_MASK)
             return PVP_E_OUT_OF_RANGE;
-    store_le64(bytes, b->tmpl | b->slot[0] << 5 | b->slot[1] << 46);
-    store_le64(bytes + 8, b->slot[1] >> 18 | b->slot[2] << 23);
+    pvp_ia64_store_le64(bytes, b->tmpl | b->slot[0] << 5 | b->slot[1] << 46);
+    pvp_ia64_store_le64(bytes + 8, b->slot[1] >> 18 | b->slot[2] << 23);
     return PVP_OK;
 }
 

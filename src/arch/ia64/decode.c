@@ -1,5 +1,6 @@
 /* Decoding: slot bits to table rows, and operand fields in both directions. */
 #include "formats.h"
+#include "bytes.h"
 
 static uint64_t low_mask(unsigned width)
 {
@@ -171,35 +172,61 @@ int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b)
     return 1;
 }
 
+/* Nothing to look at in a slot: no row of its major opcode moves, or it is
+ * the nop (most slots are told so). The L half of an X instruction is
+ * quiet (its X slot decides); a reserved template's slots never are. */
+static inline int slot_quiet(unsigned t, unsigned slot, uint64_t bits)
+{
+    const pvp_ia64_filler *nop = &pvp_ia64_slot_filler[t][slot];
+    return !((pvp_ia64_slot_moving_majors[t][slot] >> (bits >> 37)) & 1) || (bits & nop->mask) == nop->match;
+}
+
+/* Does a slot that is not quiet hold a row that moves? Its index entry
+ * tells, or the row of the entry's list that matches. */
+static int slot_moves(unsigned t, unsigned slot, uint64_t bits)
+{
+    const pvp_ia64_template *tp = pvp_ia64_template_info(t);
+    if (tp->reserved)
+        return 1;                      /* let the decoder say what is wrong */
+    const pvp_ia64_index_bucket *bk = &pvp_ia64_index_buckets[pvp_ia64_index_unit(tp->units[slot])][bits >> 37];
+    unsigned e = bk->first + selector(bk, bits);
+    if (!((pvp_ia64_index_moving[e / 8] >> (e % 8)) & 1))
+        return 0;                      /* no row of its list moves */
+    /* the row that matches, if any (completers aside: a row that moves is looked at anyway) */
+    for (const uint16_t *l = &pvp_ia64_index_lists[pvp_ia64_index_slots[e]]; *l != PVP_IA64_INDEX_END; l++) {
+        size_t row = *l & ~PVP_IA64_INDEX_CHECK;
+        if (row < pvp_ia64_opcode_count && (bits & pvp_ia64_opcode_table[row].mask) ==
+                                               pvp_ia64_opcode_table[row].match)
+            return (pvp_ia64_row_moving[row / 8] >> (row % 8)) & 1;    /* rows are disjoint */
+    }
+    return 0;
+}
+
+static int slot_plain(unsigned t, unsigned slot, uint64_t bits)
+{
+    return slot_quiet(t, slot, bits) || !slot_moves(t, slot, bits);
+}
+
 int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b)
 {
-    const pvp_ia64_template *t = pvp_ia64_template_info(b->tmpl);
-    if (!t || t->reserved)
-        return 0;                      /* let the decoder say what is wrong */
-    for (unsigned slot = 0; slot < 3; slot++) {
-        int u = pvp_ia64_index_unit(t->units[slot]);
-        if (u < 0)
-            continue;                  /* the L half of an X instruction: its X slot decides */
-        uint64_t bits = b->slot[slot];
-        const pvp_ia64_opcode *nop = &pvp_ia64_opcode_table[pvp_ia64_unit_nop_break[u][0]];
-        if ((bits & nop->mask) == nop->match)
-            continue;                  /* the filler most code is full of, told at once */
-        const pvp_ia64_index_bucket *bk = &pvp_ia64_index_buckets[u][(bits >> 37) & 15];
-        unsigned e = bk->first + selector(bk, bits);
-        if (!((pvp_ia64_index_moving[e / 8] >> (e % 8)) & 1))
-            continue;                  /* no row of its list moves */
-        /* the row that matches, if any (completers aside: a row that moves is looked at anyway) */
-        for (const uint16_t *l = &pvp_ia64_index_lists[pvp_ia64_index_slots[e]]; *l != PVP_IA64_INDEX_END; l++) {
-            size_t row = *l & ~PVP_IA64_INDEX_CHECK;
-            if (row < pvp_ia64_opcode_count && (bits & pvp_ia64_opcode_table[row].mask) ==
-                                                   pvp_ia64_opcode_table[row].match) {
-                if ((pvp_ia64_row_moving[row / 8] >> (row % 8)) & 1)
-                    return 0;
-                break;                 /* rows are disjoint: the first that matches is the one */
-            }
-        }
+    unsigned t = b->tmpl & 0x1f;
+    return t == b->tmpl && slot_plain(t, 0, b->slot[0] & PVP_IA64_SLOT_MASK) &&
+           slot_plain(t, 1, b->slot[1] & PVP_IA64_SLOT_MASK) && slot_plain(t, 2, b->slot[2] & PVP_IA64_SLOT_MASK);
+}
+
+size_t pvp_ia64_plain_run(const uint8_t *code, size_t avail)
+{
+    size_t n = 0;
+    for (; avail - n >= PVP_IA64_BUNDLE_SIZE; n += PVP_IA64_BUNDLE_SIZE) {
+        uint64_t lo = pvp_ia64_load_le64(code + n), hi = pvp_ia64_load_le64(code + n + 8);
+        unsigned t = (unsigned)(lo & 0x1f);
+        uint64_t s0 = (lo >> 5) & PVP_IA64_SLOT_MASK, s1 = (lo >> 46 | hi << 18) & PVP_IA64_SLOT_MASK, s2 = hi >> 23;
+        if (slot_quiet(t, 0, s0) && slot_quiet(t, 1, s1) && slot_quiet(t, 2, s2))
+            continue;                  /* (inline: the common case) */
+        if (!slot_plain(t, 0, s0) || !slot_plain(t, 1, s1) || !slot_plain(t, 2, s2))
+            break;
     }
-    return 1;
+    return n;
 }
 
 int pvp_ia64_decode(const pvp_ia64_bundle *b, unsigned slot, pvp_ia64_insn *out)

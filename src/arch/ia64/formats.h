@@ -84,6 +84,15 @@ extern const uint8_t pvp_ia64_row_moving[];
 /* Per row: bit i set when the instruction writes field i of its format
  * (operands before '=', and a base register it post-increments). */
 extern const uint16_t pvp_ia64_row_written[];
+/* Per template and slot, bit m set when some row with major opcode m that
+ * the slot's unit runs moves (all set for a reserved template). */
+extern const uint16_t pvp_ia64_slot_moving_majors[32][3];
+/* Per template and slot, the mask and match of its unit's nop (one that no
+ * 41-bit slot matches for the L half and reserved templates). */
+typedef struct pvp_ia64_filler {
+    uint64_t mask, match;
+} pvp_ia64_filler;
+extern const pvp_ia64_filler pvp_ia64_slot_filler[32][3];
 /* The index's number of a unit (M 0, I 1, F 2, B 3, X 4), or -1. */
 int pvp_ia64_index_unit(unsigned unit);
 /* The rows the builders write: movl (X2) and the relative br.cond (B1). */
