@@ -272,31 +272,45 @@ static void bench_scale(void)
         req.sites_size = sizes[z] * PVP_SITE_RECSIZE;
         req.work_size = pvp_patch_work_size(sizes[z]);
         req.work = malloc(req.work_size);
-        pvp_error e;
-        double t0 = now();
-        if (pvp_patch(&s.img, &req, NULL, &e)) {
-            fprintf(stderr, "bench_patch: scale %zu: %s at 0x%llx\n", sizes[z], e.what, (unsigned long long)e.addr);
-            exit(1);
+        /* Best of some runs (a third of a second, two at least) on the same table, each from the pristine bytes
+         * (restored outside the timing), the work area touched beforehand as
+         * a kernel's would be: the figure is the engine's, not first touches. */
+        double best_patch = 1e30, best_verify = 1e30, best_both = 1e30, spent = 0;
+        for (int run = 0; run < 200 && (run < 2 || spent < 0.3); run++) {
+            for (size_t k = 0; k < s.img.nranges; k++)
+                memcpy(s.ranges[k].bytes, orig.ranges[k].bytes, s.ranges[k].size);
+            memset(req.work, 0, req.work_size);
+            pvp_error e;
+            double t0 = now();
+            if (pvp_patch(&s.img, &req, NULL, &e)) {
+                fprintf(stderr, "bench_patch: scale %zu: %s at 0x%llx\n", sizes[z], e.what, (unsigned long long)e.addr);
+                exit(1);
+            }
+            double t1 = now();
+            pvp_mismatch mm[4];
+            size_t nmm;
+            if (pvp_verify_patch(&orig.img, &s.img, &req, mm, 4, &nmm)) {
+                fprintf(stderr, "bench_patch: scale %zu: verify: %zu mismatches, first %s at 0x%llx\n", sizes[z], nmm,
+                        mm[0].what, (unsigned long long)mm[0].addr);
+                exit(1);
+            }
+            double t2 = now();
+            best_patch = t1 - t0 < best_patch ? t1 - t0 : best_patch;
+            best_verify = t2 - t1 < best_verify ? t2 - t1 : best_verify;
+            best_both = t2 - t0 < best_both ? t2 - t0 : best_both;
+            spent += t2 - t0;
         }
-        double t1 = now();
-        pvp_mismatch mm[4];
-        size_t nmm;
-        if (pvp_verify_patch(&orig.img, &s.img, &req, mm, 4, &nmm)) {
-            fprintf(stderr, "bench_patch: scale %zu: verify: %zu mismatches, first %s at 0x%llx\n", sizes[z], nmm,
-                    mm[0].what, (unsigned long long)mm[0].addr);
-            exit(1);
-        }
-        double t2 = now();
+        double t0 = 0, t1 = best_patch, t2 = best_both;
         double both = sizes[z] / (t2 - t0);
         if (z == 0)
             first = both;
-        printf("%10zu %14.0f %14.0f %14.0f %13.2fx\n", sizes[z], sizes[z] / (t1 - t0), sizes[z] / (t2 - t1), both,
+        printf("%10zu %14.0f %14.0f %14.0f %13.2fx\n", sizes[z], sizes[z] / (t1 - t0), sizes[z] / best_verify, both,
                both / first);
         fflush(stdout);
         free(req.work);
         scale_free(&s);
         scale_free(&orig);
-        if (t2 - t0 > 60)
+        if (spent > 60)
             break;                         /* the next size would take ten times as long */
     }
     cli_image_close(&big);

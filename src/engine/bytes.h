@@ -21,4 +21,20 @@ static inline uint64_t pvp_le64(const uint8_t *p)
     return (uint64_t)pvp_le32(p) | (uint64_t)pvp_le32(p + 4) << 32;
 }
 
+/* The first offset in [from, to) where x and y differ, or to: eight bytes
+ * at a time (most of what is compared is the same), then byte by byte. */
+static inline uint64_t pvp_first_difference(const uint8_t *x, const uint8_t *y, uint64_t from, uint64_t to)
+{
+    uint64_t i = from;
+    for (uint64_t wx, wy; to - i >= 8; i += 8) {
+        __builtin_memcpy(&wx, x + i, 8);   /* (a load: no alignment or endianness assumed) */
+        __builtin_memcpy(&wy, y + i, 8);
+        if (wx != wy)
+            break;
+    }
+    while (i < to && x[i] == y[i])
+        i++;
+    return i;
+}
+
 #endif

@@ -11,15 +11,16 @@ static int range_holds(const pvp_range *r, uint64_t addr, uint64_t size)
  * order (a binary search), else some range: callers check it holds addr. */
 static const pvp_range *nearest(const pvp_image *img, uint64_t addr)
 {
-    size_t lo = 0, hi = img->nranges;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (img->ranges[mid].addr <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const pvp_range *base = img->ranges;
+    size_t n = img->nranges;
+    if (!n)
+        return NULL;
+    while (n > 1) {                      /* halves without a branch on the data (a conditional move) */
+        size_t half = n / 2;
+        base = base[half].addr <= addr ? base + half : base;
+        n -= half;
     }
-    return img->nranges ? &img->ranges[lo ? lo - 1 : 0] : NULL;
+    return base;
 }
 
 /* Ranges do not overlap, so the one holding addr is the only one: found by

@@ -6,6 +6,7 @@
  * nothing and then as the commit; sites do not overlap and each is rebuilt
  * from templates outside every site, so the commit cannot fail halfway. */
 #include "pvpatch/patch.h"
+#include "engine/bytes.h"
 #include "engine/extent.h"
 #include "engine/plan.h"
 
@@ -19,6 +20,11 @@ typedef struct patch_ctx {
     int commit;
     pvp_patch_report *rep;
     pvp_error *err;
+    /* the call registers of the last (mode, op) asked: a site asks for its
+     * current mode's and the new mode's, each some times over */
+    const pvp_mode *call_mode;
+    unsigned call_op;
+    uint64_t call_gr[2];
 } patch_ctx;
 
 static int fail(patch_ctx *c, int status, uint64_t addr, const char *what)
@@ -42,10 +48,20 @@ static void add_bit(uint64_t m[2], unsigned n)
         m[n / 64] |= UINT64_C(1) << (n % 64);
 }
 
+/* The registers a call of op clobbers in mode m (pvp_call_registers), remembered. */
+static const uint64_t *call_registers(patch_ctx *c, const pvp_mode *m, unsigned op)
+{
+    if (c->call_mode != m || c->call_op != op) {
+        pvp_call_registers(c->img, c->arch, m, op, c->call_gr);
+        c->call_mode = m, c->call_op = op;
+    }
+    return c->call_gr;
+}
+
 /* What a site's code may write: its result and clobbers; the registers of
  * the call convention when it was built as a call (C, or B in one piece),
  * since that code clobbers them already; what the template restores itself. */
-static void allowed_registers(const patch_ctx *c, const pvp_mode *m, const pvp_site *s, const pvp_template *t,
+static void allowed_registers(patch_ctx *c, const pvp_mode *m, const pvp_site *s, const pvp_template *t,
                               pvp_code_req *r)
 {
     r->allowed_gr[0] = t->keeps;
@@ -56,8 +72,7 @@ static void allowed_registers(const patch_ctx *c, const pvp_mode *m, const pvp_s
     add_bit(r->allowed_gr, s->regs[4]);
     add_bit(r->allowed_gr, s->regs[5]);
     if (pvp_site_built_as_call(s)) {
-        uint64_t call[2];
-        pvp_call_registers(c->img, c->arch, m, s->op, call);
+        const uint64_t *call = call_registers(c, m, s->op);
         r->allowed_gr[0] |= call[0];
         r->allowed_gr[1] |= call[1];
         r->allowed_br = c->arch->call_br;
@@ -157,9 +172,7 @@ static int lay_out(patch_ctx *c, const pvp_site *s, const site_place *p, const p
 
 static int same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
 {
-    while (n && *a == *b)
-        a++, b++, n--;
-    return n == 0;
+    return pvp_first_difference(a, b, 0, n) == n;
 }
 
 /* One part of a site holds its layout `want` (laid out in `room` bytes):
@@ -328,8 +341,7 @@ static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at
         return 0;
     int changed = !keep && !same_bytes(now, code, (size_t)len);
     if (c->commit && changed) {
-        for (uint64_t b = 0; b < len; b++)
-            now[b] = code[b];
+        __builtin_memcpy(now, code, (size_t)len);     /* (inline, or the kernel's memcpy) */
         if (c->req->flush)
             c->req->flush(c->req->flush_ctx, at, len);
     }
@@ -524,7 +536,8 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
               pvp_error *err)
 {
     pvp_patch_report scratch;
-    patch_ctx c = { img, req, req->arch, find_mode(req, req->mode), 0, report ? report : &scratch, err };
+    patch_ctx c = { .img = img, .req = req, .arch = req->arch, .mode = find_mode(req, req->mode),
+                    .rep = report ? report : &scratch, .err = err };
     if (!c.arch->site_code || !c.arch->same_code)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "this architecture has no site patching");
     if (!c.mode)

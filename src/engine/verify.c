@@ -255,6 +255,7 @@ int pvp_verify_install_set(const pvp_image *orig, const pvp_image *inst, const p
 /* ---- Verification of a patch ------------------------------------------- */
 
 #include "pvpatch/patch.h"
+#include "engine/bytes.h"
 #include "engine/extent.h"
 
 typedef struct vpatch {
@@ -288,8 +289,9 @@ static int patchable_byte(const vpatch *v, uint64_t addr)
 /* Compare [from, to) of one range outside the sites. */
 static void compare_gap(vpatch *v, const pvp_range *a, const pvp_range *b, uint64_t from, uint64_t to)
 {
-    for (uint64_t i = from; i < to; i++)
-        if (a->bytes[i] != b->bytes[i] && !patchable_byte(v, a->addr + i))
+    for (uint64_t i = pvp_first_difference(a->bytes, b->bytes, from, to); i < to;
+         i = pvp_first_difference(a->bytes, b->bytes, i + 1, to))
+        if (!patchable_byte(v, a->addr + i))
             vp_mismatch(v, a->addr + i, "byte outside every site", a->bytes[i], b->bytes[i]);
 }
 

@@ -53,10 +53,16 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
         return rc;
     if (writes && pvp_ia64_bundle_is_nops(&b))
         return PVP_OK;                   /* filler (the verifier's sites): no operand, no ip read, no write */
-    pvp_ia64_decode_bundle(&b, in);
-    if (writes && pvp_ia64_insns_writes(in, writes->gr, &writes->br))
-        return PVP_E_UNKNOWN_OP;
+    if (writes) {
+        pvp_ia64_decode_bundle(&b, in);
+        if (pvp_ia64_insns_writes(in, writes->gr, &writes->br))
+            return PVP_E_UNKNOWN_OP;
+    }
     for (unsigned slot = 0; slot < 3; slot++) {
+        if (!writes && pvp_ia64_slot_quiet(b.tmpl, slot, b.slot[slot]))
+            continue;                    /* (no decode needed: nothing in it moves) */
+        if (!writes)
+            pvp_ia64_decode(&b, slot, &in[slot]);
         size_t row = in[slot].op ? (size_t)(in[slot].op - pvp_ia64_opcode_table) : pvp_ia64_opcode_count;
         if (row >= pvp_ia64_opcode_count || !((pvp_ia64_row_moving[row / 8] >> (row % 8)) & 1))
             continue;                    /* (the index's bitmap: no IP-relative operand, no ip read) */

@@ -51,6 +51,14 @@ static int fits(uint64_t enc, unsigned total, int is_signed)
 
 int pvp_ia64_field_set(const pvp_ia64_field *f, uint64_t *bits, uint64_t *lbits, uint64_t value)
 {
+    if (f->npieces == 1 && !f->shift && !f->bias && !f->invert && !f->is_signed && !f->piece[0].in_l) {
+        /* a register field, the most of what is set: one piece, the value as it is */
+        uint64_t m = low_mask(f->piece[0].width);
+        if (value & ~m)
+            return PVP_E_OUT_OF_RANGE;
+        *bits = (*bits & ~(m << f->piece[0].lsb)) | value << f->piece[0].lsb;
+        return PVP_OK;
+    }
     uint64_t bias = (uint64_t)(int64_t)f->bias;
     uint64_t enc = f->invert ? bias - value : value - bias;
     if (enc & low_mask(f->shift))
@@ -172,15 +180,6 @@ int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b)
     return 1;
 }
 
-/* Nothing to look at in a slot: no row of its major opcode moves, or it is
- * the nop (most slots are told so). The L half of an X instruction is
- * quiet (its X slot decides); a reserved template's slots never are. */
-static inline int slot_quiet(unsigned t, unsigned slot, uint64_t bits)
-{
-    const pvp_ia64_filler *nop = &pvp_ia64_slot_filler[t][slot];
-    return !((pvp_ia64_slot_moving_majors[t][slot] >> (bits >> 37)) & 1) || (bits & nop->mask) == nop->match;
-}
-
 /* Does a slot that is not quiet hold a row that moves? Its index entry
  * tells, or the row of the entry's list that matches. */
 static int slot_moves(unsigned t, unsigned slot, uint64_t bits)
@@ -204,7 +203,7 @@ static int slot_moves(unsigned t, unsigned slot, uint64_t bits)
 
 static int slot_plain(unsigned t, unsigned slot, uint64_t bits)
 {
-    return slot_quiet(t, slot, bits) || !slot_moves(t, slot, bits);
+    return pvp_ia64_slot_quiet(t, slot, bits) || !slot_moves(t, slot, bits);
 }
 
 int pvp_ia64_bundle_is_plain(const pvp_ia64_bundle *b)
@@ -221,7 +220,7 @@ size_t pvp_ia64_plain_run(const uint8_t *code, size_t avail)
         uint64_t lo = pvp_ia64_load_le64(code + n), hi = pvp_ia64_load_le64(code + n + 8);
         unsigned t = (unsigned)(lo & 0x1f);
         uint64_t s0 = (lo >> 5) & PVP_IA64_SLOT_MASK, s1 = (lo >> 46 | hi << 18) & PVP_IA64_SLOT_MASK, s2 = hi >> 23;
-        if (slot_quiet(t, 0, s0) && slot_quiet(t, 1, s1) && slot_quiet(t, 2, s2))
+        if (pvp_ia64_slot_quiet(t, 0, s0) && pvp_ia64_slot_quiet(t, 1, s1) && pvp_ia64_slot_quiet(t, 2, s2))
             continue;                  /* (inline: the common case) */
         if (!slot_plain(t, 0, s0) || !slot_plain(t, 1, s1) || !slot_plain(t, 2, s2))
             break;

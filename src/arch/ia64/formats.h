@@ -93,6 +93,16 @@ typedef struct pvp_ia64_filler {
     uint64_t mask, match;
 } pvp_ia64_filler;
 extern const pvp_ia64_filler pvp_ia64_slot_filler[32][3];
+
+/* Nothing a move looks at in a slot (41 bits) of a bundle of template t: no
+ * row of its major opcode moves, or it is the nop (most slots are told so).
+ * The L half of an X instruction is quiet (its X slot decides); a reserved
+ * template's slots never are. */
+static inline int pvp_ia64_slot_quiet(unsigned t, unsigned slot, uint64_t bits)
+{
+    const pvp_ia64_filler *nop = &pvp_ia64_slot_filler[t][slot];
+    return !((pvp_ia64_slot_moving_majors[t][slot] >> (bits >> 37)) & 1) || (bits & nop->mask) == nop->match;
+}
 /* The index's number of a unit (M 0, I 1, F 2, B 3, X 4), or -1. */
 int pvp_ia64_index_unit(unsigned unit);
 /* The rows the builders write: movl (X2) and the relative br.cond (B1). */

@@ -35,7 +35,7 @@ static void insn_writes(const pvp_ia64_opcode *op, uint64_t bits, uint64_t lbits
     const pvp_ia64_format *fmt = pvp_ia64_opcode_format(op);
     size_t row = (size_t)(op - t);
     unsigned written = row < nrows ? pvp_ia64_row_written[row] : 0;   /* generated from the syntax */
-    for (unsigned i = 0; i < fmt->nfields; i++) {
+    for (unsigned i = 0; written >> i && i < fmt->nfields; i++) {
         const pvp_ia64_field *f = &fmt->field[i];
         if (!((written >> i) & 1))
             continue;
