@@ -276,7 +276,9 @@ static void bench_scale(void)
          * (restored outside the timing), the work area touched beforehand as
          * a kernel's would be: the figure is the engine's, not first touches. */
         double best_patch = 1e30, best_verify = 1e30, best_both = 1e30, spent = 0;
-        for (int run = 0; run < 200 && (run < 2 || spent < 0.3); run++) {
+        const char *runs_env = getenv("PVP_BENCH_RUNS");  /* a fixed count, for a profiler */
+        int runs = runs_env ? atoi(runs_env) : 0;
+        for (int run = 0; runs ? run < runs : run < 200 && (run < 2 || spent < 0.3); run++) {
             for (size_t k = 0; k < s.img.nranges; k++)
                 memcpy(s.ranges[k].bytes, orig.ranges[k].bytes, s.ranges[k].size);
             memset(req.work, 0, req.work_size);

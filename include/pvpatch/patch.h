@@ -56,12 +56,37 @@ size_t pvp_site_count(uint64_t size);
 /* Read and check site record i of the table at `table`. */
 int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, size_t i,
                   pvp_site *out, pvp_error *err);
+/* A site table, its host bytes looked up once for a walk over it (bytes
+ * NULL when the table does not lie in one range of the image: then each
+ * record is looked up as pvp_site_read does). */
+typedef struct pvp_site_table {
+    const pvp_image *img;
+    const pvp_arch *arch;
+    uint64_t addr;
+    size_t count;
+    uint8_t *bytes;
+} pvp_site_table;
+/* The table of `size` bytes at addr, for pvp_site_get. */
+pvp_site_table pvp_site_table_of(const pvp_image *img, const pvp_arch *arch, uint64_t addr, uint64_t size);
+/* Record i of a table, read and checked as pvp_site_read reads and checks it. */
+int pvp_site_get(const pvp_site_table *t, size_t i, pvp_site *out, pvp_error *err);
 /* Read every mode record of the table at [addr, addr+size). */
 int pvp_modes_read(const pvp_image *img, uint64_t addr, uint64_t size, pvp_mode *out, size_t max,
                    size_t *count, pvp_error *err);
 /* The template of (op, form) of a mode; PVP_E_UNKNOWN_OP if it has none. */
 int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
                       pvp_template *out, pvp_error *err);
+/* A mode's template table, its host bytes looked up once for many lookups
+ * (bytes NULL when it is not in the image: every lookup then fails). */
+typedef struct pvp_template_table {
+    const pvp_image *img;
+    const pvp_mode *mode;
+    const uint8_t *bytes;
+} pvp_template_table;
+/* The template table of a mode, for pvp_template_get. */
+pvp_template_table pvp_template_table_of(const pvp_image *img, const pvp_mode *mode);
+/* pvp_template_find in a table looked up before. */
+int pvp_template_get(const pvp_template_table *t, unsigned op, unsigned form, pvp_template *out, pvp_error *err);
 /* Is the site a block's body of another mode than `mode`? Its bundle at
  * addr is the block's, which the body of the running mode has: the record
  * is left alone and its code unchanged. */
@@ -89,6 +114,8 @@ int pvp_site_built_as_call(const pvp_site *s);
  * the arch's, and those the mode's call templates name (the build's
  * PVP_CALL_REGS on IA-64: a call template's keeps are its registers). */
 void pvp_call_registers(const pvp_image *img, const pvp_arch *arch, const pvp_mode *mode, unsigned op, uint64_t gr[2]);
+/* pvp_call_registers in a template table looked up before. */
+void pvp_template_call_registers(const pvp_template_table *t, const pvp_arch *arch, unsigned op, uint64_t gr[2]);
 
 /* How the patcher chooses a form. */
 typedef enum pvp_policy {

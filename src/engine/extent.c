@@ -48,13 +48,13 @@ static void sort_extents(pvp_extent *e, size_t n)
 
 void pvp_live_extents(const pvp_image *img, const pvp_patch_req *req, pvp_extent *out, size_t *n)
 {
-    size_t total = pvp_site_count(req->sites_size);
+    pvp_site_table t = pvp_site_table_of(img, req->arch, req->sites, req->sites_size);
     *n = 0;
-    for (size_t i = 0; i < total; i++) {
+    for (size_t i = 0; i < t.count; i++) {
         pvp_site s;
         uint64_t at;
         uint64_t ool_at;
-        if (pvp_site_read(img, req->arch, req->sites, i, &s, NULL) != PVP_OK ||
+        if (pvp_site_get(&t, i, &s, NULL) != PVP_OK ||
             !pvp_site_live(&s, req->set, req->count, &at) || pvp_site_idle(&s, req->mode))
             continue;
         out[(*n)++] = (pvp_extent){ at, (uint32_t)(s.end - s.addr), (uint32_t)i };

@@ -17,6 +17,8 @@ typedef struct patch_ctx {
     const pvp_patch_req *req;
     const pvp_arch *arch;
     const pvp_mode *mode;                /* the mode to patch to */
+    pvp_site_table sites;
+    pvp_template_table templates;        /* the new mode's */
     int commit;
     pvp_patch_report *rep;
     pvp_error *err;
@@ -48,11 +50,18 @@ static void add_bit(uint64_t m[2], unsigned n)
         m[n / 64] |= UINT64_C(1) << (n % 64);
 }
 
+/* The template table of mode m: the new mode's is looked up once. */
+static pvp_template_table templates_of(const patch_ctx *c, const pvp_mode *m)
+{
+    return m == c->mode ? c->templates : pvp_template_table_of(c->img, m);
+}
+
 /* The registers a call of op clobbers in mode m (pvp_call_registers), remembered. */
 static const uint64_t *call_registers(patch_ctx *c, const pvp_mode *m, unsigned op)
 {
     if (c->call_mode != m || c->call_op != op) {
-        pvp_call_registers(c->img, c->arch, m, op, c->call_gr);
+        pvp_template_table tt = templates_of(c, m);
+        pvp_template_call_registers(&tt, c->arch, op, c->call_gr);
         c->call_mode = m, c->call_op = op;
     }
     return c->call_gr;
@@ -119,8 +128,9 @@ static int code_for(patch_ctx *c, const pvp_site *s, uint64_t at, uint64_t room,
                     unsigned form, int fresh, uint8_t *out, pvp_code_result *res)
 {
     pvp_template t;
+    pvp_template_table tt = templates_of(c, m);
     *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
-    if (pvp_template_find(c->img, m, s->op, form, &t, NULL)) {
+    if (pvp_template_get(&tt, s->op, form, &t, NULL)) {
         res->why = "the mode has no code for this form of the operation";
         return PVP_E_UNKNOWN_OP;
     }
@@ -310,6 +320,12 @@ static int check_overlaps(patch_ctx *c)
 
 static void write_state(patch_ctx *c, const pvp_site *s, unsigned form)
 {
+    uint8_t *r = c->sites.bytes ? c->sites.bytes + (s->record - c->sites.addr) : NULL;
+    if (r) {
+        r[PVP_SITE_OFF_CUR_FORM] = (uint8_t)form;
+        r[PVP_SITE_OFF_CUR_MODE] = (uint8_t)c->mode->id;
+        return;
+    }
     pvp_image_write_le(c->img, s->record + PVP_SITE_OFF_CUR_FORM, 1, form);
     pvp_image_write_le(c->img, s->record + PVP_SITE_OFF_CUR_MODE, 1, c->mode->id);
 }
@@ -351,8 +367,7 @@ static int put_part(patch_ctx *c, uint8_t *now, const uint8_t *code, uint64_t at
 /* Is record j another body of the block at s's place? */
 static int same_block(patch_ctx *c, size_t j, const pvp_site *s, pvp_site *out)
 {
-    return j < pvp_site_count(c->req->sites_size) &&
-           pvp_site_read(c->img, c->arch, c->req->sites, j, out, NULL) == PVP_OK && out->form == PVP_FORM_BLOCK &&
+    return pvp_site_get(&c->sites, j, out, NULL) == PVP_OK && out->form == PVP_FORM_BLOCK &&
            out->addr == s->addr;
 }
 
@@ -416,7 +431,7 @@ static int patch_site(patch_ctx *c, size_t i, pvp_site_result *r)
 {
     pvp_site s;
     uint64_t at;
-    int rc = pvp_site_read(c->img, c->arch, c->req->sites, i, &s, c->err);
+    int rc = pvp_site_get(&c->sites, i, &s, c->err);
     if (rc)
         return rc;
     *r = (pvp_site_result){ s.record, s.addr, s.op, s.form, s.mode, 0, 0, 0, NULL, -1, NULL };
@@ -491,7 +506,7 @@ static int walk(void *ctx, int commit)
 {
     patch_ctx *c = ctx;
     c->commit = commit;
-    size_t n = pvp_site_count(c->req->sites_size);
+    size_t n = c->sites.count;
     *c->rep = (pvp_patch_report){ .sites = n };
     for (size_t i = 0; i < n; i++) {
         pvp_site_result scratch, *r = i < c->req->max_results ? &c->req->results[i] : &scratch;
@@ -537,11 +552,13 @@ int pvp_patch(const pvp_image *img, const pvp_patch_req *req, pvp_patch_report *
 {
     pvp_patch_report scratch;
     patch_ctx c = { .img = img, .req = req, .arch = req->arch, .mode = find_mode(req, req->mode),
+                    .sites = pvp_site_table_of(img, req->arch, req->sites, req->sites_size),
                     .rep = report ? report : &scratch, .err = err };
     if (!c.arch->site_code || !c.arch->same_code)
         return fail(&c, PVP_E_UNSUPPORTED, 0, "this architecture has no site patching");
     if (!c.mode)
         return fail(&c, PVP_E_UNKNOWN_OP, 0, "no mode record for the requested mode");
+    c.templates = pvp_template_table_of(img, c.mode);
     if (req->sites_size % PVP_SITE_RECSIZE)
         return fail(&c, PVP_E_TRUNCATED, req->sites, "site table is not a whole number of records");
     if (req->policy < PVP_POLICY_BEST || req->policy > PVP_POLICY_KEEP)

@@ -67,11 +67,26 @@ static int read_split(const uint8_t *r, const pvp_arch *arch, uint64_t rec, pvp_
     return PVP_OK;
 }
 
+pvp_site_table pvp_site_table_of(const pvp_image *img, const pvp_arch *arch, uint64_t addr, uint64_t size)
+{
+    size_t n = pvp_site_count(size);
+    return (pvp_site_table){ img, arch, addr, n, n ? pvp_image_at(img, addr, (uint64_t)n * PVP_SITE_RECSIZE) : NULL };
+}
+
 int pvp_site_read(const pvp_image *img, const pvp_arch *arch, uint64_t table, size_t i,
                   pvp_site *out, pvp_error *err)
 {
-    uint64_t rec = table + (uint64_t)i * PVP_SITE_RECSIZE;
-    const uint8_t *r = pvp_image_at(img, rec, PVP_SITE_RECSIZE);
+    pvp_site_table one = { img, arch, table, i + 1, NULL };
+    return pvp_site_get(&one, i, out, err);
+}
+
+int pvp_site_get(const pvp_site_table *t, size_t i, pvp_site *out, pvp_error *err)
+{
+    const pvp_arch *arch = t->arch;
+    uint64_t rec = t->addr + (uint64_t)i * PVP_SITE_RECSIZE;
+    const uint8_t *r = i >= t->count ? NULL
+                     : t->bytes ? t->bytes + i * PVP_SITE_RECSIZE
+                     : pvp_image_at(t->img, rec, PVP_SITE_RECSIZE);
     if (!r)
         return fail(err, PVP_E_OUTSIDE_IMAGE, rec, "site record outside the image");
     out->record = rec;
@@ -162,32 +177,43 @@ static uint64_t entry_offset(const uint8_t *t, uint64_t size, unsigned op, unsig
     return off;
 }
 
-/* The template record of (op, form) in a mode's table, its code not looked at. */
-static int template_entry(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
-                          pvp_template *out, pvp_error *err)
+pvp_template_table pvp_template_table_of(const pvp_image *img, const pvp_mode *mode)
 {
     uint64_t size = mode->tmpl_end - mode->tmpl;
-    const uint8_t *t = pvp_image_at(img, mode->tmpl, size);
-    uint64_t off = t ? entry_offset(t, size, op, form) : size;
+    return (pvp_template_table){ img, mode, size ? pvp_image_at(img, mode->tmpl, size) : NULL };
+}
+
+/* The template record of (op, form) in a mode's table, its code not looked at. */
+static int template_entry(const pvp_template_table *tt, unsigned op, unsigned form, pvp_template *out, pvp_error *err)
+{
+    const pvp_mode *mode = tt->mode;
+    uint64_t size = mode->tmpl_end - mode->tmpl;
+    uint64_t off = tt->bytes ? entry_offset(tt->bytes, size, op, form) : size;
     if (off >= size)
         return fail(err, PVP_E_UNKNOWN_OP, mode->record, "the mode has no template for this operation and form");
-    const uint8_t *r = t + off;
+    const uint8_t *r = tt->bytes + off;
     *out = (pvp_template){ mode->tmpl + off, pvp_le64(r + PVP_TMPL_OFF_CODE), pvp_le64(r + PVP_TMPL_OFF_END),
                            (uint16_t)op, (uint8_t)form, r[PVP_TMPL_OFF_NKEPT],
                            pvp_le32(r + PVP_TMPL_OFF_KEEPS), NULL };
     return PVP_OK;
 }
 
-int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
-                      pvp_template *out, pvp_error *err)
+int pvp_template_get(const pvp_template_table *tt, unsigned op, unsigned form, pvp_template *out, pvp_error *err)
 {
-    int rc = template_entry(img, mode, op, form, out, err);
+    int rc = template_entry(tt, op, form, out, err);
     if (rc)
         return rc;
-    out->bytes = out->end > out->code ? pvp_image_at(img, out->code, out->end - out->code) : NULL;
+    out->bytes = out->end > out->code ? pvp_image_at(tt->img, out->code, out->end - out->code) : NULL;
     if (!out->bytes)
         return fail(err, PVP_E_OUTSIDE_IMAGE, out->record, "template code outside the image");
     return PVP_OK;
+}
+
+int pvp_template_find(const pvp_image *img, const pvp_mode *mode, unsigned op, unsigned form,
+                      pvp_template *out, pvp_error *err)
+{
+    pvp_template_table tt = pvp_template_table_of(img, mode);
+    return pvp_template_get(&tt, op, form, out, err);
 }
 
 const char *pvp_form_name(unsigned form)
@@ -251,10 +277,15 @@ int pvp_site_built_as_call(const pvp_site *s)
 
 void pvp_call_registers(const pvp_image *img, const pvp_arch *arch, const pvp_mode *mode, unsigned op, uint64_t gr[2])
 {
+    pvp_template_table tt = pvp_template_table_of(img, mode);
+    pvp_template_call_registers(&tt, arch, op, gr);
+}
+
+void pvp_template_call_registers(const pvp_template_table *tt, const pvp_arch *arch, unsigned op, uint64_t gr[2])
+{
     pvp_template t;
     gr[0] = arch->call_gr[0];
     gr[1] = arch->call_gr[1];
-    if (template_entry(img, mode, op, PVP_FORM_C, &t, NULL) == PVP_OK ||
-        template_entry(img, mode, op, PVP_FORM_B, &t, NULL) == PVP_OK)
+    if (template_entry(tt, op, PVP_FORM_C, &t, NULL) == PVP_OK || template_entry(tt, op, PVP_FORM_B, &t, NULL) == PVP_OK)
         gr[0] |= t.keeps;               /* (only the record: its code is not needed) */
 }

@@ -262,6 +262,8 @@ typedef struct vpatch {
     const pvp_image *orig, *now;
     const pvp_patch_req *req;
     const pvp_mode *mode;
+    pvp_site_table now_sites;          /* the records as the patch left them */
+    pvp_template_table templates;      /* the mode's */
     pvp_mismatch *out;
     size_t max, count;
 } vpatch;
@@ -334,14 +336,14 @@ static void site_allows(const vpatch *v, const pvp_site *s, uint64_t gr[2], uint
     pvp_template t;
     gr[0] = gr[1] = 0;
     *br = 0;
-    if (pvp_template_find(v->now, v->mode, s->op, PVP_FORM_A, &t, NULL) == PVP_OK)
+    if (pvp_template_get(&v->templates, s->op, PVP_FORM_A, &t, NULL) == PVP_OK)
         gr[0] |= t.keeps;
     for (unsigned r = 0; r < PVP_SITE_NREGS; r += r == 0 ? 3 : 1)
         if (s->regs[r])
             gr[s->regs[r] / 64] |= UINT64_C(1) << (s->regs[r] % 64);
     if (pvp_site_built_as_call(s)) {
         uint64_t call[2];
-        pvp_call_registers(v->now, a, v->mode, s->op, call);
+        pvp_template_call_registers(&v->templates, a, s->op, call);
         gr[0] |= call[0];
         gr[1] |= call[1];
         *br = a->call_br;
@@ -354,7 +356,7 @@ static int template_reaches(const vpatch *v, unsigned op, unsigned form, uint64_
 {
     const pvp_arch *a = v->req->arch;
     pvp_template t;
-    if (pvp_template_find(v->now, v->mode, op, form, &t, NULL) || target - t.code <= t.end - t.code)
+    if (pvp_template_get(&v->templates, op, form, &t, NULL) || target - t.code <= t.end - t.code)
         return 0;
     const uint8_t *code = t.bytes;
     size_t ulen;
@@ -420,12 +422,11 @@ static void verify_body(vpatch *v, uint64_t at, uint64_t len)
 
 static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
 {
-    const pvp_arch *a = v->req->arch;
     uint64_t len = s->end - s->addr, stub = 0, ool_at = 0;
     pvp_site now;
     if (pvp_site_idle(s, v->mode->id))
         return;                            /* another mode's body: its bytes must not change (not a live extent) */
-    if (pvp_site_read(v->now, a, s->record, 0, &now, NULL) ||
+    if (pvp_site_get(&v->now_sites, (size_t)((s->record - v->req->sites) / PVP_SITE_RECSIZE), &now, NULL) ||
         (s->ool && pvp_site_ool_at(s, v->req->set, v->req->count, at, &ool_at))) {
         vp_mismatch(v, at, "site does not decode", 0, 0);
         return;
@@ -463,7 +464,9 @@ static void verify_live_table(vpatch *v)
 int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patch_req *req,
                      pvp_mismatch *out, size_t max, size_t *count)
 {
-    vpatch v = { orig, now, req, NULL, out, max, 0 };
+    vpatch v = { .orig = orig, .now = now, .req = req,
+                 .now_sites = pvp_site_table_of(now, req->arch, req->sites, req->sites_size),
+                 .out = out, .max = max };
     for (size_t k = 0; k < req->nmodes; k++)
         if (req->modes[k].id == req->mode)
             v.mode = &req->modes[k];
@@ -472,6 +475,7 @@ int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patc
         *count = v.count;
         return PVP_E_VERIFY;
     }
+    v.templates = pvp_template_table_of(now, v.mode);
     pvp_extent *e = pvp_work_extents(req);
     size_t ne = 0;
     if (!e) {
@@ -484,11 +488,11 @@ int pvp_verify_patch(const pvp_image *orig, const pvp_image *now, const pvp_patc
         if (e[k].at < e[k - 1].at + e[k - 1].len)
             vp_mismatch(&v, e[k].at, "sites overlap", e[k - 1].at, e[k].at);
     verify_changed_bytes(&v, e, ne);
-    size_t n = pvp_site_count(req->sites_size);
-    for (size_t k = 0; k < n; k++) {
+    pvp_site_table sites = pvp_site_table_of(orig, req->arch, req->sites, req->sites_size);
+    for (size_t k = 0; k < sites.count; k++) {
         pvp_site s;
         uint64_t at;
-        if (pvp_site_read(orig, req->arch, req->sites, k, &s, NULL))
+        if (pvp_site_get(&sites, k, &s, NULL))
             vp_mismatch(&v, req->sites + k * PVP_SITE_RECSIZE, "site record unreadable", 0, 0);
         else if (pvp_site_live(&s, req->set, req->count, &at))
             verify_site(&v, &s, at);
