@@ -21,6 +21,12 @@ static inline uint64_t pvp_le64(const uint8_t *p)
     return (uint64_t)pvp_le32(p) | (uint64_t)pvp_le32(p + 4) << 32;
 }
 
+static inline void pvp_put_le64(uint8_t *p, uint64_t v)
+{
+    for (unsigned i = 0; i < 8; i++, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
 /* The first offset in [from, to) where x and y differ, or to: eight bytes
  * at a time (most of what is compared is the same), then byte by byte. */
 static inline uint64_t pvp_first_difference(const uint8_t *x, const uint8_t *y, uint64_t from, uint64_t to)

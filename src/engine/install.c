@@ -129,8 +129,7 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
     if (*len > MAX_UNIT || *len > i->size - off)
         return fail(c, PVP_E_TRUNCATED, from, -1, "code unit runs past the instance");
     uint8_t unit[MAX_UNIT];
-    for (size_t b = 0; b < *len; b++)
-        unit[b] = src[b];
+    copy_bytes(unit, src, *len);
     for (unsigned k = 0; k < nops; k++) {
         if (inside(i, ops[k].target)) {
             c->rep->moved_inside++;        /* moves with the code: displacement unchanged */
@@ -503,10 +502,15 @@ static int check_resident_code(install_ctx *c)
 /* After the commit the list describes the installed code; mark the instance. */
 static void rebase_records(install_ctx *c)
 {
+    uint8_t *recs = c->fixups.bytes ? pvp_image_at(c->img, c->inst->fixups, c->fixups.count * PVP_FIXUP_RECSIZE) : NULL;
     for (size_t k = 0; k < c->fixups.count; k++) {
         pvp_fixup f;
-        pvp_fixup_get(&c->fixups, k, &f, NULL);
-        if (inside(c->inst, f.where))
+        pvp_fixup_again(&c->fixups, k, &f);
+        if (!inside(c->inst, f.where))
+            continue;
+        if (recs)
+            pvp_put_le64(recs + k * PVP_FIXUP_RECSIZE + PVP_FIX_OFF_WHERE, f.where + c->delta);
+        else
             pvp_image_write_le(c->img, f.record + PVP_FIX_OFF_WHERE, 8, f.where + c->delta);
     }
     pvp_image_write_le(c->img, c->inst->record + PVP_INST_OFF_FLAGS, 4,
