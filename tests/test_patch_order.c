@@ -183,3 +183,64 @@ Test(patch_order, a_cleared_cache_finds_nothing_it_held)
     pvp_ia64_cache_clear(cache, sizeof cache);
     cr_assert_null(pvp_ia64_cache_find(cache, sizeof cache, p.tmpl_addr, p.tmpl_size), "an entry survived the clear");
 }
+
+/* A template laid out the same anywhere keeps its last layout in the cache
+ * (sites of one operation mostly have the same registers). Only a request
+ * equal in everything the layout depends on may get it again: every
+ * template of every mode, laid out with a cache for requests that differ
+ * from the last in one thing at a time (a register, the predicate, the
+ * predicate clobber, what may be written, the room, the exit, the place),
+ * gives what it gives without a cache, bytes, result and status. */
+Test(patch_order, a_kept_layout_is_given_only_to_an_equal_request)
+{
+    char *body = pv_every_op_body();
+    cli_image img;
+    pv_build(body, "C", "native", &img);
+    free(body);
+    const pvp_image *pi = pvp_file_image(img.file);
+    static uint64_t cache[512 * 1024 / 8];
+    pvp_ia64_cache_clear(cache, sizeof cache);
+    uint64_t seed = 0x3e3;
+    size_t laid = 0, same_again = 0;
+    for (size_t mi = 0; mi < img.nmodes; mi++)
+        for (uint64_t rec = img.modes[mi].tmpl; rec < img.modes[mi].tmpl_end; rec += PVP_TMPL_RECSIZE) {
+            uint64_t op = 0, form = 0;
+            pvp_image_read_le(pi, rec + PVP_TMPL_OFF_OP, 2, &op);
+            pvp_image_read_le(pi, rec + PVP_TMPL_OFF_FORM, 1, &form);
+            pvp_template t;
+            if (pvp_template_find(pi, &img.modes[mi], (unsigned)op, (unsigned)form, &t, NULL))
+                continue;
+            pvp_code_req r = { t.bytes, t.code, t.end - t.code, 0, { 8, 9, 10, 11, 14, 15 }, 6,
+                               { ~0ull, ~0ull }, ~0u, t.code - 0x10000, 0x80, cache, sizeof cache, NULL, NULL, 0 };
+            for (int k = 0; k < 40; k++) {
+                switch (k % 10) {                   /* one thing changes, or nothing (an equal request) */
+                case 0: r.regs[tas_rand(&seed) % 6] = (uint8_t)(2 + tas_rand(&seed) % 30); break;
+                case 1: r.qp = (uint8_t)(tas_rand(&seed) % 3 ? 0 : 1 + tas_rand(&seed) % 63); break;
+                case 2: r.pclob = (uint8_t)(tas_rand(&seed) % 4 ? 6 : tas_rand(&seed) % 64); break;
+                case 3: r.allowed_gr[0] = tas_rand(&seed) % 3 ? ~0ull : tas_rand(&seed); break;
+                case 4: r.allowed_br = tas_rand(&seed) % 3 ? ~0u : (uint32_t)tas_rand(&seed); break;
+                case 5: r.room = 16 * (1 + tas_rand(&seed) % 16); break;
+                case 6: r.exit = tas_rand(&seed) % 2 ? 0 : r.at + r.room + 16 * (tas_rand(&seed) % 64); break;
+                case 7: r.at -= 16 * (1 + tas_rand(&seed) % 4096); break;
+                default: same_again++; break;
+                }
+                uint8_t with[256], without[256];
+                pvp_code_result rw, ro;
+                memset(with, 0xee, sizeof with), memset(without, 0xee, sizeof without);
+                pvp_code_req bare = r;
+                bare.cache = NULL, bare.cache_size = 0;
+                int cw = pvp_ia64_site_code(&r, with, &rw), co = pvp_ia64_site_code(&bare, without, &ro);
+                cr_assert_eq(cw, co, "op %u form %u request %d: status %d with the cache, %d without",
+                             (unsigned)op, (unsigned)form, k, cw, co);
+                if (cw)
+                    continue;
+                laid++;
+                cr_assert(memcmp(with, without, sizeof with) == 0 && rw.used == ro.used && rw.filler == ro.filler &&
+                              rw.skip == ro.skip && rw.reg == ro.reg,
+                          "op %u form %u request %d: another layout with the cache", (unsigned)op, (unsigned)form, k);
+            }
+        }
+    cr_expect_gt(laid, 1000, "too few layouts to prove anything (%zu)", laid);
+    cr_expect_gt(same_again, 100);
+    cli_image_close(&img);
+}

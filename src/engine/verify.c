@@ -426,8 +426,13 @@ static void verify_site(vpatch *v, const pvp_site *s, uint64_t at)
     pvp_site now;
     if (pvp_site_idle(s, v->mode->id))
         return;                            /* another mode's body: its bytes must not change (not a live extent) */
-    if (pvp_site_get(&v->now_sites, (size_t)((s->record - v->req->sites) / PVP_SITE_RECSIZE), &now, NULL) ||
-        (s->ool && pvp_site_ool_at(s, v->req->set, v->req->count, at, &ool_at))) {
+    /* The record now: only its state may differ from the original (the bytes
+     * outside the sites are compared), so its state bytes are all to read. */
+    const uint8_t *rec = v->now_sites.bytes ? v->now_sites.bytes + (s->record - v->now_sites.addr)
+                                            : pvp_image_at(v->now, s->record, PVP_SITE_RECSIZE);
+    if (rec)
+        now = *s, now.cur_form = rec[PVP_SITE_OFF_CUR_FORM], now.cur_mode = rec[PVP_SITE_OFF_CUR_MODE];
+    if (!rec || now.cur_form > PVP_FORM_C || (s->ool && pvp_site_ool_at(s, v->req->set, v->req->count, at, &ool_at))) {
         vp_mismatch(v, at, "site does not decode", 0, 0);
         return;
     }

@@ -23,6 +23,8 @@ static uint64_t sar(uint64_t v, unsigned n)
 
 uint64_t pvp_ia64_field_get(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits)
 {
+    if (f->npieces == 1 && !f->shift && !f->bias && !f->invert && !f->is_signed && !f->piece[0].in_l)
+        return (bits >> f->piece[0].lsb) & low_mask(f->piece[0].width);   /* a register field */
     /* Pieces lie in 41-bit slots, so every width is below 64. */
     uint64_t v = 0;
     unsigned total = 0;
@@ -92,19 +94,6 @@ static int completers_valid(const pvp_ia64_opcode *op, uint64_t bits)
             return 0;
     }
     return 1;
-}
-
-/* The index's bucket row of a unit (M I F B X), or -1 for the others. */
-int pvp_ia64_index_unit(unsigned unit)
-{
-    switch (unit) {
-    case PVP_IA64_UNIT_M: return 0;
-    case PVP_IA64_UNIT_I: return 1;
-    case PVP_IA64_UNIT_F: return 2;
-    case PVP_IA64_UNIT_B: return 3;
-    case PVP_IA64_UNIT_X: return 4;
-    default: return -1;
-    }
 }
 
 /* The selector value of a slot in a bucket: its pieces concatenated. */

@@ -104,7 +104,17 @@ static inline int pvp_ia64_slot_quiet(unsigned t, unsigned slot, uint64_t bits)
     return !((pvp_ia64_slot_moving_majors[t][slot] >> (bits >> 37)) & 1) || (bits & nop->mask) == nop->match;
 }
 /* The index's number of a unit (M 0, I 1, F 2, B 3, X 4), or -1. */
-int pvp_ia64_index_unit(unsigned unit);
+static inline int pvp_ia64_index_unit(unsigned unit)
+{
+    switch (unit) {
+    case PVP_IA64_UNIT_M: return 0;
+    case PVP_IA64_UNIT_I: return 1;
+    case PVP_IA64_UNIT_F: return 2;
+    case PVP_IA64_UNIT_B: return 3;
+    case PVP_IA64_UNIT_X: return 4;
+    default: return -1;
+    }
+}
 /* The rows the builders write: movl (X2) and the relative br.cond (B1). */
 extern const uint16_t pvp_ia64_builder_rows[2];
 /* Per unit (M I F B X): the row of its nop and of its break. */

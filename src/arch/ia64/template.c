@@ -233,6 +233,9 @@ static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
         p->item[i].target = nr && target == tend ? PVP_IA64_TARGET_END : target;
         p->item[i].ref = (int16_t)refs[i];
     }
+    p->anywhere = 1;
+    for (size_t i = 0; i < n; i++)
+        p->anywhere &= p->item[i].target == 0 && p->item[i].ref < 0;
     size_t used;
     p->status = pvp_ia64_bundle_items(items, n, p->bundles, MAX_BUNDLES, &used);
     if (p->status) {
@@ -257,24 +260,57 @@ static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
     p->status = pvp_ia64_put_branch(&p->skip, 2, 0, 0, 0);       /* to itself until a site is known */
 }
 
-/* The prepared form of the request's template: from the cache, or made
- * (and kept there) in `room`, space for a prepared template of MAX_ITEMS.
- * An empty template (a jump) is not worth keeping. */
-static const pvp_ia64_prepared *prepared(const pvp_code_req *req, pvp_ia64_prepared *room)
-{
-    const pvp_ia64_prepared *p = pvp_ia64_cache_find(req->cache, req->cache_size, req->tmpl_addr, req->tmpl_size);
-    if (p)
-        return p;
-    prepare(req, room);
-    if (req->tmpl_size)
-        pvp_ia64_cache_add(req->cache, req->cache_size, room);
-    return room;
-}
-
 /* Where execution goes on after the code. */
 static uint64_t exit_of(const pvp_code_req *req)
 {
     return req->exit ? req->exit : req->at + req->room;
+}
+
+/* The prepared form of the request's template: from the cache, or made
+ * (and kept there) in `room`, space for a prepared template of MAX_ITEMS.
+ * An empty template (a jump) is not worth keeping. *memo: the entry's memo
+ * when it is in the cache, else NULL. */
+static const pvp_ia64_prepared *prepared(const pvp_code_req *req, pvp_ia64_prepared *room, pvp_ia64_memo **memo)
+{
+    pvp_ia64_prepared *p = pvp_ia64_cache_find(req->cache, req->cache_size, req->tmpl_addr, req->tmpl_size);
+    *memo = NULL;
+    if (!p) {
+        prepare(req, room);
+        p = req->tmpl_size ? pvp_ia64_cache_add(req->cache, req->cache_size, room) : NULL;
+    }
+    if (!p)
+        return room;
+    *memo = pvp_ia64_cache_memo(p);
+    return p;
+}
+
+/* Does the memo hold this request's layout? Only for a template laid out
+ * the same anywhere, with no translation (vtop is the caller's function). */
+static int memo_fits(const pvp_ia64_prepared *p, const pvp_ia64_memo *m, const pvp_code_req *req)
+{
+    return m && p->anywhere && !req->vtop && req->room <= sizeof m->out;
+}
+
+static int memo_holds(const pvp_ia64_memo *m, const pvp_code_req *req)
+{
+    int same_regs = 1;
+    for (unsigned k = 0; k < 6; k++)
+        same_regs &= m->regs[k] == req->regs[k];
+    return m->valid && same_regs && m->qp == req->qp && m->pclob == req->pclob &&
+           m->allowed_gr[0] == req->allowed_gr[0] && m->allowed_gr[1] == req->allowed_gr[1] &&
+           m->allowed_br == req->allowed_br && m->room == req->room && m->exit == exit_of(req) - req->at;
+}
+
+static void memo_keep(pvp_ia64_memo *m, const pvp_code_req *req, const uint8_t *out, const pvp_code_result *res)
+{
+    for (unsigned k = 0; k < 6; k++)
+        m->regs[k] = req->regs[k];
+    m->qp = req->qp, m->pclob = req->pclob;
+    m->allowed_gr[0] = req->allowed_gr[0], m->allowed_gr[1] = req->allowed_gr[1], m->allowed_br = req->allowed_br;
+    m->room = req->room, m->exit = exit_of(req) - req->at;
+    m->res = *res;
+    __builtin_memcpy(m->out, out, (size_t)req->room);
+    m->valid = 1;
 }
 
 /* Nops after the code, from three bundles on with a branch over them to
@@ -371,10 +407,16 @@ int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *r
     *res = (pvp_code_result){ 0, 0, 0, NULL, -1 };
     if (req->room % PVP_IA64_BUNDLE_SIZE || req->at % PVP_IA64_BUNDLE_SIZE || nb > MAX_BUNDLES)
         return PVP_E_MISALIGNED;
-    const pvp_ia64_prepared *p = prepared(req, &room.p);
+    pvp_ia64_memo *memo;
+    const pvp_ia64_prepared *p = prepared(req, &room.p, &memo);
     if (p->status) {
         res->why = p->why;
         return p->status;
+    }
+    if (memo_fits(p, memo, req) && memo_holds(memo, req)) {
+        __builtin_memcpy(out, memo->out, (size_t)req->room);
+        *res = memo->res;
+        return PVP_OK;
     }
     int rc = give_registers(p, req, items, res);
     if (rc)
@@ -400,6 +442,8 @@ int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *r
     }
     res->used = p->used * PVP_IA64_BUNDLE_SIZE;
     res->filler = req->room - res->used;
+    if (memo_fits(p, memo, req))
+        memo_keep(memo, req, out, res);
     return PVP_OK;
 }
 
