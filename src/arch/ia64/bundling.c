@@ -61,14 +61,14 @@ int pvp_ia64_bundle_items(pvp_ia64_item *items, size_t n, pvp_ia64_bundle *out, 
 {
     size_t i = 0, nb = 0;
     while (i < n) {
-        size_t best = 0;
+        size_t best = 0, most = n - i < 3 ? n - i : 3;
         unsigned best_t = 0, best_slots[3] = { 0, 0, 0 };
-        for (unsigned t = 0; t < 32; t++) {
+        for (unsigned t = 0; t < 32 && best < most; t++) {   /* (no later template can take more) */
             const pvp_ia64_template *ti = pvp_ia64_template_info(t);
             unsigned slots[3];
             if (ti->reserved)
                 continue;
-            size_t k = try_template(ti, &items[i], n - i < 3 ? n - i : 3, slots);
+            size_t k = try_template(ti, &items[i], most, slots);
             if (k > best) {
                 best = k, best_t = t;
                 for (unsigned s = 0; s < 3; s++)
