@@ -414,6 +414,40 @@ Test(install, refuses_two_fixups_for_one_movl)
     }
 }
 
+/* Records in the order of their code are told apart in one pass; records
+ * in any other order are compared pair by pair: a duplicate is refused
+ * wherever it stands, and records out of order without one install. */
+Test(install, fixup_records_for_one_place_are_found_in_any_order)
+{
+    static const char *const orders[][4] = {
+        { "1", "2", "3", "1" },      /* in order, then the first one's place again */
+        { "3", "1", "2", "3" },      /* out of order, the duplicate far from its twin */
+        { "3", "2", "1", NULL },     /* out of order, no duplicate: installs */
+    };
+    for (int o = 0; o < 3; o++) {
+        char *body = NULL;
+        size_t len = 0;
+        add(&body, &len, "\\name\\()_in: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+        for (int m = 1; m <= 3; m++)
+            add(&body, &len, "\\name\\()_m%d: { .mlx; nop.m 0; movl r17 = \\name\\()_in ;; }\n", m);
+        for (int r = 0; r < 4 && orders[o][r]; r++)
+            add(&body, &len, "pvp_fixup PVP_FIX_SELF_MOVL, \\name\\()_m%s + 2\n", orders[o][r]);
+        add(&body, &len, ".rept %d\n{ .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n.endr\n", (int)(SLOT / 16) - 4);
+        kernel k;
+        build_kernel(body, "0xa000000100100000", NULL, &k);
+        free(body);
+        if (orders[o][3]) {
+            expect_refused(&k, "xen", PVP_E_OVERLAP, "two fixup records name one place");
+        } else {
+            pvp_install_report rep;
+            pvp_error err = { 0 };
+            cr_assert_eq(install_named(&k, "xen", &rep, &err, NULL), PVP_OK, "%s", err.what);
+            cr_assert_eq(rep.fixups[PVP_FIX_SELF_MOVL], 3);
+        }
+        pvp_file_close(k.file);
+    }
+}
+
 /* A bundle that decodes as MIB with `br.cond` to +disp bundles in slot 2,
  * as two little-endian words: (template | slot 0 | low slot 1, rest). */
 static uint64_t branch_word_hi(uint64_t disp)

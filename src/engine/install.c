@@ -366,12 +366,34 @@ static int fixup_place(install_ctx *c, const pvp_fixup *f, uint64_t *at, uint64_
     }
 }
 
+/* Are the places of the records in ascending order, none overlapping the
+ * ones before it? (The assembler writes records in the order of their code:
+ * then one pass tells that no two records share a place.) */
+static int places_ascend_apart(install_ctx *c)
+{
+    uint64_t end = 0;
+    for (size_t k = 0; k < c->fixups.count; k++) {
+        pvp_fixup f;
+        uint64_t at, len;
+        pvp_fixup_again(&c->fixups, k, &f);
+        if (!fixup_place(c, &f, &at, &len) || !len)
+            continue;
+        if (at < end || at + len < at)
+            return 0;
+        end = at + len;
+    }
+    return 1;
+}
+
 /* Two records for one place would apply twice (or treat code as data);
- * data ranges may overlap each other and hold pointer words. */
+ * data ranges may overlap each other and hold pointer words. Records in
+ * order take one pass; any others, every pair. */
 /* (every record was read and checked already) */
 static int check_duplicates(install_ctx *c)
 {
     size_t n = c->fixups.count;
+    if (places_ascend_apart(c))
+        return PVP_OK;
     for (size_t a = 0; a < n; a++) {
         pvp_fixup fa;
         uint64_t pa, la;
