@@ -29,6 +29,7 @@ typedef struct install_ctx {
     pvp_moves moves;              /* the move list used (count 0: decode) */
     const uint8_t *move_bytes;    /* its entries, host bytes */
     pvp_fixup_list fixups;        /* the instance's records */
+    uint64_t data0[2];            /* its first data range, found once for both walks */
     uint64_t next_move;           /* index of the entry the walk reaches next */
     pvp_install_report *rep;
     pvp_error *err;
@@ -185,7 +186,7 @@ static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len
             copy_bytes(dst + listed, e + 8, PVP_MOVES_BLOCK);
     } else {
         for (uint64_t listed; k < n && (listed = entry_offset(e)) < limit; k++, e += PVP_MOVES_ENTSIZE) {
-            if (listed < prev || listed % PVP_MOVES_BLOCK || limit - listed < PVP_MOVES_BLOCK)
+            if (listed < prev || listed % PVP_MOVES_BLOCK)   /* (then a whole block is below limit) */
                 return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1,
                             "move list: an entry out of order or not at a code block");
             prev = listed + PVP_MOVES_BLOCK;
@@ -241,7 +242,7 @@ static int move_code(install_ctx *c)
     /* (its own resident code is code like the rest of it) */
     const pvp_instance *home = c->delta ? pvp_instance_in_place(c->req->set, c->req->count, c->inst) : NULL;
     size_t len;
-    uint64_t dstart = 0, dend = 0, kstart = 0, kend = 0;
+    uint64_t dstart = c->data0[0], dend = c->data0[1], kstart = 0, kend = 0;
     c->next_move = 0;
     for (uint64_t off = 0; off < c->inst->size; off += len) {
         int rc = off >= kend ? next_resident(c, home, off, &kstart, &kend) : PVP_OK;
@@ -254,7 +255,7 @@ static int move_code(install_ctx *c)
         }
         if (rc)
             return rc;
-        if (off >= dend)
+        if (off >= dend && off)
             pvp_fixup_data_range(c->img, c->inst, off, c->arch->insn_align, &dstart, &dend);
         if (off >= dstart) {
             len = (size_t)((dend < kstart ? dend : kstart) - off);
@@ -570,6 +571,7 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
     c.inst = &req->set[req->chosen];
     c.delta = c.inst->canonical - c.inst->copy;
     c.fixups = pvp_fixup_list_of(img, c.inst);
+    pvp_fixup_data_range(img, c.inst, 0, req->arch->insn_align, &c.data0[0], &c.data0[1]);
     int rc = check_layout(&c);
     if (!rc && !req->decode)
         rc = pvp_moves_read(img, c.inst, &c.moves, err);

@@ -13,24 +13,18 @@ static int fail(pvp_error *err, int status, uint64_t addr, const char *what)
     return status;
 }
 
-static uint64_t rd(const pvp_image *img, uint64_t addr, unsigned n)
-{
-    uint64_t v = 0;
-    pvp_image_read_le(img, addr, n, &v);   /* callers checked the whole record first */
-    return v;
-}
-
 static int read_one(const pvp_image *img, uint64_t rec, pvp_instance *out, pvp_error *err)
 {
-    if (!pvp_image_at(img, rec, PVP_INSTANCE_RECSIZE))
+    const uint8_t *r = pvp_image_at(img, rec, PVP_INSTANCE_RECSIZE);
+    if (!r)
         return fail(err, PVP_E_TRUNCATED, rec, "instance descriptor runs past its table");
-    if (rd(img, rec + PVP_INST_OFF_MAGIC, 4) != PVP_INSTANCE_MAGIC)
+    if (pvp_le32(r + PVP_INST_OFF_MAGIC) != PVP_INSTANCE_MAGIC)
         return fail(err, PVP_E_BAD_FORMAT, rec, "instance descriptor: wrong magic");
-    if (rd(img, rec + PVP_INST_OFF_VERSION, 2) != PVP_RECORDS_VERSION)
+    if (pvp_le16(r + PVP_INST_OFF_VERSION) != PVP_RECORDS_VERSION)
         return fail(err, PVP_E_BAD_FORMAT, rec, "instance descriptor: unsupported version");
-    if (rd(img, rec + PVP_INST_OFF_RECSIZE, 2) != PVP_INSTANCE_RECSIZE)
+    if (pvp_le16(r + PVP_INST_OFF_RECSIZE) != PVP_INSTANCE_RECSIZE)
         return fail(err, PVP_E_BAD_FORMAT, rec, "instance descriptor: wrong record size");
-    const uint8_t *name = pvp_image_at(img, rec + PVP_INST_OFF_NAME, PVP_INSTANCE_NAMELEN);
+    const uint8_t *name = r + PVP_INST_OFF_NAME;
     size_t n = 0;
     while (n < PVP_INSTANCE_NAMELEN && name[n]) {
         out->name[n] = (char)name[n];
@@ -40,14 +34,14 @@ static int read_one(const pvp_image *img, uint64_t rec, pvp_instance *out, pvp_e
         return fail(err, PVP_E_BAD_FORMAT, rec, "instance descriptor: empty name");
     out->name[n] = '\0';
     out->record = rec;
-    out->mode = (uint32_t)rd(img, rec + PVP_INST_OFF_MODE, 4);
-    out->flags = (uint32_t)rd(img, rec + PVP_INST_OFF_FLAGS, 4);
-    out->copy = rd(img, rec + PVP_INST_OFF_COPY, 8);
-    out->canonical = rd(img, rec + PVP_INST_OFF_CANONICAL, 8);
-    out->size = rd(img, rec + PVP_INST_OFF_SIZE, 8);
-    out->slot_size = rd(img, rec + PVP_INST_OFF_SLOTSIZE, 8);
-    out->fixups = rd(img, rec + PVP_INST_OFF_FIXUPS, 8);
-    out->fixups_end = rd(img, rec + PVP_INST_OFF_FIXUPS_END, 8);
+    out->mode = pvp_le32(r + PVP_INST_OFF_MODE);
+    out->flags = pvp_le32(r + PVP_INST_OFF_FLAGS);
+    out->copy = pvp_le64(r + PVP_INST_OFF_COPY);
+    out->canonical = pvp_le64(r + PVP_INST_OFF_CANONICAL);
+    out->size = pvp_le64(r + PVP_INST_OFF_SIZE);
+    out->slot_size = pvp_le64(r + PVP_INST_OFF_SLOTSIZE);
+    out->fixups = pvp_le64(r + PVP_INST_OFF_FIXUPS);
+    out->fixups_end = pvp_le64(r + PVP_INST_OFF_FIXUPS_END);
     if (out->fixups_end < out->fixups || (out->fixups_end - out->fixups) % PVP_FIXUP_RECSIZE)
         return fail(err, PVP_E_BAD_FORMAT, rec, "instance descriptor: bad fixup list bounds");
     if (out->fixups_end > out->fixups && !pvp_image_at(img, out->fixups, out->fixups_end - out->fixups))
@@ -165,18 +159,18 @@ int pvp_moves_read(const pvp_image *img, const pvp_instance *inst, pvp_moves *ou
             continue;
         if (out->record)
             return fail(err, PVP_E_BAD_FORMAT, f.record, "instance has two move lists");
-        if (f.length < PVP_MOVES_HEADSIZE || !pvp_image_at(img, f.where, f.length) || f.where % 8)
+        const uint8_t *h = f.length < PVP_MOVES_HEADSIZE ? NULL : pvp_image_at(img, f.where, f.length);
+        if (!h || f.where % 8)
             return fail(err, PVP_E_OUTSIDE_IMAGE, f.record, "move list outside the image, misaligned or too short");
-        if (rd(img, f.where + PVP_MOVES_OFF_MAGIC, 4) != PVP_MOVES_MAGIC ||
-            rd(img, f.where + PVP_MOVES_OFF_VERSION, 2) != PVP_MOVES_VERSION ||
-            rd(img, f.where + PVP_MOVES_OFF_ENTSIZE, 2) != PVP_MOVES_ENTSIZE)
+        if (pvp_le32(h + PVP_MOVES_OFF_MAGIC) != PVP_MOVES_MAGIC || pvp_le16(h + PVP_MOVES_OFF_VERSION) != PVP_MOVES_VERSION ||
+            pvp_le16(h + PVP_MOVES_OFF_ENTSIZE) != PVP_MOVES_ENTSIZE)
             return fail(err, PVP_E_BAD_FORMAT, f.where, "move list: wrong magic, version or entry size");
         *out = (pvp_moves){ f.record, f.where, (f.length - PVP_MOVES_HEADSIZE) / PVP_MOVES_ENTSIZE,
-                            rd(img, f.where + PVP_MOVES_OFF_COUNT, 4) };
+                            pvp_le32(h + PVP_MOVES_OFF_COUNT) };
         if (out->count > out->capacity)
             return fail(err, PVP_E_BAD_FORMAT, f.where, "move list: more entries than its room");
-        if (out->count && (rd(img, f.where + PVP_MOVES_OFF_COPY, 8) != inst->copy ||
-                           rd(img, f.where + PVP_MOVES_OFF_CANONICAL, 8) != inst->canonical))
+        if (out->count && (pvp_le64(h + PVP_MOVES_OFF_COPY) != inst->copy ||
+                           pvp_le64(h + PVP_MOVES_OFF_CANONICAL) != inst->canonical))
             return fail(err, PVP_E_STALE, f.where,
                         "move list computed for another copy or canonical place (run pvpatch moves again)");
     }
