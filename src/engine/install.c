@@ -181,9 +181,14 @@ static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len
     const uint8_t *e = c->move_bytes + k * PVP_MOVES_ENTSIZE;
     if (c->commit) {                      /* the plan checked every entry */
         uint8_t *dst = c->dst;
-        copy_bytes(dst + off, c->src + off, (size_t)(limit - off));
-        for (uint64_t listed; k < n && (listed = entry_offset(e)) < limit; k++, e += PVP_MOVES_ENTSIZE)
-            copy_bytes(dst + listed, e + 8, PVP_MOVES_BLOCK);
+        /* 2 KiB at a time, its entries written while it is at hand (bench_install: the
+         * whole run first, then the entries, measured 12% slower) */
+        for (uint64_t at = off, end; at < limit; at = end) {
+            end = limit - at > 2048 ? at + 2048 : limit;
+            copy_bytes(dst + at, c->src + at, (size_t)(end - at));
+            for (uint64_t listed; k < n && (listed = entry_offset(e)) < end; k++, e += PVP_MOVES_ENTSIZE)
+                copy_bytes(dst + listed, e + 8, PVP_MOVES_BLOCK);
+        }
     } else {
         for (uint64_t listed; k < n && (listed = entry_offset(e)) < limit; k++, e += PVP_MOVES_ENTSIZE) {
             if (listed < prev || listed % PVP_MOVES_BLOCK)   /* (then a whole block is below limit) */

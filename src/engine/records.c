@@ -183,7 +183,7 @@ uint64_t pvp_fixup_base(const pvp_instance *inst)
 }
 
 /* The bytes a fixup record marks as data inside the instance, as offsets; 0 if none. */
-static int data_extent(const pvp_instance *inst, const pvp_fixup *f, uint64_t *from, uint64_t *to)
+static inline int data_extent(const pvp_instance *inst, const pvp_fixup *f, uint64_t *from, uint64_t *to)
 {
     uint64_t len = f->kind == PVP_FIX_DATA ? f->length : f->kind == PVP_FIX_PTR64 ? 8 : f->kind == PVP_FIX_REL32 ? 4 : 0;
     uint64_t off = f->where - pvp_fixup_base(inst);
@@ -203,7 +203,8 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
     for (size_t k = 0; k < l.count; k++) {
         pvp_fixup f;
         uint64_t from, to;
-        if (pvp_fixup_get(&l, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+        pvp_fixup_again(&l, k, &f);      /* (a record that is no data range is left to the install) */
+        if (!data_extent(inst, &f, &from, &to))
             continue;
         from -= from % a;
         to += (a - to % a) % a;
@@ -216,7 +217,8 @@ int pvp_fixup_data_range(const pvp_image *img, const pvp_instance *inst, uint64_
         for (size_t k = 0; k < l.count; k++) {
             pvp_fixup f;
             uint64_t from, to;
-            if (pvp_fixup_get(&l, k, &f, NULL) || !data_extent(inst, &f, &from, &to))
+            pvp_fixup_again(&l, k, &f);
+            if (!data_extent(inst, &f, &from, &to))
                 continue;
             from -= from % a;
             to += (a - to % a) % a;

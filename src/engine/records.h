@@ -14,13 +14,13 @@ static inline void pvp_fixup_decode(const uint8_t *r, uint64_t rec, pvp_fixup *o
     out->length = pvp_le32(r + PVP_FIX_OFF_LENGTH);
 }
 
-/* Record i of a list whose records were all read and checked before. */
+/* Record i of a list, unchecked (a record that cannot be read has no kind). */
 static inline void pvp_fixup_again(const pvp_fixup_list *l, size_t i, pvp_fixup *out)
 {
     if (l->bytes)
         pvp_fixup_decode(l->bytes + i * PVP_FIXUP_RECSIZE, l->inst->fixups + i * PVP_FIXUP_RECSIZE, out);
-    else
-        pvp_fixup_get(l, i, out, NULL);
+    else if (pvp_fixup_get(l, i, out, NULL) != PVP_OK)
+        *out = (pvp_fixup){ out->record, 0, PVP_FIX_KINDS, 0 };   /* unreadable: no kind */
 }
 
 #endif
