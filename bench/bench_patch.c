@@ -488,7 +488,7 @@ static void bench_ivt(void)
         /* As head code does: the IVT in place is installed (its fixups), then patched. */
         pvp_install_req ireq = { &pvp_arch_ia64, p[m].set, p[m].count,
                                  pvp_instance_for_mode(p[m].set, p[m].count, base, PVP_MODE_NATIVE), cli_image_vtop,
-                                 &p[m], NULL, NULL, 0 };
+                                 &p[m], NULL, NULL, 0, NULL, 0 };
         pvp_error e;
         if (pvp_install(pvp_file_image(p[m].file), &ireq, NULL, &e)) {
             fprintf(stderr, "bench_patch: installing the IVT failed: %s\n", e.what);

@@ -52,7 +52,7 @@ static uint64_t jump_of(const cli_image *img, const pvp_site *s)
 
 static void install_in_place(cli_image *img)
 {
-    pvp_install_req req = { &pvp_arch_ia64, img->set, img->count, 0, cli_image_vtop, img, NULL, NULL, 0 };
+    pvp_install_req req = { &pvp_arch_ia64, img->set, img->count, 0, cli_image_vtop, img, NULL, NULL, 0, NULL, 0 };
     cr_assert_eq(pvp_install(pvp_file_image(img->file), &req, NULL, NULL), PVP_OK);
     img->set[0].flags |= PVP_INSTANCE_F_INSTALLED;
 }

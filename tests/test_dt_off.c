@@ -69,7 +69,7 @@ static void expect_loads(const cli_image *img, const char *when)
 
 static void install_in_place(cli_image *img)
 {
-    pvp_install_req req = { &pvp_arch_ia64, img->set, img->count, 0, cli_image_vtop, img, NULL, NULL, 0 };
+    pvp_install_req req = { &pvp_arch_ia64, img->set, img->count, 0, cli_image_vtop, img, NULL, NULL, 0, NULL, 0 };
     pvp_error e;
     cr_assert_eq(pvp_install(pvp_file_image(img->file), &req, NULL, &e), PVP_OK, "%s", e.what);
     img->set[0].flags |= PVP_INSTANCE_F_INSTALLED;

@@ -50,14 +50,27 @@ static void record_flush(void *ctx, uint64_t addr, uint64_t size)
     l->calls++;
 }
 
-static int install_named(kernel *k, const char *name, pvp_install_report *rep, pvp_error *err,
-                         flush_log *log)
+/* Install with `entries` move-list entries of work space (SIZE_MAX: as
+ * many as the instance may need, 0: none). */
+static int install_with_work(kernel *k, const char *name, pvp_install_report *rep, pvp_error *err,
+                             flush_log *log, size_t entries)
 {
     const pvp_instance *i = pvp_instance_find(k->set, k->count, name);
     cr_assert(i, "no instance %s", name);
+    size_t size = entries == SIZE_MAX ? pvp_install_work_size(i) : entries * PVP_MOVES_ENTSIZE;
+    void *work = size ? malloc(size) : NULL;
     pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set),
-                            kernel_vtop, NULL, log ? record_flush : NULL, log, 0 };
-    return pvp_install(pvp_file_image(k->file), &req, rep, err);
+                            kernel_vtop, NULL, log ? record_flush : NULL, log, 0, work, size };
+    int rc = pvp_install(pvp_file_image(k->file), &req, rep, err);
+    free(work);
+    return rc;
+}
+
+/* As the command installs: with the work space it may need. */
+static int install_named(kernel *k, const char *name, pvp_install_report *rep, pvp_error *err,
+                         flush_log *log)
+{
+    return install_with_work(k, name, rep, err, log, SIZE_MAX);
 }
 
 /* objdump of the installed code at the canonical address against objdump of
@@ -266,6 +279,39 @@ Test(install, rejects_truncated_table)
 
 /* Random instances: random forms at random places, to inside labels and to
  * outside symbols at random distances; install, verify, and ask objdump. */
+/* A slot of random bundles, each an IP-relative form to a label inside it
+ * or to a symbol outside (the linker script's lines, appended to *lds).
+ * Returns how many references it has. */
+static int random_body(int img, char **body_out, char **lds_out)
+{
+    char *body = NULL, *lds = NULL;
+    size_t blen = 0, llen = 0;
+    int refs = 0;
+    int nb = (int)(SLOT / 16);
+    add(&body, &blen, "\\name\\()_tag: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
+    for (int b = 1; b < nb; b++) {
+        int form = rand() % (int)NFORM_BUNDLES;
+        char target[64];
+        if (rand() % 3 == 0) {
+            snprintf(target, sizeof target, "\\name\\()_L%d", rand() % nb);
+        } else {
+            /* Outside, within +-15 MiB of the canonical slot (21-bit forms must
+             * reach it from both places), or anywhere far for brl. */
+            int far = form >= FIRST_BRL && form <= LAST_BRL && rand() % 2;
+            int64_t d = far ? ((int64_t)rand() << 20) : ((int64_t)(rand() % 0x1e0000) - 0xf0000) * 16;
+            snprintf(target, sizeof target, "ext_%d_%d", img, b);
+            add(&lds, &llen, "  ext_%d_%d = 0xa000000100008000 + (%lld);\n", img, b, (long long)d);
+        }
+        char line[256];
+        snprintf(line, sizeof line, form_bundles[form], target);
+        add(&body, &blen, "\\name\\()_L%d: %s\n", b, line);
+        refs++;
+    }
+    add(&body, &blen, "\\name\\()_L0 = \\name\\()_tag\n");
+    *body_out = body, *lds_out = lds;
+    return refs;
+}
+
 Test(install, random_instances, .timeout = 120)
 {
     unsigned seed = 20261121;
@@ -273,28 +319,7 @@ Test(install, random_instances, .timeout = 120)
     int images = 12, refs = 0, checked = 0;
     for (int img = 0; img < images; img++) {
         char *body = NULL, *lds = NULL;
-        size_t blen = 0, llen = 0;
-        int nb = (int)(SLOT / 16);
-        add(&body, &blen, "\\name\\()_tag: { .mii; nop.m 0; nop.i 0; nop.i 0 ;; }\n");
-        for (int b = 1; b < nb; b++) {
-            int form = rand() % (int)NFORM_BUNDLES;
-            char target[64];
-            if (rand() % 3 == 0) {
-                snprintf(target, sizeof target, "\\name\\()_L%d", rand() % nb);
-            } else {
-                /* Outside, within +-15 MiB of the canonical slot (21-bit forms must
-                 * reach it from both places), or anywhere far for brl. */
-                int far = form >= FIRST_BRL && form <= LAST_BRL && rand() % 2;
-                int64_t d = far ? ((int64_t)rand() << 20) : ((int64_t)(rand() % 0x1e0000) - 0xf0000) * 16;
-                snprintf(target, sizeof target, "ext_%d_%d", img, b);
-                add(&lds, &llen, "  ext_%d_%d = 0xa000000100008000 + (%lld);\n", img, b, (long long)d);
-            }
-            char line[256];
-            snprintf(line, sizeof line, form_bundles[form], target);
-            add(&body, &blen, "\\name\\()_L%d: %s\n", b, line);
-            refs++;
-        }
-        add(&body, &blen, "\\name\\()_L0 = \\name\\()_tag\n");
+        refs += random_body(img, &body, &lds);
         kernel k, orig;
         build_kernel(body, "0xa000000100080000", lds, &k);
         build_kernel(body, "0xa000000100080000", lds, &orig);
@@ -319,6 +344,42 @@ Test(install, random_instances, .timeout = 120)
     }
     printf("install property test (seed %u): %d images, %d random references, %d targets agree with objdump\n",
            seed, images, refs, checked);
+}
+
+/* Work space lets the commit write the blocks its plan changed instead of
+ * decoding again; with none, or too little for every block, it decodes.
+ * Every way gives the same bytes and the same report. */
+Test(install, work_space_changes_nothing_but_speed)
+{
+    srand(20261203);
+    static const size_t entries[] = { 0, 8, SIZE_MAX };      /* none, too little, enough */
+    for (int img = 0; img < 4; img++) {
+        char *body = NULL, *lds = NULL;
+        random_body(img, &body, &lds);
+        kernel k[3];
+        pvp_install_report rep[3];
+        for (int w = 0; w < 3; w++) {
+            build_kernel(body, "0xa000000100080000", lds, &k[w]);
+            pvp_error err;
+            memset(&rep[w], 0xa5, sizeof rep[w]);
+            cr_assert_eq(install_with_work(&k[w], "xen", &rep[w], &err, NULL, entries[w]), PVP_OK, "%s", err.what);
+        }
+        free(body);
+        free(lds);
+        cr_assert_gt(rep[0].retargeted[0] + rep[0].retargeted[5] + rep[0].moved_inside, 8, "too few references");
+        size_t n0, n;
+        uint8_t *bytes0 = snapshot(pvp_file_image(k[0].file), &n0);
+        for (int w = 1; w < 3; w++) {
+            uint8_t *bytes = snapshot(pvp_file_image(k[w].file), &n);
+            cr_assert(n == n0 && memcmp(bytes, bytes0, n) == 0, "image %d: other bytes with %zu entries of work", img,
+                      entries[w]);
+            cr_assert(memcmp(&rep[w], &rep[0], sizeof rep[0]) == 0, "image %d: another report with work space", img);
+            free(bytes);
+            pvp_file_close(k[w].file);
+        }
+        free(bytes0);
+        pvp_file_close(k[0].file);
+    }
 }
 
 Test(install, flush_routine_assembles)

@@ -479,7 +479,7 @@ Test(linux_inst, do_save_min_is_a_block_of_both_modes_in_b_and_c_builds)
                   strstr(tx, "cmp.lt p7,p6=33,r17"), "xen's body:\n%s", tx);
         free(tn);
         free(tx);
-        pvp_install_req ireq = { &pvp_arch_ia64, img.set, img.count, 0, cli_image_vtop, &img, NULL, NULL, 0 };
+        pvp_install_req ireq = { &pvp_arch_ia64, img.set, img.count, 0, cli_image_vtop, &img, NULL, NULL, 0, NULL, 0 };
         cr_assert_eq(pvp_install(pvp_file_image(img.file), &ireq, NULL, NULL), PVP_OK);
         img.set[0].flags |= PVP_INSTANCE_F_INSTALLED;
         pvp_patch_req req = pv_request(&img, "xen", PVP_POLICY_BEST, NULL, 0);

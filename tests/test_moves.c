@@ -40,7 +40,7 @@ static int install_xen(kernel *k, int decode, pvp_install_report *rep, pvp_error
 {
     const pvp_instance *i = pvp_instance_find(k->set, k->count, "xen");
     pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set), kernel_vtop, NULL,
-                            NULL, NULL, decode };
+                            NULL, NULL, decode, NULL, 0 };
     return pvp_install(pvp_file_image(k->file), &req, rep, err);
 }
 

@@ -53,7 +53,7 @@ static uint64_t reaches(const kernel *k, uint64_t addr)
 static int install(kernel *k, const char *name, pvp_install_report *rep, pvp_error *err)
 {
     const pvp_instance *i = pvp_instance_find(k->set, k->count, name);
-    pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set), kernel_vtop, NULL, NULL, NULL, 0 };
+    pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set), kernel_vtop, NULL, NULL, NULL, 0, NULL, 0 };
     return pvp_install(pvp_file_image(k->file), &req, rep, err);
 }
 

@@ -55,7 +55,7 @@ static uint8_t *snapshot(const pvp_image *img, size_t *n)
 static int install_xen(kernel *k, pvp_install_report *rep, pvp_error *err)
 {
     const pvp_instance *i = pvp_instance_find(k->set, k->count, "xen");
-    pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set), kernel_vtop, NULL, NULL, NULL, 0 };
+    pvp_install_req req = { &pvp_arch_ia64, k->set, k->count, (size_t)(i - k->set), kernel_vtop, NULL, NULL, NULL, 0, NULL, 0 };
     return pvp_install(pvp_file_image(k->file), &req, rep, err);
 }
 

@@ -161,7 +161,7 @@ static int install(loaded *l, const char *name, pvp_vtop_fn vtop, pvp_install_re
     const pvp_instance *i = pvp_instance_find(l->set, l->count, name);
     cr_assert(i, "no instance %s", name);
     pvp_install_req req = { &pvp_arch_x86_64, l->set, l->count, (size_t)(i - l->set), vtop, NULL,
-                            NULL, NULL, 0 };
+                            NULL, NULL, 0, NULL, 0 };
     return pvp_install(&l->img, &req, rep, err);
 }
 

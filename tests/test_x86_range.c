@@ -184,7 +184,7 @@ Test(x86_range, install_out_of_range_leaves_the_image_identical)
         pvp_image img = { r, 3 };
         pvp_instance inst = { .record = 0x1000, .name = "far", .mode = 1, .copy = ADDR,
                               .canonical = ADDR + (3ull << 30), .size = 32, .slot_size = 32 };
-        pvp_install_req req = { &pvp_arch_x86_64, &inst, 1, 0, NULL, NULL, NULL, NULL, 0 };
+        pvp_install_req req = { &pvp_arch_x86_64, &inst, 1, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 };
         pvp_error err;
         cr_assert_eq(pvp_install(&img, &req, NULL, &err), cases[i].status, "%s", cases[i].body);
         cr_assert_eq(err.addr, ADDR + cases[i].at, "%s: error at %#llx", cases[i].body,

@@ -90,6 +90,9 @@ int pvpatch_boot(uint32_t mode)
             .chosen = chosen,
             .vtop = kernel_vtop,
             .flush = flush,
+            /* free until the patch: the plan keeps its blocks there (too small: decoded twice) */
+            .work = __pvpatch_work,
+            .work_size = (size_t)(__pvpatch_work_end - __pvpatch_work),
         };
         pvp_install_report report;
         rc = pvp_install(&img, &req, &report, &err);

@@ -143,7 +143,14 @@ typedef struct pvp_install_req {
     pvp_flush_fn flush;                     /* may be NULL offline */
     void *flush_ctx;
     int decode;                             /* 1: decode the code even when it has a move list */
+    void *work;                             /* optional: room for the blocks the plan changes, so
+                                             * that the commit writes them without decoding again */
+    size_t work_size;                       /* bytes; pvp_install_work_size serves any instance */
 } pvp_install_req;
+
+/* Bytes of work space in which the plan of an install by decoding keeps
+ * every block of `inst` it changes (IA-64; other arches decode twice). */
+size_t pvp_install_work_size(const pvp_instance *inst);
 
 /* Check, plan and commit the install of req->set[req->chosen]. On any error
  * nothing in the image has been written. */

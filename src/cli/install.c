@@ -121,10 +121,16 @@ static int run_install(const cli_command *self, int argc, char **argv)
     cli_dynrel rel = { NULL, 0 };
     int status = n && cli_dynrel_snapshot(&img, &rel, err, sizeof err) == 0 ? CLI_OK : CLI_BAD_INPUT;
     for (size_t k = 0; k < n && status == CLI_OK; k++) {
-        /* Each install marks its descriptor: the next one reads the set again. */
-        pvp_install_req req = { img.t->arch, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL, 0 };
+        /* Each install marks its descriptor: the next one reads the set again.
+         * Work space lets the commit write the blocks the plan changed. */
+        size_t work_size = pvp_install_work_size(&img.set[chosen[k]]);
+        void *work = malloc(work_size ? work_size : 1);
+        pvp_install_req req = { img.t->arch, img.set, img.count, chosen[k], cli_image_vtop, &img, NULL, NULL, 0,
+                                work, work ? work_size : 0 };
         pvp_error e;
-        if (pvp_install(pvp_file_image(img.file), &req, &rep[k], &e) != PVP_OK) {
+        int done = pvp_install(pvp_file_image(img.file), &req, &rep[k], &e);
+        free(work);
+        if (done != PVP_OK) {
             cli_engine_error(err, sizeof err, image_path, &e);
             status = CLI_BAD_INPUT;
         } else {

@@ -28,7 +28,7 @@ static uint8_t *compute(const cli_image *img, const char *path, size_t k, size_t
     if (cli_image_open(&scratch, path, err, errsz))
         return NULL;
     const pvp_instance *i = &img->set[k];
-    pvp_install_req req = { img->t->arch, scratch.set, scratch.count, k, cli_image_vtop, &scratch, NULL, NULL, 1 };
+    pvp_install_req req = { img->t->arch, scratch.set, scratch.count, k, cli_image_vtop, &scratch, NULL, NULL, 1, NULL, 0 };
     pvp_error e;
     uint8_t *out = malloc((size_t)(i->size / PVP_MOVES_BLOCK + 1) * PVP_MOVES_ENTSIZE);
     *count = 0;

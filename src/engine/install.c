@@ -10,7 +10,10 @@
  *
  * An instance with a move list (computed by `pvpatch moves` for this copy and
  * canonical place) is not decoded: each block is copied, or written as the
- * list says. The independent verifier still decodes it all. */
+ * list says. The independent verifier still decodes it all. Given work
+ * space, the plan of an install by decoding keeps the blocks it changes
+ * there in the same form, and the commit writes them as from a move list.
+ * The plan's walk makes the report (the commit's would count the same). */
 #include "pvpatch/install.h"
 #include "engine/plan.h"
 #include "engine/records.h"
@@ -27,11 +30,18 @@ typedef struct install_ctx {
     uint8_t *dst;                 /* host bytes of the canonical slot */
     int commit;
     pvp_moves moves;              /* the move list used (count 0: decode) */
-    const uint8_t *move_bytes;    /* its entries, host bytes */
+    const uint8_t *move_bytes;    /* the entries the walk writes from, host bytes */
+    uint64_t move_count;          /* how many */
+    int from_list;                /* 1: the walk writes from entries (no decode) */
     pvp_fixup_list fixups;        /* the instance's records */
+    uint8_t *keep;                /* the plan's changed blocks, as move-list entries (NULL: none kept) */
+    uint64_t keep_room, kept;     /* entries it has room for, entries kept */
+    int keep_full;                /* a block did not fit: the commit decodes again */
     uint64_t data0[2];            /* its first data range, found once for both walks */
     uint64_t next_move;           /* index of the entry the walk reaches next */
-    pvp_install_report *rep;
+    pvp_install_report *rep;      /* the walk's report */
+    pvp_install_report *report;   /* the caller's: the plan's walk makes it */
+    pvp_install_report commit_rep;
     pvp_error *err;
 } install_ctx;
 
@@ -108,6 +118,20 @@ static void copy_bytes(uint8_t *to, const uint8_t *from, size_t n)
     __builtin_memcpy(to, from, n);
 }
 
+/* The plan keeps a block it changed for the commit, as a move-list entry. */
+static void keep_block(install_ctx *c, uint64_t off, const uint8_t *unit, size_t len)
+{
+    if (!c->keep || c->keep_full)
+        return;
+    if (len != PVP_MOVES_BLOCK || c->kept == c->keep_room) {
+        c->keep_full = 1;
+        return;
+    }
+    uint8_t *e = c->keep + c->kept++ * PVP_MOVES_ENTSIZE;
+    pvp_put_le64(e, off);
+    copy_bytes(e + 8, unit, PVP_MOVES_BLOCK);
+}
+
 /* Copy one code unit to its new place, re-targeting references that leave
  * the instance; or the run of units up to `limit` with nothing to change. */
 static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
@@ -150,6 +174,7 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
             c->rep->retargeted[ops[k].form]++;
     }
     c->rep->pc_reads += pc_reads;
+    int changed = 0;
     uint64_t self;                         /* an unrecorded self-reference, found by decoding */
     if (pvp_scanned_self_load(c->arch, i, src, *len, &self)) {
         rc = c->arch->load_imm_set(unit, *len, c->arch->unit_load_sub, self + c->delta);
@@ -157,6 +182,10 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
             return fail(c, rc, from, (int)c->arch->unit_load_sub, "cannot re-base the self-reference");
         c->rep->self_scanned++;
     }
+    for (size_t b = 0; b < *len; b++)
+        changed |= unit[b] != src[b];
+    if (!c->commit && changed)
+        keep_block(c, off, unit, *len);
     if (c->commit)
         copy_bytes(c->dst + off, unit, *len);
     c->rep->units_copied++;
@@ -177,7 +206,7 @@ static int move_listed(install_ctx *c, uint64_t off, uint64_t limit, size_t *len
     if (off % PVP_MOVES_BLOCK || limit % PVP_MOVES_BLOCK)
         return fail(c, PVP_E_MISALIGNED, c->inst->copy + off, -1, "move list: code not in whole 16-byte blocks");
     /* (locals: the block copies may alias anything the context points to) */
-    uint64_t k = c->next_move, n = c->moves.count, prev = off;
+    uint64_t k = c->next_move, n = c->move_count, prev = off;
     const uint8_t *e = c->move_bytes + k * PVP_MOVES_ENTSIZE;
     if (c->commit) {                      /* the plan checked every entry */
         uint8_t *dst = c->dst;
@@ -238,12 +267,8 @@ static int keep_resident(install_ctx *c, uint64_t off, uint64_t len)
 /* Walk the instance unit by unit; the data ranges its records name are
  * copied as bytes, so that a word of data is never read as a branch, and
  * the ranges the instance in place keeps are left as they are. */
-static int move_code(install_ctx *c)
+static int walk_code(install_ctx *c)
 {
-    /* The instance in place does not move, but its code is checked as a
-     * copy's is (that it decodes, where it branches): the plan walks it. */
-    if (c->delta == 0 && c->commit)
-        return PVP_OK;
     /* (its own resident code is code like the rest of it) */
     const pvp_instance *home = c->delta ? pvp_instance_in_place(c->req->set, c->req->count, c->inst) : NULL;
     size_t len;
@@ -268,17 +293,34 @@ static int move_code(install_ctx *c)
             continue;
         }
         uint64_t limit = dstart < kstart ? dstart : kstart;
-        rc = c->moves.count ? move_listed(c, off, limit, &len) : move_unit(c, off, limit, &len);
+        rc = c->from_list ? move_listed(c, off, limit, &len) : move_unit(c, off, limit, &len);
         if (rc)
             return rc;
         if (off + len > dstart)
             return fail(c, PVP_E_OVERLAP, c->inst->copy + off, -1, "a code unit runs into a data range");
-        if (c->moves.count)
+        if (c->from_list)
             c->rep->units_copied += len / PVP_MOVES_BLOCK;
     }
-    if (c->next_move != c->moves.count)
+    if (c->next_move != c->move_count)
         return fail(c, PVP_E_BAD_FORMAT, c->moves.list, -1, "move list: entries that are no code block of the instance");
     return PVP_OK;
+}
+
+static int move_code(install_ctx *c)
+{
+    /* The instance in place does not move, but its code is checked as a
+     * copy's is (that it decodes, where it branches): the plan walks it,
+     * and what it counts is no report's (nothing is copied). */
+    if (c->delta == 0) {
+        if (c->commit)
+            return PVP_OK;
+        pvp_install_report *rep = c->rep;
+        c->rep = &c->commit_rep;
+        int rc = walk_code(c);
+        c->rep = rep;
+        return rc;
+    }
+    return walk_code(c);
 }
 
 /* The value a fixed-up word or immediate must hold after the install. */
@@ -559,18 +601,33 @@ static int walk(void *ctx, int commit)
 {
     install_ctx *c = ctx;
     c->commit = commit;
-    pvp_install_report *rep = c->rep;
-    *rep = (pvp_install_report){ .from = c->inst->copy, .to = c->inst->canonical,
-                                 .size = c->inst->size };
+    if (!commit) {
+        c->from_list = c->moves.count != 0;
+        c->move_count = c->moves.count;
+        c->kept = 0, c->keep_full = 0;
+    } else if (c->keep && !c->keep_full) {
+        c->from_list = 1;                  /* the plan kept every block it changed */
+        c->move_count = c->kept;
+        c->move_bytes = c->keep;
+    }
+    c->rep = commit ? &c->commit_rep : c->report;
+    *c->rep = (pvp_install_report){ .from = c->inst->copy, .to = c->inst->canonical,
+                                    .size = c->inst->size };
     int rc = move_code(c);
     return rc ? rc : apply_fixups(c);
+}
+
+size_t pvp_install_work_size(const pvp_instance *inst)
+{
+    return (size_t)(inst->size / PVP_MOVES_BLOCK) * PVP_MOVES_ENTSIZE;
 }
 
 int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_report *report,
                 pvp_error *err)
 {
     pvp_install_report scratch;
-    install_ctx c = { .img = img, .req = req, .arch = req->arch, .rep = report ? report : &scratch, .err = err };
+    install_ctx c = { .img = img, .req = req, .arch = req->arch, .report = report ? report : &scratch, .err = err };
+    c.rep = c.report;
     if (req->chosen >= req->count)
         return fail(&c, PVP_E_UNKNOWN_OP, 0, -1, "no such instance");
     c.inst = &req->set[req->chosen];
@@ -582,6 +639,8 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
         rc = pvp_moves_read(img, c.inst, &c.moves, err);
     if (!rc && c.moves.count)                /* pvp_moves_read found them in the image */
         c.move_bytes = pvp_image_at(img, c.moves.list + PVP_MOVES_HEADSIZE, c.moves.count * PVP_MOVES_ENTSIZE);
+    else if (!rc && req->work && req->arch->code_align == PVP_MOVES_BLOCK)
+        c.keep = req->work, c.keep_room = req->work_size / PVP_MOVES_ENTSIZE;
     if (!rc) {
         c.src = pvp_image_at(img, c.inst->copy, c.inst->size);    /* check_layout found both */
         c.dst = pvp_image_at(img, c.inst->canonical, c.inst->size);
@@ -591,6 +650,7 @@ int pvp_install(const pvp_image *img, const pvp_install_req *req, pvp_install_re
         rc = check_resident_code(&c);
     if (!rc)
         rc = pvp_plan_commit(walk, &c);
+    c.rep = c.report;
     if (rc)
         return rc;
     rebase_records(&c);

@@ -131,7 +131,7 @@ int pvp_rt_install(const pvp_rt_records *recs, const char *name, pvp_install_rep
         rc = build_image(&m, recs, in, err);
     if (!rc) {
         pvp_install_req req = { &pvp_arch_x86_64, set, count, (size_t)(in - set), NULL, NULL,
-                                NULL, NULL, 0 };
+                                NULL, NULL, 0, NULL, 0 };
         rc = pvp_install(&m.img, &req, report, err);
     }
     if (!rc)

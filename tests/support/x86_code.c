@@ -197,7 +197,7 @@ void x86_mem_image_init(x86_mem_image *m, void *copy, void *canonical, size_t si
 
 int x86_mem_install(x86_mem_image *m, pvp_install_report *rep, pvp_error *err)
 {
-    pvp_install_req req = { &pvp_arch_x86_64, &m->inst, 1, 0, NULL, NULL, NULL, NULL, 0 };
+    pvp_install_req req = { &pvp_arch_x86_64, &m->inst, 1, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 };
     return pvp_install(&m->img, &req, rep, err);
 }
 
