@@ -65,11 +65,15 @@ static void install_one(cli_image *ci, const pvp_arch *arch, size_t k)
     const pvp_image *img = pvp_file_image(ci->file);
     fuzz_snapshot orig;
     fuzz_snapshot_take(&orig, img);
+    /* work space for the plan's blocks: enough for even instances, a few entries for odd ones */
+    size_t work_size = k % 2 ? 3 * PVP_MOVES_ENTSIZE : pvp_install_work_size(&ci->set[k]);
+    void *work = malloc(work_size ? work_size : 1);
     pvp_install_req req = { .arch = arch, .set = ci->set, .count = ci->count, .chosen = k,
-                            .vtop = cli_image_vtop, .vtop_ctx = ci };
+                            .vtop = cli_image_vtop, .vtop_ctx = ci, .work = work, .work_size = work ? work_size : 0 };
     pvp_install_report rep;
     pvp_error e;
     int rc = pvp_install(img, &req, &rep, &e);
+    free(work);
     if (rc) {
         fuzz_check_error(rc, &e);
         FUZZ_CHECK(fuzz_snapshot_same(&orig, img));
