@@ -132,6 +132,20 @@ Test(install, every_form_inside_and_outside)
         out += rep.retargeted[f];
     /* Two outside targets per form (outside_fn, far_fn for brl). */
     cr_assert_eq(out, NFORM_BUNDLES + (LAST_BRL - FIRST_BRL + 1), "retargeted %llu", (unsigned long long)out);
+    /* Form by form, as the architecture assigns the branches of form_bundles
+     * (br.cond and br.wexit are B1, br.cloop B2; chk.s r, chk.s f, chk.a r,
+     * chk.a f are M20-M23; brp's tag points inside), one outside target each;
+     * GNU ld turns the brl that a br reaches (to outside_fn) into that br. */
+    static const struct { const char *form; unsigned n; } per_form[] = {
+        { "B1", 3 }, { "B2", 1 }, { "B3", 2 }, { "B6", 1 }, { "B6.tag", 0 }, { "X3", 1 }, { "X4", 1 },
+        { "M20", 1 }, { "M21", 1 }, { "M22", 1 }, { "M23", 1 }, { "I20", 1 }, { "F14", 1 }, { "I21.tag", 0 },
+    };
+    cr_assert_eq(pvp_arch_ia64.nforms, sizeof per_form / sizeof per_form[0]);
+    for (unsigned f = 0; f < pvp_arch_ia64.nforms; f++) {
+        cr_assert_str_eq(pvp_arch_ia64.form_names[f], per_form[f].form);
+        cr_assert_eq(rep.retargeted[f], per_form[f].n, "form %s: %llu re-targeted, want %u", per_form[f].form,
+                     (unsigned long long)rep.retargeted[f], per_form[f].n);
+    }
     cr_assert_eq(rep.freeable_code, SLOT);
     cr_assert(log.calls == 1 && log.addr == xen->canonical && log.size == SLOT);
 

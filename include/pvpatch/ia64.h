@@ -252,6 +252,10 @@ unsigned pvp_ia64_insn_iprel(const pvp_ia64_insn *in, uint64_t ip, pvp_ia64_ipre
 /* Point operand `which` of an already decoded slot (in, decoded from b) at target. */
 int pvp_ia64_insn_iprel_set(pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned which,
                             uint64_t ip, uint64_t target);
+/* Point IP-relative field `which` of format fmt, the slot's format, at target
+ * (no decode: the caller knows the format), from bundle address ip. */
+int pvp_ia64_format_iprel_set(pvp_ia64_bundle *b, unsigned slot, const pvp_ia64_format *fmt, unsigned which,
+                              uint64_t ip, uint64_t target);
 /* Point operand `which` (index in the list) of a slot at target, from bundle address ip. */
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
                        uint64_t target);

@@ -174,7 +174,6 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
             c->rep->retargeted[ops[k].form]++;
     }
     c->rep->pc_reads += pc_reads;
-    int changed = 0;
     uint64_t self;                         /* an unrecorded self-reference, found by decoding */
     if (pvp_scanned_self_load(c->arch, i, src, *len, &self)) {
         rc = c->arch->load_imm_set(unit, *len, c->arch->unit_load_sub, self + c->delta);
@@ -182,9 +181,7 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
             return fail(c, rc, from, (int)c->arch->unit_load_sub, "cannot re-base the self-reference");
         c->rep->self_scanned++;
     }
-    for (size_t b = 0; b < *len; b++)
-        changed |= unit[b] != src[b];
-    if (!c->commit && changed)
+    if (!c->commit && pvp_first_difference(unit, src, 0, *len) < *len)
         keep_block(c, off, unit, *len);
     if (c->commit)
         copy_bytes(c->dst + off, unit, *len);

@@ -3,30 +3,30 @@
 #include "formats.h"
 #include "template.h"
 
-/* Forms the engine counts: every IP-relative format, brp's tag apart. */
+/* Forms the engine counts: every IP-relative format, a tag its own form
+ * ("B6.tag" brp's, "I21.tag" mov to br's); for each, its format and field. */
 static const char *const form_names[] = {
     "B1", "B2", "B3", "B6", "B6.tag", "X3", "X4", "M20", "M21", "M22", "M23", "I20", "F14", "I21.tag",
 };
 #define NFORMS (sizeof(form_names) / sizeof(form_names[0]))
+static const struct {
+    uint8_t fmt, kind;
+} form_fields[] = {
+    { FMT_B1, PVP_IA64_K_TARGET }, { FMT_B2, PVP_IA64_K_TARGET }, { FMT_B3, PVP_IA64_K_TARGET },
+    { FMT_B6, PVP_IA64_K_TARGET }, { FMT_B6, PVP_IA64_K_TAG }, { FMT_X3, PVP_IA64_K_TARGET },
+    { FMT_X4, PVP_IA64_K_TARGET }, { FMT_M20, PVP_IA64_K_TARGET }, { FMT_M21, PVP_IA64_K_TARGET },
+    { FMT_M22, PVP_IA64_K_TARGET }, { FMT_M23, PVP_IA64_K_TARGET }, { FMT_I20, PVP_IA64_K_TARGET },
+    { FMT_F14, PVP_IA64_K_TARGET }, { FMT_I21, PVP_IA64_K_TAG },
+};
+_Static_assert(sizeof form_fields / sizeof form_fields[0] == NFORMS, "a format and field for every form");
 
-static int same_name(const char *a, const char *b)
+/* The form of an IP-relative field of kind `kind` in format fmt; NFORMS if none. */
+static unsigned form_id(unsigned fmt, unsigned kind)
 {
-    while (*a && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
-
-/* A tag counts as its own form: "B6.tag" (brp), "I21.tag" (mov to br). */
-static unsigned form_id(const pvp_ia64_iprel *r)
-{
-    for (unsigned i = 0; i < NFORMS; i++) {
-        const char *a = form_names[i], *b = r->form;
-        while (*b && *a == *b)
-            a++, b++;
-        if (*b == '\0' && (r->kind == PVP_IA64_K_TAG ? same_name(a, ".tag") : *a == '\0'))
-            return i;
-    }
-    return 0;
+    unsigned i = 0;
+    while (i < NFORMS && (form_fields[i].fmt != fmt || form_fields[i].kind != kind))
+        i++;
+    return i;
 }
 
 static int unpack(const uint8_t *code, size_t len, pvp_ia64_bundle *b)
@@ -69,8 +69,8 @@ static int ia64_scan(const uint8_t *code, size_t avail, uint64_t addr, size_t *l
         pvp_ia64_iprel r[2];
         unsigned n = pvp_ia64_insn_iprel(&in[slot], addr, r);
         for (unsigned i = 0; i < n && *nops < PVP_MAX_PCREL; i++)
-            ops[(*nops)++] = (pvp_pcrel){ (uint8_t)form_id(&r[i]), (uint8_t)slot, (uint8_t)i, r[i].bits,
-                                          r[i].target };
+            ops[(*nops)++] = (pvp_pcrel){ (uint8_t)form_id(in[slot].op->format, r[i].kind), (uint8_t)slot, (uint8_t)i,
+                                          r[i].bits, r[i].target };
         if (pc_reads && pvp_ia64_reads_ip(&in[slot]))
             ++*pc_reads;
     }
@@ -89,9 +89,10 @@ static int ia64_retarget(uint8_t *code, size_t len, uint64_t addr, const pvp_pcr
     pvp_ia64_bundle b;
     pvp_ia64_insn in;
     int rc = unpack(code, len, &b);
-    if (!rc)
-        rc = pvp_ia64_decode(&b, op->sub, &in);
-    if (!rc)
+    if (!rc && op->form < NFORMS)          /* the form names the format: no decode */
+        rc = pvp_ia64_format_iprel_set(&b, op->sub, &pvp_ia64_format_table[form_fields[op->form].fmt], op->index,
+                                       addr, target);
+    else if (!rc && !(rc = pvp_ia64_decode(&b, op->sub, &in)))
         rc = pvp_ia64_insn_iprel_set(&b, &in, op->index, addr, target);
     return rc ? rc : pvp_ia64_bundle_pack(&b, code);
 }

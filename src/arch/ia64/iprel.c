@@ -15,16 +15,19 @@ static unsigned displacement_bits(const pvp_ia64_field *f)
     return total;
 }
 
-/* The i-th IP-relative field of a decoded slot, or NULL. */
-static const pvp_ia64_field *iprel_field(const pvp_ia64_insn *in, unsigned which)
+/* The i-th IP-relative field of a format, or NULL. */
+static const pvp_ia64_field *format_iprel_field(const pvp_ia64_format *fmt, unsigned which)
 {
-    if (!in->op)
-        return NULL;
-    const pvp_ia64_format *fmt = pvp_ia64_opcode_format(in->op);
     for (unsigned i = 0; i < fmt->nfields; i++)
         if (is_iprel(&fmt->field[i]) && which-- == 0)
             return &fmt->field[i];
     return NULL;
+}
+
+/* The i-th IP-relative field of a decoded slot, or NULL. */
+static const pvp_ia64_field *iprel_field(const pvp_ia64_insn *in, unsigned which)
+{
+    return in->op ? format_iprel_field(pvp_ia64_opcode_format(in->op), which) : NULL;
 }
 
 unsigned pvp_ia64_insn_iprel(const pvp_ia64_insn *in, uint64_t ip, pvp_ia64_iprel out[2])
@@ -48,22 +51,38 @@ unsigned pvp_ia64_iprel_list(const pvp_ia64_bundle *b, unsigned slot, uint64_t i
     return pvp_ia64_decode(b, slot, &in) == PVP_OK ? pvp_ia64_insn_iprel(&in, ip, out) : 0;
 }
 
-int pvp_ia64_insn_iprel_set(pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned which,
-                            uint64_t ip, uint64_t target)
+/* Field f of the slot's bits (and L slot's for unit X) to target, into
+ * slot `slot` of b; b is left as it is on an error. */
+static int set_field(pvp_ia64_bundle *b, unsigned slot, unsigned unit, const pvp_ia64_field *f, uint64_t bits,
+                     uint64_t lbits, uint64_t ip, uint64_t target)
 {
-    const pvp_ia64_field *f = iprel_field(in, which);
     if (!f)
         return PVP_E_NOT_IPREL;
     if ((ip | target) & 15)
         return PVP_E_MISALIGNED;
-    uint64_t bits = in->bits, lbits = in->lbits;
     int rc = pvp_ia64_field_set(f, &bits, &lbits, target - ip);
     if (rc)
         return rc;
-    b->slot[in->slot] = bits;
-    if (in->unit == PVP_IA64_UNIT_X)
+    b->slot[slot] = bits;
+    if (unit == PVP_IA64_UNIT_X)
         b->slot[1] = lbits;
     return PVP_OK;
+}
+
+int pvp_ia64_insn_iprel_set(pvp_ia64_bundle *b, const pvp_ia64_insn *in, unsigned which,
+                            uint64_t ip, uint64_t target)
+{
+    return set_field(b, in->slot, in->unit, iprel_field(in, which), in->bits, in->lbits, ip, target);
+}
+
+int pvp_ia64_format_iprel_set(pvp_ia64_bundle *b, unsigned slot, const pvp_ia64_format *fmt, unsigned which,
+                              uint64_t ip, uint64_t target)
+{
+    if (slot > 2)
+        return PVP_E_BAD_SLOT;
+    unsigned unit = pvp_ia64_slot_unit(b, slot);
+    return set_field(b, slot, unit, format_iprel_field(fmt, which), b->slot[slot],
+                     unit == PVP_IA64_UNIT_X ? b->slot[1] : 0, ip, target);
 }
 
 int pvp_ia64_iprel_set(pvp_ia64_bundle *b, unsigned slot, unsigned which, uint64_t ip,
