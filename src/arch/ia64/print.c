@@ -44,6 +44,12 @@ static void put_str(sink *s, const char *str)
  * disassembler prints millions of numbers). */
 static void put_decimal(sink *s, uint64_t v, unsigned min_digits)
 {
+    if (v < 100 && min_digits <= 2) {        /* register numbers, mostly: no loop */
+        if (v >= 10 || min_digits == 2)
+            put_char(s, (char)('0' + v / 10));
+        put_char(s, (char)('0' + v % 10));
+        return;
+    }
     char tmp[24];
     unsigned i = sizeof tmp;
     do {
