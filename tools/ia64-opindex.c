@@ -319,44 +319,50 @@ static vec moving_bitmap(void)
     return bits;
 }
 
-/* Per template and slot, one bit per major opcode: set when some row that
- * the slot's unit runs with that major opcode moves; all set for a reserved
- * template (the decoder says what is wrong), none for the L half of an X
- * instruction (its X slot decides). And the mask and match of the slot's nop. */
-static void print_slot_tables(bucket buckets[NUNITS][16], const vec *moving)
+/* What print_majors reads: the index's buckets and its bitmap of entries that move. */
+typedef struct moving_ctx {
+    bucket (*buckets)[16];
+    const vec *moving;
+} moving_ctx;
+
+/* One bit per major opcode: set when some row that the slot's unit runs with
+ * that major opcode moves; all set for a reserved template (the decoder says
+ * what is wrong), none for the L half of an X instruction (its X slot decides). */
+static void print_majors(int u, int reserved, const void *ctx)
 {
-    printf("const uint16_t pvp_ia64_slot_moving_majors[32][3] = {\n");
-    for (unsigned t = 0; t < 32; t++) {
-        const pvp_ia64_template *tp = pvp_ia64_template_info(t);
-        printf("    {");
-        for (unsigned slot = 0; slot < 3; slot++) {
-            int u = tp->reserved ? -1 : index_of_unit(tp->units[slot]);
-            unsigned mask = tp->reserved ? 0xffff : 0;
-            for (unsigned major = 0; u >= 0 && major < 16; major++) {
-                const bucket *b = &buckets[u][major];
-                unsigned width = 0;
-                for (unsigned p = 0; p < b->npieces; p++)
-                    width += b->pieces[p][1];
-                for (unsigned e = b->first; e < b->first + (1u << width); e++)
-                    if ((moving->v[e / 8] >> (e % 8)) & 1)
-                        mask |= 1u << major;
-            }
-            printf(" 0x%04x,", mask);
-        }
-        printf(" }, /* %02x */\n", t);
+    const moving_ctx *m = ctx;
+    unsigned mask = reserved ? 0xffff : 0;
+    for (unsigned major = 0; u >= 0 && major < 16; major++) {
+        const bucket *b = &m->buckets[u][major];
+        unsigned width = 0;
+        for (unsigned p = 0; p < b->npieces; p++)
+            width += b->pieces[p][1];
+        for (unsigned e = b->first; e < b->first + (1u << width); e++)
+            if ((m->moving->v[e / 8] >> (e % 8)) & 1)
+                mask |= 1u << major;
     }
-    printf("};\n\n");
-    printf("const pvp_ia64_filler pvp_ia64_slot_filler[32][3] = {\n");
+    printf(" 0x%04x,", mask);
+}
+
+/* The mask and match of the slot's nop; none (L half, reserved): a bit above
+ * the slot's 41 bits, never matched. */
+static void print_filler(int u, int reserved, const void *ctx)
+{
+    (void)reserved, (void)ctx;
+    const pvp_ia64_opcode *nop = u < 0 ? NULL : &rows[flagged_row(unit_of_index[u], PVP_IA64_F_NOP)];
+    printf(" { 0x%011llx, 0x%011llx },", nop ? (unsigned long long)nop->mask : 1ull << 41,
+           nop ? (unsigned long long)nop->match : 1ull << 41);
+}
+
+/* A table with an entry per template and slot, printed by `entry`. */
+static void print_slot_table(const char *decl, void (*entry)(int u, int reserved, const void *ctx), const void *ctx)
+{
+    printf("%s = {\n", decl);
     for (unsigned t = 0; t < 32; t++) {
         const pvp_ia64_template *tp = pvp_ia64_template_info(t);
         printf("    {");
-        for (unsigned slot = 0; slot < 3; slot++) {
-            int u = tp->reserved ? -1 : index_of_unit(tp->units[slot]);
-            const pvp_ia64_opcode *nop = u < 0 ? NULL : &rows[flagged_row(unit_of_index[u], PVP_IA64_F_NOP)];
-            /* no filler (L half, reserved): a bit above the slot's 41 bits, never matched */
-            printf(" { 0x%011llx, 0x%011llx },", nop ? (unsigned long long)nop->mask : 1ull << 41,
-                   nop ? (unsigned long long)nop->match : 1ull << 41);
-        }
+        for (unsigned slot = 0; slot < 3; slot++)
+            entry(tp->reserved ? -1 : index_of_unit(tp->units[slot]), tp->reserved, ctx);
         printf(" }, /* %02x */\n", t);
     }
     printf("};\n\n");
@@ -433,7 +439,9 @@ int main(void)
         push(&row_moving, byte);
     }
     print_array("const uint8_t pvp_ia64_row_moving[]", &row_moving);
-    print_slot_tables(buckets, &moving);
+    moving_ctx mc = { buckets, &moving };
+    print_slot_table("const uint16_t pvp_ia64_slot_moving_majors[32][3]", print_majors, &mc);
+    print_slot_table("const pvp_ia64_filler pvp_ia64_slot_filler[32][3]", print_filler, NULL);
     vec written = { 0 };
     for (size_t r = 0; r < nrows; r++)
         push(&written, written_fields(&rows[r]));
