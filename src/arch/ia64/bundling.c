@@ -92,12 +92,11 @@ int pvp_ia64_bundle_items(pvp_ia64_item *items, size_t n, pvp_ia64_bundle *out, 
 }
 
 /* An unpredicated br.cond to `end`: the branch over filler. */
-static int is_skip(const pvp_ia64_bundle *b, unsigned slot, const pvp_ia64_insn *in, uint64_t ip,
-                   uint64_t end)
+static int is_skip(const pvp_ia64_insn *in, uint64_t ip, uint64_t end)
 {
     pvp_ia64_iprel r[2];
     return in->op->format == FMT_B1 && (in->bits & PVP_IA64_QP_MASK) == 0 &&
-           pvp_ia64_iprel_list(b, slot, ip, r) == 1 && r[0].target == end;
+           pvp_ia64_insn_iprel(in, ip, r) == 1 && r[0].target == end;
 }
 
 int pvp_ia64_items_read(const uint8_t *code, size_t len, uint64_t end_skip, pvp_ia64_item *out,
@@ -118,7 +117,7 @@ int pvp_ia64_items_read(const uint8_t *code, size_t len, uint64_t end_skip, pvp_
             pvp_ia64_decode(&b, s, &in);
             if (!in.op)
                 return PVP_E_UNKNOWN_OP;
-            if (!(in.op->flags & PVP_IA64_F_NOP) && !is_skip(&b, s, &in, ip + off, end_skip)) {
+            if (!(in.op->flags & PVP_IA64_F_NOP) && !is_skip(&in, ip + off, end_skip)) {
                 if (n == max)
                     return PVP_E_NO_SPACE;
                 out[n] = (pvp_ia64_item){ in.op, in.bits, in.lbits, 0, 0, (uint8_t)(off / 16), (uint8_t)s };

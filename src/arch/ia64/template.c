@@ -167,21 +167,23 @@ static size_t referred_item(const pvp_ia64_item *items, size_t n, uint64_t t0, u
     return k;
 }
 
+/* An item as a decoded slot (its row is known: nothing to decode again). */
+static pvp_ia64_insn item_insn(const pvp_ia64_item *it)
+{
+    return (pvp_ia64_insn){ it->op, it->op->unit, it->slot, it->bits, it->lbits };
+}
+
+/* The immediate and the register of a movl item, from its row's fields. */
 static uint64_t movl_imm(const pvp_ia64_item *it)
 {
-    pvp_ia64_bundle b = { 4, { 0, it->lbits, it->bits } };
-    uint64_t imm = 0;
-    pvp_ia64_movl_get(&b, 2, &imm, NULL);
-    return imm;
+    pvp_ia64_insn in = item_insn(it);
+    return pvp_ia64_operand(&in, 'i', NULL);
 }
 
 static unsigned movl_reg(const pvp_ia64_item *it)
 {
-    pvp_ia64_bundle b = { 4, { 0, it->lbits, it->bits } };
-    uint64_t imm;
-    unsigned reg = 0;
-    pvp_ia64_movl_get(&b, 2, &imm, &reg);
-    return reg;
+    pvp_ia64_insn in = item_insn(it);
+    return (unsigned)pvp_ia64_operand(&in, 'a', NULL);
 }
 
 /* Self-references of a template: movl of an address inside it (the return
@@ -219,11 +221,9 @@ static void prepare(const pvp_code_req *req, pvp_ia64_prepared *p)
     for (size_t i = 0; i < n; i++) {
         /* IP-relative targets keep their addresses; the template's end
          * becomes the site's end; targets inside the template are refused. */
-        pvp_ia64_bundle b;
-        pvp_ia64_bundle_unpack(req->tmpl + items[i].bundle * PVP_IA64_BUNDLE_SIZE, &b);
         pvp_ia64_iprel r[2];
-        unsigned nr = pvp_ia64_iprel_list(&b, items[i].slot,
-                                          req->tmpl_addr + items[i].bundle * PVP_IA64_BUNDLE_SIZE, r);
+        pvp_ia64_insn in = item_insn(&items[i]);
+        unsigned nr = pvp_ia64_insn_iprel(&in, req->tmpl_addr + items[i].bundle * PVP_IA64_BUNDLE_SIZE, r);
         uint64_t target = nr ? r[0].target : 0;
         if (nr > 1 || (nr && target - req->tmpl_addr < req->tmpl_size)) {
             p->status = PVP_E_UNSUPPORTED;
@@ -449,12 +449,11 @@ int pvp_ia64_site_code(const pvp_code_req *req, uint8_t *out, pvp_code_result *r
 
 /* An item's IP-relative target, or 0; references to `end` become 1 so that
  * two regions compare relative to their ends. */
-static uint64_t item_target(const uint8_t *code, uint64_t addr, const pvp_ia64_item *it, uint64_t end)
+static uint64_t item_target(uint64_t addr, const pvp_ia64_item *it, uint64_t end)
 {
-    pvp_ia64_bundle b;
     pvp_ia64_iprel r[2];
-    pvp_ia64_bundle_unpack(code + it->bundle * PVP_IA64_BUNDLE_SIZE, &b);
-    if (pvp_ia64_iprel_list(&b, it->slot, addr + it->bundle * PVP_IA64_BUNDLE_SIZE, r) == 0)
+    pvp_ia64_insn in = item_insn(it);
+    if (pvp_ia64_insn_iprel(&in, addr + it->bundle * PVP_IA64_BUNDLE_SIZE, r) == 0)
         return 0;
     return r[0].target == end ? 1 : r[0].target;
 }
@@ -495,8 +494,8 @@ int pvp_ia64_same_code(const uint8_t *a, uint64_t addr_a, size_t len_a, const ui
         int movl = ia[i].op->format == FMT_X2;
         uint64_t ma = movl ? movl_meaning(ia, na, i, addr_a, len_a) : 0;
         uint64_t mb = movl ? movl_meaning(ib, nb, i, addr_b, len_b) : 0;
-        if (!same_item(&ia[i], item_target(a, addr_a, &ia[i], addr_a + len_a), ma, &ib[i],
-                       item_target(b, addr_b, &ib[i], addr_b + len_b), mb))
+        if (!same_item(&ia[i], item_target(addr_a, &ia[i], addr_a + len_a), ma, &ib[i],
+                       item_target(addr_b, &ib[i], addr_b + len_b), mb))
             return PVP_E_VERIFY;
     }
     return PVP_OK;
