@@ -492,13 +492,10 @@ static void count_freeable(patch_ctx *c)
 {
     for (size_t k = 0; k < c->req->nmodes; k++) {
         const pvp_mode *m = &c->req->modes[k];
+        pvp_template_table tt = pvp_template_table_of(c->img, m);
         c->rep->freeable += PVP_MODE_RECSIZE + (m->tmpl_end - m->tmpl);
-        for (uint64_t rec = m->tmpl; rec < m->tmpl_end; rec += PVP_TMPL_RECSIZE) {
-            uint64_t code = 0, end = 0;
-            pvp_image_read_le(c->img, rec + PVP_TMPL_OFF_CODE, 8, &code);
-            pvp_image_read_le(c->img, rec + PVP_TMPL_OFF_END, 8, &end);
-            c->rep->freeable += end - code;
-        }
+        for (uint64_t off = 0; tt.bytes && off + PVP_TMPL_RECSIZE <= m->tmpl_end - m->tmpl; off += PVP_TMPL_RECSIZE)
+            c->rep->freeable += pvp_le64(tt.bytes + off + PVP_TMPL_OFF_END) - pvp_le64(tt.bytes + off + PVP_TMPL_OFF_CODE);
     }
 }
 
@@ -520,10 +517,10 @@ static int walk(void *ctx, int commit)
 /* Does the instance have a vtop fixup? */
 static int has_vtop(const pvp_image *img, const pvp_instance *i)
 {
-    size_t n = pvp_fixup_count(i);
-    for (size_t k = 0; k < n; k++) {
+    pvp_fixup_list l = pvp_fixup_list_of(img, i);
+    for (size_t k = 0; k < l.count; k++) {
         pvp_fixup f;
-        if (pvp_fixup_read(img, i, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_VTOP_MOVL)
+        if (pvp_fixup_get(&l, k, &f, NULL) == PVP_OK && f.kind == PVP_FIX_VTOP_MOVL)
             return 1;
     }
     return 0;
