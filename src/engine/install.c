@@ -189,10 +189,10 @@ static int move_unit(install_ctx *c, uint64_t off, uint64_t limit, size_t *len)
     return PVP_OK;
 }
 
+/* The block offset a move-list entry names. */
 static inline uint64_t entry_offset(const uint8_t *e)
 {
-    return (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 24 |
-           (uint64_t)e[4] << 32 | (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56;
+    return pvp_le64(e);
 }
 
 /* Code from `off` up to `limit` (data, resident code or the end) as the
@@ -432,8 +432,7 @@ static int places_ascend_apart(install_ctx *c)
 
 /* Two records for one place would apply twice (or treat code as data);
  * data ranges may overlap each other and hold pointer words. Records in
- * order take one pass; any others, every pair. */
-/* (every record was read and checked already) */
+ * order take one pass; any others, every pair (all read and checked already). */
 static int check_duplicates(install_ctx *c)
 {
     size_t n = c->fixups.count;

@@ -48,11 +48,7 @@ int pvp_ia64_template_find(const uint8_t units[3], unsigned stops)
 
 int pvp_ia64_bundle_unpack(const uint8_t bytes[16], pvp_ia64_bundle *out)
 {
-    uint64_t lo = pvp_ia64_load_le64(bytes), hi = pvp_ia64_load_le64(bytes + 8);
-    out->tmpl = (uint8_t)(lo & 0x1f);
-    out->slot[0] = (lo >> 5) & PVP_IA64_SLOT_MASK;
-    out->slot[1] = ((lo >> 46) | (hi << 18)) & PVP_IA64_SLOT_MASK;
-    out->slot[2] = hi >> 23;
+    out->tmpl = (uint8_t)pvp_ia64_split(bytes, out->slot);
     return templates[out->tmpl].reserved ? PVP_E_RESERVED_TEMPLATE : PVP_OK;
 }
 
@@ -63,8 +59,8 @@ int pvp_ia64_bundle_pack(const pvp_ia64_bundle *b, uint8_t bytes[16])
     for (int i = 0; i < 3; i++)
         if (b->slot[i] & ~PVP_IA64_SLOT_MASK)
             return PVP_E_OUT_OF_RANGE;
-    pvp_ia64_store_le64(bytes, b->tmpl | b->slot[0] << 5 | b->slot[1] << 46);
-    pvp_ia64_store_le64(bytes + 8, b->slot[1] >> 18 | b->slot[2] << 23);
+    pvp_put_le64(bytes, b->tmpl | b->slot[0] << 5 | b->slot[1] << 46);
+    pvp_put_le64(bytes + 8, b->slot[1] >> 18 | b->slot[2] << 23);
     return PVP_OK;
 }
 

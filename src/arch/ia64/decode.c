@@ -21,10 +21,17 @@ static uint64_t sar(uint64_t v, unsigned n)
     return (v >> 63) ? ~(~v >> n) : v >> n;
 }
 
+/* A field that holds its value as it is in one piece of the slot (a
+ * register number, mostly): read and written in one step. */
+static int is_plain_field(const pvp_ia64_field *f)
+{
+    return f->npieces == 1 && !f->shift && !f->bias && !f->invert && !f->is_signed && !f->piece[0].in_l;
+}
+
 uint64_t pvp_ia64_field_get(const pvp_ia64_field *f, uint64_t bits, uint64_t lbits)
 {
-    if (f->npieces == 1 && !f->shift && !f->bias && !f->invert && !f->is_signed && !f->piece[0].in_l)
-        return (bits >> f->piece[0].lsb) & low_mask(f->piece[0].width);   /* a register field */
+    if (is_plain_field(f))
+        return (bits >> f->piece[0].lsb) & low_mask(f->piece[0].width);
     /* Pieces lie in 41-bit slots, so every width is below 64. */
     uint64_t v = 0;
     unsigned total = 0;
@@ -53,8 +60,7 @@ static int fits(uint64_t enc, unsigned total, int is_signed)
 
 int pvp_ia64_field_set(const pvp_ia64_field *f, uint64_t *bits, uint64_t *lbits, uint64_t value)
 {
-    if (f->npieces == 1 && !f->shift && !f->bias && !f->invert && !f->is_signed && !f->piece[0].in_l) {
-        /* a register field, the most of what is set: one piece, the value as it is */
+    if (is_plain_field(f)) {
         uint64_t m = low_mask(f->piece[0].width);
         if (value & ~m)
             return PVP_E_OUT_OF_RANGE;
@@ -157,14 +163,12 @@ const pvp_ia64_opcode *pvp_ia64_alias_of(const pvp_ia64_insn *in)
 
 int pvp_ia64_bundle_is_nops(const pvp_ia64_bundle *b)
 {
-    const pvp_ia64_template *t = pvp_ia64_template_info(b->tmpl);
-    if (!t || t->reserved)
+    if (b->tmpl > 31)
         return 0;
     for (unsigned slot = 0; slot < 3; slot++) {
-        int u = pvp_ia64_index_unit(t->units[slot]);
-        const pvp_ia64_opcode *nop = u < 0 ? NULL : &pvp_ia64_opcode_table[pvp_ia64_unit_nop_break[u][0]];
-        if (!nop || (b->slot[slot] & nop->mask) != nop->match)
-            return 0;                  /* (an MLX bundle is never all nops: its L half has no unit) */
+        const pvp_ia64_filler *f = &pvp_ia64_slot_filler[b->tmpl][slot];
+        if ((b->slot[slot] & PVP_IA64_SLOT_MASK & f->mask) != f->match)
+            return 0;                  /* (reserved templates and an MLX bundle's L half have no nop) */
     }
     return 1;
 }
@@ -206,9 +210,9 @@ size_t pvp_ia64_plain_run(const uint8_t *code, size_t avail)
 {
     size_t n = 0;
     for (; avail - n >= PVP_IA64_BUNDLE_SIZE; n += PVP_IA64_BUNDLE_SIZE) {
-        uint64_t lo = pvp_ia64_load_le64(code + n), hi = pvp_ia64_load_le64(code + n + 8);
-        unsigned t = (unsigned)(lo & 0x1f);
-        uint64_t s0 = (lo >> 5) & PVP_IA64_SLOT_MASK, s1 = (lo >> 46 | hi << 18) & PVP_IA64_SLOT_MASK, s2 = hi >> 23;
+        uint64_t sl[3];
+        unsigned t = pvp_ia64_split(code + n, sl);
+        uint64_t s0 = sl[0], s1 = sl[1], s2 = sl[2];
         if (pvp_ia64_slot_quiet(t, 0, s0) && pvp_ia64_slot_quiet(t, 1, s1) && pvp_ia64_slot_quiet(t, 2, s2))
             continue;                  /* (inline: the common case) */
         if (!slot_plain(t, 0, s0) || !slot_plain(t, 1, s1) || !slot_plain(t, 2, s2))

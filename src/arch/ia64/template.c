@@ -336,7 +336,9 @@ static int put_filler(const pvp_ia64_prepared *p, pvp_ia64_bundle *b, size_t fir
         if (first == 0)
             b[first].slot[2] |= req->qp;
     }
-    return pvp_ia64_iprel_set(&b[first], 2, 0, req->at + first * PVP_IA64_BUNDLE_SIZE, exit);
+    /* (the skip is the builders' br.cond: its format is known, nothing to decode) */
+    const pvp_ia64_format *br = pvp_ia64_opcode_format(&pvp_ia64_opcode_table[pvp_ia64_builder_rows[1]]);
+    return pvp_ia64_format_iprel_set(&b[first], 2, br, 0, req->at + first * PVP_IA64_BUNDLE_SIZE, exit);
 }
 
 /* Give the items the site's registers and predicate; check what they write. */
@@ -386,7 +388,8 @@ static int place(const pvp_ia64_prepared *p, const pvp_code_req *req, pvp_ia64_i
         if (!target)
             continue;
         uint64_t ip = req->at + items[i].bundle * PVP_IA64_BUNDLE_SIZE;
-        int rc = pvp_ia64_iprel_set(bb, items[i].slot, 0, ip, target);
+        pvp_ia64_insn in = item_insn(&items[i]);         /* (its row is known: no decode) */
+        int rc = pvp_ia64_insn_iprel_set(bb, &in, 0, ip, target);
         if (rc) {
             res->why = "a branch of the code does not reach its target from the site";
             return rc;
